@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const lib = fileURLToPath(new URL('./src/lib', import.meta.url));
+
+export default defineConfig({
+	resolve: { alias: { $lib: lib } },
+	test: {
+		projects: [
+			{
+				resolve: { alias: { $lib: lib } },
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts'],
+					environment: 'node'
+				}
+			},
+			{
+				resolve: { alias: { $lib: lib } },
+				test: {
+					name: 'server',
+					include: ['tests/server/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 30_000,
+					hookTimeout: 60_000
+				}
+			},
+			{
+				resolve: { alias: { $lib: lib } },
+				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.test.ts'],
+					environment: 'node',
+					globalSetup: ['tests/e2e/global-setup.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 120_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
