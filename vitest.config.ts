@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +9,9 @@ export default defineConfig({
 	test: {
 		projects: [
 			{
-				resolve: { alias: { $lib: lib } },
+				// Runes modules (`.svelte.ts`) are compiled by the Svelte plugin, as in the app.
+				plugins: [svelte()],
+				resolve: { alias: { $lib: lib }, conditions: ['browser'] },
 				test: {
 					name: 'unit',
 					include: ['tests/unit/**/*.test.ts'],

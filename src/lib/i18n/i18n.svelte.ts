@@ -1,0 +1,61 @@
+import {
+	defaultLocale,
+	localeStorageKey,
+	parseLocale,
+	pickLocale,
+	translate,
+	type Locale,
+	type MessageParams
+} from './locale';
+import type { MessageKey } from './zh-cn';
+
+/** Storage that may be missing or refuse (private mode, full disk): the choice then lasts a visit. */
+type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;
+
+function safeGet(storage: KeyValueStore | undefined): string | null {
+	try {
+		return storage?.getItem(localeStorageKey) ?? null;
+	} catch {
+		return null;
+	}
+}
+
+function safeSet(storage: KeyValueStore | undefined, locale: Locale) {
+	try {
+		storage?.setItem(localeStorageKey, locale);
+	} catch {
+		// Remembering the language is a convenience; the app works without it.
+	}
+}
+
+/** The UI language: one reactive value that every visible string goes through. */
+export class I18n {
+	locale = $state<Locale>(defaultLocale);
+	#storage: KeyValueStore | undefined;
+
+	constructor(storage?: KeyValueStore) {
+		this.#storage = storage;
+	}
+
+	/** Chooses the language at start: `?lang=` (and remembers it), else the remembered one. */
+	init(url: URL, storage: KeyValueStore | undefined) {
+		this.#storage = storage;
+		const query = url.searchParams.get('lang');
+		this.locale = pickLocale(query, safeGet(storage));
+		if (parseLocale(query)) safeSet(storage, this.locale);
+	}
+
+	set(locale: Locale) {
+		this.locale = locale;
+		safeSet(this.#storage, locale);
+	}
+
+	toggle() {
+		this.set(this.locale === 'en' ? 'zh-CN' : 'en');
+	}
+
+	t = (key: MessageKey, params?: MessageParams): string => translate(this.locale, key, params);
+}
+
+export const i18n = new I18n();
+export const t = i18n.t;

@@ -1,0 +1,44 @@
+import { en } from './en';
+import { zhCN, type MessageKey } from './zh-cn';
+
+export const locales = ['zh-CN', 'en'] as const;
+export type Locale = (typeof locales)[number];
+
+/** Chinese first: the programme's people work in Chinese; English is a switch away. */
+export const defaultLocale: Locale = 'zh-CN';
+
+/** Where the chosen language is remembered on the device. */
+export const localeStorageKey = 'kuaiban.locale';
+
+export const dictionaries: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+
+/** Reads a language tag as typed by a person or a link (`?lang=en`, `zh`, `zh-Hans`, `EN-gb`). */
+export function parseLocale(value: string | null | undefined): Locale | undefined {
+	const tag = value?.trim().toLowerCase();
+	if (!tag) return undefined;
+	if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN';
+	if (tag === 'en' || tag.startsWith('en-')) return 'en';
+	return undefined;
+}
+
+/** A link's `?lang=` wins over the remembered choice, which wins over the default. */
+export function pickLocale(query: string | null | undefined, stored: string | null | undefined) {
+	return parseLocale(query) ?? parseLocale(stored) ?? defaultLocale;
+}
+
+export type MessageParams = Record<string, string | number>;
+
+/**
+ * Fills a message's `{name}` placeholders. A placeholder with no value is left visible rather
+ * than blanked, so a missing parameter shows in the UI instead of hiding.
+ */
+export function fillPlaceholders(text: string, params: MessageParams): string {
+	return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+		name in params ? String(params[name]) : whole
+	);
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
+	const text = dictionaries[locale][key];
+	return params ? fillPlaceholders(text, params) : text;
+}

@@ -1,0 +1,50 @@
+/**
+ * The Chinese dictionary: the app's first language and the source of the message keys.
+ * `en.ts` must have every key (the type checker enforces it).
+ */
+export const zhCN = {
+	'app.name': '快办',
+	'app.tagline': '民生微实事',
+	'app.skipToContent': '跳到正文',
+	'nav.label': '主导航',
+	'nav.home': '首页',
+	'nav.suggestions': '建议',
+	'nav.meetings': '议事会',
+	'nav.projects': '项目',
+	'nav.inspections': '巡查',
+	'nav.review': '审核',
+	'nav.supervision': '监督',
+	'nav.dashboard': '看板',
+	'lang.switchTo': 'English',
+	'lang.switchLabel': '切换到英文界面',
+	'network.offline': '离线',
+	'network.offlineHint': '没有网络：可以继续工作，所填内容保存在本机。',
+	'update.available': '有新版本可用。',
+	'update.reload': '新版本 — 重新载入',
+	'update.later': '稍后',
+	'update.hint': '请先保存正在填写的内容。',
+	'home.title': '今天做什么',
+	'home.intro': '群众点菜，政府买单：收集居民建议，议事会商议，项目上报、审核、实施与监督。',
+	'home.offlineReady': '本应用可离线使用：在没有信号的地方也能记录，联网后自动同步。',
+	'home.offlineNotReady': '首次打开后，本应用即可离线使用。',
+	'suggestions.title': '建议',
+	'suggestions.intro': '居民通过微信群、议事会、入户走访和热线提出的建议。',
+	'meetings.title': '居民议事会',
+	'meetings.intro': '议事会的议程、出席、表决和会议纪要。',
+	'projects.title': '项目',
+	'projects.intro': '由建议形成的工程类和服务类项目：预算、上报、审核、实施、完工。',
+	'inspections.title': '现场巡查',
+	'inspections.intro': '走访项目现场，拍照记录进度和问题，跟踪整改。',
+	'review.title': '审核',
+	'review.intro': '镇（街道）审核社区上报的项目：10 个工作日内办结，小额和紧急项目随报随审。',
+	'supervision.title': '监督',
+	'supervision.intro': '月度进展报告、年度“回头看”随机抽查和整改。',
+	'dashboard.title': '看板',
+	'dashboard.intro': '全市建议、项目、预算和社区覆盖情况。',
+	'page.emptyTitle': '这里还没有内容',
+	'page.emptyBody': '此功能正在建设中，将在后续版本中提供。',
+	'notFound.title': '找不到这个页面',
+	'notFound.back': '回到首页'
+} as const;
+
+export type MessageKey = keyof typeof zhCN;

@@ -1,0 +1,36 @@
+import type { RouteId } from '$app/types';
+import type { MessageKey } from '$lib/i18n/zh-cn';
+
+export interface NavItem {
+	href: Exclude<RouteId, '/'>;
+	label: MessageKey;
+	icon: string;
+}
+
+/** The sections of DESIGN.md's navigation, in the order a community's work flows. */
+export const navItems: readonly NavItem[] = [
+	{ href: '/suggestions', label: 'nav.suggestions', icon: 'M4 5h16v11H8l-4 4z' },
+	{
+		href: '/meetings',
+		label: 'nav.meetings',
+		icon: 'M4 19v-2a4 4 0 0 1 8 0v2M8 9a3 3 0 1 0 0-.01M14 19v-2a4 4 0 0 1 6-3.5M17 9a2.5 2.5 0 1 0 0-.01'
+	},
+	{ href: '/projects', label: 'nav.projects', icon: 'M4 7h16v12H4zM9 7V4h6v3' },
+	{
+		href: '/inspections',
+		label: 'nav.inspections',
+		icon: 'M11 4a7 7 0 1 0 0 14a7 7 0 0 0 0-14zM16 16l4 4'
+	},
+	{ href: '/review', label: 'nav.review', icon: 'M5 12l4 4l10-10' },
+	{
+		href: '/supervision',
+		label: 'nav.supervision',
+		icon: 'M12 3l8 4v5c0 5-3.5 8-8 9c-4.5-1-8-4-8-9V7z'
+	},
+	{ href: '/dashboard', label: 'nav.dashboard', icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2' }
+];
+
+/** A section is current on its own page and on every page below it (`/projects/abc`). */
+export function isCurrent(item: NavItem, pathname: string): boolean {
+	return pathname === item.href || pathname.startsWith(`${item.href}/`);
+}

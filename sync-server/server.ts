@@ -1,0 +1,131 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createApiRouter, healthRoute, sendJson, type ApiRoute } from './api.ts';
+import type { ServerConfig } from './config.ts';
+import type { Logger } from './log.ts';
+import { redactText } from './log.ts';
+import { createStaticSite } from './static.ts';
+
+/**
+ * The transport: one HTTP server for the app, the API and the websocket upgrades. What a room
+ * is, who may open it and how it is stored are the business of the hooks given here (the sync
+ * server's rooms), not of this module.
+ */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface ServerOptions {
+	config: ServerConfig;
+	log: Logger;
+	routes?: readonly ApiRoute[];
+	/** Websocket upgrades on `/sync/*`; without it they are refused with 503. */
+	onUpgrade?: UpgradeHandler;
+	/** Called during close(), after new connections stop and before sockets are destroyed. */
+	onClose?: () => Promise<void>;
+}
+
+export interface RunningServer {
+	url: string;
+	port: number;
+	close(): Promise<void>;
+}
+
+/** Headers on every answer. The CSP joins them with the sync (it must allow the websocket). */
+export const securityHeaders: Readonly<Record<string, string>> = {
+	'X-Content-Type-Options': 'nosniff',
+	'Referrer-Policy': 'no-referrer',
+	'X-Frame-Options': 'DENY'
+};
+
+const closeGraceMs = 5000;
+
+function refuseUpgrade(socket: Duplex, status: string) {
+	socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+	const { config, log } = options;
+	const site = await createStaticSite(config.staticDir, log);
+	const api = createApiRouter([healthRoute(), ...(options.routes ?? [])]);
+	const sockets = new Set<Socket>();
+	const busy = new WeakSet<Socket>();
+	let closing = false;
+
+	async function handle(req: IncomingMessage, res: ServerResponse) {
+		for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+		let pathname: string;
+		try {
+			pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+		} catch {
+			sendJson(res, 400, { error: 'bad_url' });
+			return;
+		}
+		if (closing) res.setHeader('Connection', 'close');
+		if (pathname === '/api' || pathname.startsWith('/api/')) {
+			await api.handle(req, res, pathname);
+		} else {
+			await site.handle(req, res, pathname);
+		}
+	}
+
+	const server = createServer((req, res) => {
+		const socket = req.socket;
+		busy.add(socket);
+		res.on('finish', () => {
+			busy.delete(socket);
+			if (closing) socket.end();
+		});
+		handle(req, res).catch((error: unknown) => {
+			log.error('request failed', { method: req.method, url: redactText(req.url ?? ''), error });
+			if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+			else res.destroy();
+		});
+	});
+
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+
+	server.on('upgrade', (req, socket, head) => {
+		const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+		if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
+		if (!pathname.startsWith('/sync/')) return refuseUpgrade(socket, '404 Not Found');
+		if (!options.onUpgrade) return refuseUpgrade(socket, '503 Service Unavailable');
+		options.onUpgrade(req, socket, head);
+	});
+
+	server.on('clientError', (error, socket) => {
+		log.warn('bad request', { error: error.message });
+		if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+	});
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.port, config.host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	const url = `http://localhost:${port}/`;
+
+	let closed: Promise<void> | undefined;
+	function close(): Promise<void> {
+		closed ??= (async () => {
+			closing = true;
+			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+			// Idle keep-alive connections would hold close() open: end them; busy ones finish first.
+			for (const socket of sockets) if (!busy.has(socket)) socket.end();
+			await options.onClose?.();
+			const timer = setTimeout(() => {
+				for (const socket of sockets) socket.destroy();
+			}, closeGraceMs);
+			await stopped;
+			clearTimeout(timer);
+		})();
+		return closed;
+	}
+
+	return { url, port, close };
+}

@@ -1,0 +1,194 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Logger } from './log.ts';
+
+/**
+ * Serves the built app (SvelteKit's static adapter output) with the caching an offline-first app
+ * needs: the shell and the service worker are always revalidated, so a new version is seen at the
+ * next check; files with a content hash in their name are cached for a year.
+ */
+
+const types: Record<string, string> = {
+	'.html': 'text/html; charset=utf-8',
+	'.js': 'text/javascript; charset=utf-8',
+	'.mjs': 'text/javascript; charset=utf-8',
+	'.css': 'text/css; charset=utf-8',
+	'.json': 'application/json; charset=utf-8',
+	'.webmanifest': 'application/manifest+json; charset=utf-8',
+	'.map': 'application/json; charset=utf-8',
+	'.txt': 'text/plain; charset=utf-8',
+	'.svg': 'image/svg+xml',
+	'.png': 'image/png',
+	'.jpg': 'image/jpeg',
+	'.jpeg': 'image/jpeg',
+	'.webp': 'image/webp',
+	'.ico': 'image/x-icon',
+	'.woff2': 'font/woff2',
+	'.woff': 'font/woff'
+};
+
+const compressible = new Set([
+	'.html',
+	'.js',
+	'.mjs',
+	'.css',
+	'.json',
+	'.webmanifest',
+	'.svg',
+	'.txt',
+	'.map'
+]);
+
+export const immutableCache = 'public, max-age=31536000, immutable';
+export const revalidate = 'no-cache';
+
+/**
+ * `_app/immutable/` and Workbox's runtime (`workbox-<hash>.js`) carry a content hash in their
+ * names, so they never change under a URL. Everything else may change at the next release and
+ * is revalidated: the service worker, not the HTTP cache, is what keeps the app offline.
+ */
+export function cacheControlFor(relativePath: string): string {
+	if (relativePath.startsWith('_app/immutable/')) return immutableCache;
+	if (/^workbox-[0-9a-f]{8,}\.js$/.test(relativePath)) return immutableCache;
+	return revalidate;
+}
+
+/** Paths that never fall back to the app shell: a missing asset must be a 404, never HTML. */
+function isAppRoute(pathname: string): boolean {
+	if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/sync/')) {
+		return false;
+	}
+	const last = pathname.slice(pathname.lastIndexOf('/') + 1);
+	return extname(last) === '';
+}
+
+export interface StaticSite {
+	/** Whether the app is built (index.html exists). */
+	readonly built: boolean;
+	handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void>;
+}
+
+interface FoundFile {
+	path: string;
+	relative: string;
+	size: number;
+	mtimeMs: number;
+}
+
+async function findFile(root: string, relative: string): Promise<FoundFile | undefined> {
+	const path = join(root, relative);
+	try {
+		const info = await stat(path);
+		if (!info.isFile()) return undefined;
+		return { path, relative, size: info.size, mtimeMs: info.mtimeMs };
+	} catch {
+		return undefined;
+	}
+}
+
+/** Turns a URL path into a path inside the root, or undefined for anything that tries to leave. */
+export function safeRelativePath(pathname: string): string | undefined {
+	let decoded: string;
+	try {
+		decoded = decodeURIComponent(pathname);
+	} catch {
+		return undefined;
+	}
+	if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+	const normal = normalize(decoded).replace(/^\/+/, '');
+	if (normal.split('/').some((part) => part === '..' || part.startsWith('.'))) return undefined;
+	return normal;
+}
+
+function plain(res: ServerResponse, status: number, text: string) {
+	res.writeHead(status, {
+		'Content-Type': 'text/plain; charset=utf-8',
+		'Cache-Control': 'no-store'
+	});
+	res.end(text);
+}
+
+export async function createStaticSite(root: string, log: Logger): Promise<StaticSite> {
+	const shell = await findFile(root, 'index.html');
+	if (!shell) log.warn('app not built: index.html missing', { staticDir: root });
+	const rootWithSep = root.endsWith(sep) ? root : root + sep;
+
+	async function send(req: IncomingMessage, res: ServerResponse, file: FoundFile, cache: string) {
+		const ext = extname(file.relative);
+		const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+		const headers: Record<string, string | number> = {
+			'Content-Type': types[ext] ?? 'application/octet-stream',
+			'Cache-Control': cache,
+			ETag: etag
+		};
+		if (compressible.has(ext)) headers.Vary = 'Accept-Encoding';
+		if (req.headers['if-none-match'] === etag) {
+			res.writeHead(304, headers);
+			res.end();
+			return;
+		}
+		let body = file;
+		if (compressible.has(ext)) {
+			const accepted = String(req.headers['accept-encoding'] ?? '');
+			for (const [encoding, suffix] of [
+				['br', '.br'],
+				['gzip', '.gz']
+			] as const) {
+				if (!new RegExp(`\\b${encoding}\\b`).test(accepted)) continue;
+				const packed = await findFile(root, file.relative + suffix);
+				if (packed) {
+					headers['Content-Encoding'] = encoding;
+					body = packed;
+					break;
+				}
+			}
+		}
+		headers['Content-Length'] = body.size;
+		res.writeHead(200, headers);
+		if (req.method === 'HEAD') {
+			res.end();
+			return;
+		}
+		const stream = createReadStream(body.path);
+		stream.on('error', (error) => {
+			log.error('static read failed', { path: body.relative, error });
+			res.destroy(error);
+		});
+		stream.pipe(res);
+	}
+
+	return {
+		built: shell !== undefined,
+		async handle(req, res, pathname) {
+			if (req.method !== 'GET' && req.method !== 'HEAD') {
+				res.setHeader('Allow', 'GET, HEAD');
+				plain(res, 405, 'Method not allowed');
+				return;
+			}
+			const relative = safeRelativePath(pathname);
+			if (relative === undefined || !join(root, relative).startsWith(rootWithSep.slice(0, -1))) {
+				plain(res, 400, 'Bad path');
+				return;
+			}
+			const wanted = relative === '' || relative.endsWith('/') ? `${relative}index.html` : relative;
+			const file = await findFile(root, wanted);
+			if (file) {
+				await send(req, res, file, cacheControlFor(file.relative));
+				return;
+			}
+			if (!isAppRoute(pathname)) {
+				plain(res, 404, 'Not found');
+				return;
+			}
+			// A deep link (`/projects/abc`): the single-page app's shell renders the route.
+			const fallback = await findFile(root, 'index.html');
+			if (!fallback) {
+				plain(res, 503, 'App not built: run npm run build');
+				return;
+			}
+			await send(req, res, fallback, revalidate);
+		}
+	};
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '$lib/i18n/en';
+import { zhCN } from '$lib/i18n/zh-cn';
+import {
+	defaultLocale,
+	dictionaries,
+	fillPlaceholders,
+	localeStorageKey,
+	parseLocale,
+	pickLocale,
+	translate
+} from '$lib/i18n/locale';
+import { I18n } from '$lib/i18n/i18n.svelte';
+
+function memoryStorage(initial: Record<string, string> = {}) {
+	const values = new Map(Object.entries(initial));
+	return {
+		values,
+		getItem: (key: string) => values.get(key) ?? null,
+		setItem: (key: string, value: string) => void values.set(key, value)
+	};
+}
+
+describe('language choice', () => {
+	it('reads the tags people and links use', () => {
+		expect(parseLocale('en')).toBe('en');
+		expect(parseLocale('EN-gb')).toBe('en');
+		expect(parseLocale('zh')).toBe('zh-CN');
+		expect(parseLocale('zh-Hans')).toBe('zh-CN');
+		expect(parseLocale(' zh-CN ')).toBe('zh-CN');
+		expect(parseLocale('fr')).toBeUndefined();
+		expect(parseLocale('')).toBeUndefined();
+		expect(parseLocale(null)).toBeUndefined();
+	});
+
+	it('is Chinese unless a link or the remembered choice says otherwise', () => {
+		expect(defaultLocale).toBe('zh-CN');
+		expect(pickLocale(null, null)).toBe('zh-CN');
+		expect(pickLocale(null, 'en')).toBe('en');
+		expect(pickLocale('zh', 'en')).toBe('zh-CN');
+		expect(pickLocale('en', 'zh-CN')).toBe('en');
+		expect(pickLocale('klingon', 'en')).toBe('en');
+	});
+
+	it('remembers a ?lang= link and the switch, and survives storage that throws', () => {
+		const storage = memoryStorage();
+		const i18n = new I18n();
+		i18n.init(new URL('http://x/projects?lang=en'), storage);
+		expect(i18n.locale).toBe('en');
+		expect(storage.values.get(localeStorageKey)).toBe('en');
+
+		const next = new I18n();
+		next.init(new URL('http://x/'), storage);
+		expect(next.locale).toBe('en');
+		next.toggle();
+		expect(next.locale).toBe('zh-CN');
+		expect(storage.values.get(localeStorageKey)).toBe('zh-CN');
+		expect(next.t('nav.projects')).toBe('项目');
+
+		const broken = {
+			getItem: () => {
+				throw new Error('denied');
+			},
+			setItem: () => {
+				throw new Error('denied');
+			}
+		};
+		const safe = new I18n();
+		expect(() => safe.init(new URL('http://x/?lang=en'), broken)).not.toThrow();
+		expect(safe.locale).toBe('en');
+		expect(() => safe.toggle()).not.toThrow();
+	});
+});
+
+describe('dictionaries', () => {
+	it('have the same keys and no empty text', () => {
+		expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
+		for (const dictionary of Object.values(dictionaries)) {
+			for (const [key, text] of Object.entries(dictionary)) {
+				expect(text.trim(), key).not.toBe('');
+			}
+		}
+	});
+
+	it('use the English words of DESIGN.md exactly', () => {
+		expect(translate('en', 'nav.suggestions')).toBe('Suggestions');
+		expect(translate('en', 'nav.meetings')).toBe('Meetings');
+		expect(translate('en', 'nav.projects')).toBe('Projects');
+		expect(translate('en', 'nav.inspections')).toBe('Inspections');
+		expect(translate('en', 'nav.review')).toBe('Review');
+		expect(translate('en', 'nav.supervision')).toBe('Supervision');
+		expect(translate('en', 'nav.dashboard')).toBe('Dashboard');
+		expect(translate('en', 'network.offline')).toBe('Offline');
+	});
+
+	it('fill placeholders and leave a missing one visible', () => {
+		expect(fillPlaceholders('{n} 条待发送', { n: 3 })).toBe('3 条待发送');
+		expect(fillPlaceholders('a {count} b {missing}', { count: 0 })).toBe('a 0 b {missing}');
+		expect(fillPlaceholders('{a}{a}', { a: 'x' })).toBe('xx');
+		expect(translate('zh-CN', 'nav.projects', { unused: 1 })).toBe('项目');
+	});
+});
