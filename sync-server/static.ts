@@ -97,9 +97,9 @@ export function safeRelativePath(pathname: string): string | undefined {
 		return undefined;
 	}
 	if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
-	const normal = normalize(decoded).replace(/^\/+/, '');
-	if (normal.split('/').some((part) => part === '..' || part.startsWith('.'))) return undefined;
-	return normal;
+	// No `..` and no dotfiles at all, before normalising: a path that tries is refused, not clamped.
+	if (decoded.split('/').some((part) => part.startsWith('.'))) return undefined;
+	return normalize(decoded).replace(/^\/+/, '');
 }
 
 function plain(res: ServerResponse, status: number, text: string) {

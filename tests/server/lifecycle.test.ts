@@ -1,0 +1,109 @@
+import { Agent, request } from 'node:http';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeFixtureApp } from './helpers/fixture-app';
+import {
+	exitOf,
+	spawnServer,
+	startServerProcess,
+	type ServerProcess
+} from './helpers/server-process';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+	while (cleanup.length) await cleanup.pop()?.();
+});
+
+async function tempDir(prefix: string): Promise<string> {
+	const dir = await mkdtemp(join(tmpdir(), prefix));
+	cleanup.push(() => rm(dir, { recursive: true, force: true }));
+	return dir;
+}
+
+async function start(dataDir: string, env?: Record<string, string>): Promise<ServerProcess> {
+	const appDir = await makeFixtureApp();
+	cleanup.push(() => rm(appDir, { recursive: true, force: true }));
+	const server = await startServerProcess({ dataDir, staticDir: appDir, env });
+	cleanup.push(() => server.stop('SIGKILL'));
+	return server;
+}
+
+describe('first start', () => {
+	it('seeds the demo city into an empty data folder and prints the URL and logins', async () => {
+		const dataDir = await tempDir('kuaiban-seed-');
+		const server = await start(dataDir);
+		const seeded = JSON.parse(await readFile(join(dataDir, 'demo-city.json'), 'utf8')) as {
+			users: { username: string }[];
+			communities: unknown[];
+		};
+		expect(seeded.users.map((u) => u.username)).toEqual(
+			expect.arrayContaining(['tanglian-1', 'tanglian-2', 'daxin-1', 'admin'])
+		);
+		expect(seeded.communities.length).toBeGreaterThan(100);
+		expect(server.output()).toContain(`http://localhost:${server.port}/`);
+		expect(server.output()).toContain('tanglian-1');
+		expect(server.output()).toContain('"demo"');
+		expect(server.output()).toMatch(/"msg":"demo city seeded"/);
+	});
+
+	it('does not seed again over existing data', async () => {
+		const dataDir = await tempDir('kuaiban-reseed-');
+		await writeFile(join(dataDir, 'demo-city.json'), '{"kept":true}');
+		const server = await start(dataDir);
+		expect(await readFile(join(dataDir, 'demo-city.json'), 'utf8')).toBe('{"kept":true}');
+		expect(server.output()).not.toMatch(/demo city seeded/);
+	});
+
+	it('never seeds demo users in production', async () => {
+		const dataDir = await tempDir('kuaiban-prod-');
+		const server = await start(dataDir, { NODE_ENV: 'production' });
+		expect(await readdir(dataDir)).toEqual([]);
+		expect(server.output()).not.toContain('tanglian-1');
+	});
+
+	it('refuses a bad PORT with a clear message and exit code 1', async () => {
+		const dataDir = await tempDir('kuaiban-badport-');
+		const { child, output } = spawnServer({ dataDir, env: { PORT: 'eighty' } });
+		cleanup.push(async () => child.kill('SIGKILL'));
+		expect(await exitOf(child)).toBe(1);
+		expect(output()).toContain('PORT must be a number');
+	});
+});
+
+describe('stopping', () => {
+	it('stops promptly on SIGTERM with exit code 0, even with a keep-alive connection open', async () => {
+		const dataDir = await tempDir('kuaiban-stop-');
+		const server = await start(dataDir);
+		const agent = new Agent({ keepAlive: true });
+		cleanup.push(async () => agent.destroy());
+		await new Promise<void>((done, fail) => {
+			request({ host: '127.0.0.1', port: server.port, path: '/api/health', agent }, (res) => {
+				res.resume();
+				res.on('end', () => done());
+			})
+				.on('error', fail)
+				.end();
+		});
+		const started = Date.now();
+		expect(await server.stop('SIGTERM')).toBe(0);
+		// The keep-alive socket must not hold the process open until its 5 s timeout.
+		expect(Date.now() - started).toBeLessThan(4000);
+		expect(server.output()).toMatch(/"msg":"stopped"/);
+	});
+});
+
+describe('logs', () => {
+	it('never print a token from a URL', async () => {
+		const dataDir = await tempDir('kuaiban-logs-');
+		const server = await start(dataDir);
+		await fetch(`${server.url}/api/health?token=secret123`);
+		await fetch(`${server.url}/sync/community:x?token=secret456`, {
+			headers: { connection: 'Upgrade', upgrade: 'websocket' }
+		}).catch(() => undefined);
+		await server.stop();
+		expect(server.output()).not.toContain('secret123');
+		expect(server.output()).not.toContain('secret456');
+	});
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../sync-server/config';
+import { createLogger, redact, redactText } from '../../sync-server/log';
+import { cacheControlFor, safeRelativePath } from '../../sync-server/static';
+
+describe('configuration', () => {
+	it('has the defaults of the server contract', () => {
+		const config = loadConfig({}, '/srv/app');
+		expect(config).toEqual({
+			port: 8787,
+			host: '0.0.0.0',
+			dataDir: '/srv/app/data',
+			staticDir: '/srv/app/build',
+			production: false
+		});
+	});
+
+	it('reads the environment and refuses bad values', () => {
+		const config = loadConfig({ PORT: '0', DATA_DIR: '/var/kb', NODE_ENV: 'production' }, '/x');
+		expect(config.port).toBe(0);
+		expect(config.dataDir).toBe('/var/kb');
+		expect(config.production).toBe(true);
+		expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
+		expect(() => loadConfig({ PORT: '70000' })).toThrow(/0 to 65535/);
+		expect(() => loadConfig({ PORT: '-1' })).toThrow(ConfigError);
+		expect(() => loadConfig({ DATA_DIR: ' ' })).toThrow(/DATA_DIR/);
+	});
+});
+
+describe('log redaction', () => {
+	it('hides secrets by field name at any depth and tokens inside text', () => {
+		expect(
+			redact({
+				user: 'a',
+				password: 'p',
+				nested: { Authorization: 'Bearer x', list: [{ token: 't' }] }
+			})
+		).toEqual({
+			user: 'a',
+			password: '[redacted]',
+			nested: { Authorization: '[redacted]', list: [{ token: '[redacted]' }] }
+		});
+		expect(redactText('/sync/community:a?token=abc.def&x=1')).toBe(
+			'/sync/community:a?token=[redacted]&x=1'
+		);
+		expect(redactText('Authorization: Bearer abc.def-ghi')).toBe(
+			'Authorization: Bearer [redacted]'
+		);
+	});
+
+	it('writes one JSON object a line and drops levels below the minimum', () => {
+		const lines: string[] = [];
+		const log = createLogger({
+			level: 'info',
+			write: (line) => lines.push(line),
+			now: () => new Date('2026-01-02T03:04:05.000Z')
+		});
+		log.debug('hidden');
+		log.child({ room: 'city' }).warn('opened ?token=zzz', { password: 'pw' });
+		expect(lines).toHaveLength(1);
+		expect(JSON.parse(lines[0] ?? '')).toEqual({
+			time: '2026-01-02T03:04:05.000Z',
+			level: 'warn',
+			msg: 'opened ?token=[redacted]',
+			room: 'city',
+			password: '[redacted]'
+		});
+	});
+});
+
+describe('static paths', () => {
+	it('keeps hashed files for a year and revalidates everything else', () => {
+		expect(cacheControlFor('_app/immutable/chunks/x.js')).toBe(
+			'public, max-age=31536000, immutable'
+		);
+		expect(cacheControlFor('workbox-9c191d2f.js')).toBe('public, max-age=31536000, immutable');
+		expect(cacheControlFor('sw.js')).toBe('no-cache');
+		expect(cacheControlFor('index.html')).toBe('no-cache');
+		expect(cacheControlFor('_app/version.json')).toBe('no-cache');
+	});
+
+	it('refuses paths that try to leave the folder', () => {
+		expect(safeRelativePath('/a/b.js')).toBe('a/b.js');
+		expect(safeRelativePath('/')).toBe('');
+		expect(safeRelativePath('/a/../../etc/passwd')).toBeUndefined();
+		expect(safeRelativePath('/%2e%2e/etc/passwd')).toBeUndefined();
+		expect(safeRelativePath('/a%5c..%5cb')).toBeUndefined();
+		expect(safeRelativePath('/a%00b')).toBeUndefined();
+		expect(safeRelativePath('/%E0%A4%A')).toBeUndefined();
+		expect(safeRelativePath('/.env')).toBeUndefined();
+	});
+});
