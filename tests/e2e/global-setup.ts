@@ -23,9 +23,8 @@ export default async function setup(project: TestProject) {
 		execFileSync(
 			process.execPath,
 			['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
-			{
-				stdio: ['ignore', 'ignore', 'inherit']
-			}
+			// Vitest sets NODE_ENV=test, which would make Vite build the development variant.
+			{ stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } }
 		);
 	}
 	const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-e2e-'));
