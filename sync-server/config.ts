@@ -7,6 +7,11 @@ export interface ServerConfig {
 	dataDir: string;
 	staticDir: string;
 	production: boolean;
+	/** How long a sign-in lasts: a tablet may stay offline for days. */
+	tokenTtlSeconds: number;
+	/** TOKEN_SECRET, or undefined to use (or create) the one in the data folder. */
+	tokenSecret: string | undefined;
+	photoMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -15,14 +20,19 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function parsePort(value: string | undefined): number {
-	if (value === undefined || value.trim() === '') return 8787;
-	if (!/^\d+$/.test(value.trim())) {
-		throw new ConfigError(`PORT must be a number from 0 to 65535, not "${value}"`);
+function integer(
+	name: string,
+	value: string | undefined,
+	fallback: number,
+	min: number,
+	max: number
+) {
+	if (value === undefined || value.trim() === '') return fallback;
+	const n = Number(value.trim());
+	if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+		throw new ConfigError(`${name} must be a number from ${min} to ${max}, not "${value}"`);
 	}
-	const port = Number(value);
-	if (port > 65535) throw new ConfigError(`PORT must be a number from 0 to 65535, not "${value}"`);
-	return port;
+	return n;
 }
 
 function nonEmpty(name: string, value: string | undefined, fallback: string): string {
@@ -33,11 +43,18 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
 
 /** PORT 0 asks the system for any free port (the tests use it). */
 export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig {
+	const tokenSecret = env.TOKEN_SECRET === '' ? undefined : env.TOKEN_SECRET;
+	if (tokenSecret !== undefined && tokenSecret.length < 32) {
+		throw new ConfigError('TOKEN_SECRET must be at least 32 characters');
+	}
 	return {
-		port: parsePort(env.PORT),
+		port: integer('PORT', env.PORT, 8787, 0, 65535),
 		host: nonEmpty('HOST', env.HOST, '0.0.0.0'),
 		dataDir: resolve(cwd, nonEmpty('DATA_DIR', env.DATA_DIR, 'data')),
 		staticDir: resolve(cwd, nonEmpty('STATIC_DIR', env.STATIC_DIR, 'build')),
-		production: env.NODE_ENV === 'production'
+		production: env.NODE_ENV === 'production',
+		tokenTtlSeconds: integer('TOKEN_TTL_DAYS', env.TOKEN_TTL_DAYS, 30, 1, 365) * 86_400,
+		tokenSecret,
+		photoMaxBytes: integer('PHOTO_MAX_MB', env.PHOTO_MAX_MB, 8, 1, 100) * 1024 * 1024
 	};
 }

@@ -1,18 +1,20 @@
 import { constants } from 'node:fs';
-import { access, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { demoCity } from './demo-city.ts';
+import { hashPassword } from './auth.ts';
+import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
+import type { Storage } from './storage.ts';
 
 /**
- * The data folder holds everything the server keeps. This module is the one place that knows its
- * first-run seed; the users and documents move into SQLite with the sync server.
+ * The data folder holds everything the server keeps: the SQLite database, the token secret and
+ * (with photos) the photo files. This module prepares it and lays down the demo city on first run.
  */
 
 export class DataDirError extends Error {
 	override name = 'DataDirError';
 }
 
-export const demoCityFile = 'demo-city.json';
+export const databaseFile = 'kuaiban.sqlite';
 
 export async function prepareDataDir(dir: string): Promise<void> {
 	try {
@@ -25,35 +27,47 @@ export async function prepareDataDir(dir: string): Promise<void> {
 	}
 }
 
-export async function isEmptyDir(dir: string): Promise<boolean> {
-	const entries = await readdir(dir);
-	return entries.length === 0;
-}
-
 /** Writes a file so that a crash leaves the old content or the new, never half of it. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
-	const temp = `${path}.${process.pid}.tmp`;
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+	const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
 	await writeFile(temp, data, { mode: 0o600 });
 	await rename(temp, path);
 }
 
-export type SeedOutcome = 'seeded' | 'not-empty' | 'production';
-
-/** On an empty data folder, outside production, lays down the demo city. */
-export async function seedIfEmpty(dir: string, production: boolean): Promise<SeedOutcome> {
-	if (!(await isEmptyDir(dir))) return 'not-empty';
-	if (production) return 'production';
-	const { name, towns, communities, users } = demoCity();
-	const body = { name, towns, communities, users, seededBy: 'kuaiban demo seed' };
-	await writeFileAtomic(join(dir, demoCityFile), `${JSON.stringify(body, null, '\t')}\n`);
-	return 'seeded';
+export function databasePath(dir: string): string {
+	return join(dir, databaseFile);
 }
 
-export async function hasDemoCity(dir: string): Promise<boolean> {
-	try {
-		await access(join(dir, demoCityFile));
-		return true;
-	} catch {
-		return false;
-	}
+export type SeedOutcome = 'seeded' | 'not-empty' | 'production';
+
+/**
+ * On an empty database, outside production, creates the demo city: its towns, communities and
+ * users (password "demo", hashed like any other, marked as demo users).
+ */
+export async function seedIfEmpty(
+	storage: Storage,
+	production: boolean,
+	now: Date
+): Promise<SeedOutcome> {
+	if (!storage.isEmpty()) return 'not-empty';
+	if (production) return 'production';
+	const city = demoCity();
+	const hashes = await Promise.all(city.users.map(() => hashPassword(DEMO_PASSWORD)));
+	storage.db.transaction(() => {
+		for (const town of city.towns) storage.upsertTown(town);
+		for (const community of city.communities) storage.upsertCommunity(community);
+		storage.addUsers(
+			city.users.map((user, i) => ({
+				id: user.username,
+				username: user.username,
+				name: user.name,
+				role: user.role,
+				scope: user.scope,
+				passwordHash: hashes[i] ?? '',
+				demo: true,
+				createdAt: now.toISOString()
+			}))
+		);
+	})();
+	return 'seeded';
 }

@@ -7,7 +7,7 @@
 
 export const DEMO_PASSWORD = 'demo';
 
-export type Role = 'worker' | 'reviewer' | 'supervisor' | 'finance' | 'admin';
+import type { Role, Scope } from '../src/lib/domain/access.ts';
 
 export interface Town {
 	id: string;
@@ -20,17 +20,11 @@ export interface Community {
 	townId: string;
 }
 
-export interface UserScope {
-	kind: 'community' | 'town' | 'city';
-	id?: string;
-	townId?: string;
-}
-
 export interface DemoUser {
 	username: string;
 	name: string;
 	role: Role;
-	scope: UserScope;
+	scope: Scope;
 }
 
 export interface DemoCity {
@@ -135,7 +129,7 @@ export function demoCity(): DemoCity {
 	const townName = new Map(towns.map((town) => [town.id, town.name]));
 	const users: DemoUser[] = [];
 	for (const community of communities) {
-		const scope: UserScope = { kind: 'community', id: community.id, townId: community.townId };
+		const scope: Scope = `community:${community.id}`;
 		users.push({
 			username: `${community.id}-1`,
 			name: `${community.name}工作者 1`,
@@ -156,7 +150,7 @@ export function demoCity(): DemoCity {
 			username: `${town.id}-reviewer`,
 			name: `${townName.get(town.id) ?? town.id}审核员`,
 			role: 'reviewer',
-			scope: { kind: 'town', id: town.id }
+			scope: `town:${town.id}`
 		});
 	}
 	users.push(
@@ -164,10 +158,10 @@ export function demoCity(): DemoCity {
 			username: 'city-supervisor',
 			name: '市民政局督查员',
 			role: 'supervisor',
-			scope: { kind: 'city' }
+			scope: 'city'
 		},
-		{ username: 'city-finance', name: '市财政局', role: 'finance', scope: { kind: 'city' } },
-		{ username: 'admin', name: '系统管理员', role: 'admin', scope: { kind: 'city' } }
+		{ username: 'city-finance', name: '市财政局', role: 'finance', scope: 'city' },
+		{ username: 'admin', name: '系统管理员', role: 'admin', scope: 'city' }
 	);
 	return { name: '张家港市', towns, communities, users };
 }

@@ -1,12 +1,17 @@
 /**
- * `npm start` / `npm run serve`: the one server process. Reads its settings, prepares the data
- * folder (seeding the demo city on an empty one), serves, and stops cleanly on SIGTERM.
+ * `npm start` / `npm run serve`: the one server process. Reads its settings, opens the data folder
+ * (seeding the demo city into an empty one), serves the app, the API and the sync, and on SIGTERM
+ * stops taking connections, closes the rooms and the database, then exits.
  */
-import { ConfigError, loadConfig } from './config.ts';
-import { DataDirError, hasDemoCity, prepareDataDir, seedIfEmpty } from './data-dir.ts';
+import { LoginThrottle, TokenSigner, loadTokenSecret } from './auth.ts';
+import { authRoutes } from './auth-routes.ts';
+import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
+import { DataDirError, databasePath, prepareDataDir, seedIfEmpty } from './data-dir.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import { startServer } from './server.ts';
+import { Storage } from './storage.ts';
+import { createSyncService } from './sync.ts';
 
 const forceExitMs = 10_000;
 
@@ -25,9 +30,7 @@ function printDemoLogins(write: (line: string) => void) {
 	write(`  Demo logins (password "${DEMO_PASSWORD}" for all):`);
 	for (const username of named) {
 		const user = users.find((u) => u.username === username);
-		if (!user) continue;
-		const scope = user.scope.id ? `${user.scope.kind} ${user.scope.id}` : user.scope.kind;
-		write(`    ${username.padEnd(18)} ${user.role.padEnd(10)} ${scope}`);
+		if (user) write(`    ${username.padEnd(18)} ${user.role.padEnd(10)} ${user.scope}`);
 	}
 	write(
 		`    … and <community>-1 for each of ${communities.length} communities, ` +
@@ -35,34 +38,55 @@ function printDemoLogins(write: (line: string) => void) {
 	);
 }
 
-async function main(): Promise<void> {
-	const log = createLogger();
-	let config;
-	try {
-		config = loadConfig(process.env);
-		await prepareDataDir(config.dataDir);
-	} catch (error) {
-		if (error instanceof ConfigError || error instanceof DataDirError) {
-			process.stderr.write(`kuaiban: ${error.message}\n`);
-			process.exit(1);
-		}
-		throw error;
-	}
+class StartupError extends Error {
+	override name = 'StartupError';
+}
 
-	const seeded = await seedIfEmpty(config.dataDir, config.production);
+async function run(config: ServerConfig, log: Logger): Promise<void> {
+	await prepareDataDir(config.dataDir);
+	const storage = new Storage(databasePath(config.dataDir));
+	const seeded = await seedIfEmpty(storage, config.production, new Date());
 	if (seeded === 'seeded') log.info('demo city seeded', { dataDir: config.dataDir });
 	if (seeded === 'production') {
-		log.info('empty data folder in production: no demo data; create users with the admin command');
+		log.info('empty database in production: create users with `npm run admin -- add-user`');
+	}
+	const hasDemoUsers = storage.activeDemoUsers() > 0;
+	if (config.production && hasDemoUsers) {
+		storage.close();
+		throw new StartupError(
+			'production mode refuses to start with demo users (password "demo"): ' +
+				'disable them with `npm run admin -- disable-demo-users`, or use a new data folder'
+		);
 	}
 
-	const server = await startServer({ config, log });
-	log.info('listening', { url: server.url, port: server.port, dataDir: config.dataDir });
+	const signer = new TokenSigner(await loadTokenSecret(config.dataDir, config.tokenSecret));
+	const auth = {
+		storage,
+		signer,
+		throttle: new LoginThrottle(),
+		tokenTtlSeconds: config.tokenTtlSeconds,
+		log,
+		now: () => Date.now()
+	};
+	const sync = createSyncService({ storage, auth, log, now: () => new Date() });
+	const server = await startServer({
+		config,
+		log,
+		routes: authRoutes(auth),
+		onUpgrade: (req, socket, head) => sync.handleUpgrade(req, socket, head),
+		onClose: async () => {
+			await sync.close();
+			storage.close();
+		}
+	});
 
 	const say = (line: string) => process.stdout.write(`${line}\n`);
 	say('');
 	say(`  快办 Kuaiban is running: ${server.url}`);
-	if (!config.production && (await hasDemoCity(config.dataDir))) printDemoLogins(say);
+	if (hasDemoUsers) printDemoLogins(say);
 	say('');
+	// Last: the line that tells scripts and tests the server is ready.
+	log.info('listening', { url: server.url, port: server.port, dataDir: config.dataDir });
 
 	let stopping = false;
 	const stop = (signal: NodeJS.Signals) => {
@@ -91,7 +115,27 @@ async function main(): Promise<void> {
 	process.on('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-	createLogger().error('server failed', { error });
-	process.exit(1);
-});
+function main() {
+	const log = createLogger();
+	let config: ServerConfig;
+	try {
+		config = loadConfig(process.env);
+	} catch (error) {
+		process.stderr.write(`kuaiban: ${(error as Error).message}\n`);
+		process.exit(1);
+	}
+	run(config, log).catch((error: unknown) => {
+		if (
+			error instanceof DataDirError ||
+			error instanceof StartupError ||
+			error instanceof ConfigError
+		) {
+			process.stderr.write(`kuaiban: ${error.message}\n`);
+		} else {
+			log.error('server failed', { error });
+		}
+		process.exit(1);
+	});
+}
+
+main();

@@ -17,24 +17,20 @@ describe('the demo city', () => {
 
 	it('has the users of DESIGN.md with their roles and scopes', () => {
 		const byName = new Map(city.users.map((u) => [u.username, u]));
-		expect(byName.get('tanglian-1')).toMatchObject({
-			role: 'worker',
-			scope: { kind: 'community', id: 'tanglian', townId: 'jingkai' }
-		});
+		expect(byName.get('tanglian-1')).toMatchObject({ role: 'worker', scope: 'community:tanglian' });
+		expect(city.communities.find((c) => c.id === 'tanglian')?.townId).toBe('jingkai');
+		expect(city.communities.find((c) => c.id === 'daxin')?.townId).toBe('yangshe');
 		expect(byName.get('tanglian-2')?.scope).toEqual(byName.get('tanglian-1')?.scope);
-		expect(byName.get('daxin-1')).toMatchObject({
-			role: 'worker',
-			scope: { kind: 'community', id: 'daxin', townId: 'yangshe' }
-		});
+		expect(byName.get('daxin-1')).toMatchObject({ role: 'worker', scope: 'community:daxin' });
 		expect(byName.get('jingkai-reviewer')).toMatchObject({
 			role: 'reviewer',
-			scope: { id: 'jingkai' }
+			scope: 'town:jingkai'
 		});
 		expect(byName.get('yangshe-reviewer')).toMatchObject({
 			role: 'reviewer',
-			scope: { id: 'yangshe' }
+			scope: 'town:yangshe'
 		});
-		expect(byName.get('city-supervisor')?.role).toBe('supervisor');
+		expect(byName.get('city-supervisor')).toMatchObject({ role: 'supervisor', scope: 'city' });
 		expect(byName.get('city-finance')?.role).toBe('finance');
 		expect(byName.get('admin')?.role).toBe('admin');
 		expect(city.communities.find((c) => c.id === 'tanglian')?.name).toBe('汤联社区');

@@ -1,8 +1,9 @@
 import { Agent, request } from 'node:http';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Storage } from '../../sync-server/storage';
 import { makeFixtureApp } from './helpers/fixture-app';
 import {
 	exitOf,
@@ -34,14 +35,19 @@ describe('first start', () => {
 	it('seeds the demo city into an empty data folder and prints the URL and logins', async () => {
 		const dataDir = await tempDir('kuaiban-seed-');
 		const server = await start(dataDir);
-		const seeded = JSON.parse(await readFile(join(dataDir, 'demo-city.json'), 'utf8')) as {
-			users: { username: string }[];
-			communities: unknown[];
-		};
-		expect(seeded.users.map((u) => u.username)).toEqual(
-			expect.arrayContaining(['tanglian-1', 'tanglian-2', 'daxin-1', 'admin'])
-		);
-		expect(seeded.communities.length).toBeGreaterThan(100);
+		await server.stop();
+		const storage = new Storage(join(dataDir, 'kuaiban.sqlite'));
+		try {
+			const usernames = storage.listUsers().map((u) => u.username);
+			expect(usernames).toEqual(
+				expect.arrayContaining(['tanglian-1', 'tanglian-2', 'daxin-1', 'admin', 'city-finance'])
+			);
+			expect(storage.communities().length).toBeGreaterThan(100);
+			// Demo passwords are hashed like any other, never stored as written.
+			expect(storage.findUserByUsername('admin')?.passwordHash).toMatch(/^scrypt\$/);
+		} finally {
+			storage.close();
+		}
 		expect(server.output()).toContain(`http://localhost:${server.port}/`);
 		expect(server.output()).toContain('tanglian-1');
 		expect(server.output()).toContain('"demo"');
@@ -50,17 +56,29 @@ describe('first start', () => {
 
 	it('does not seed again over existing data', async () => {
 		const dataDir = await tempDir('kuaiban-reseed-');
-		await writeFile(join(dataDir, 'demo-city.json'), '{"kept":true}');
-		const server = await start(dataDir);
-		expect(await readFile(join(dataDir, 'demo-city.json'), 'utf8')).toBe('{"kept":true}');
-		expect(server.output()).not.toMatch(/demo city seeded/);
+		await (await start(dataDir)).stop();
+		const again = await start(dataDir);
+		expect(again.output()).not.toMatch(/demo city seeded/);
+		expect(again.output()).toContain('tanglian-1'); // the demo users are still there
 	});
 
-	it('never seeds demo users in production', async () => {
+	it('never seeds demo users in production, and refuses to start with them', async () => {
 		const dataDir = await tempDir('kuaiban-prod-');
 		const server = await start(dataDir, { NODE_ENV: 'production' });
-		expect(await readdir(dataDir)).toEqual([]);
+		await server.stop();
 		expect(server.output()).not.toContain('tanglian-1');
+		const storage = new Storage(join(dataDir, 'kuaiban.sqlite'));
+		expect(storage.listUsers()).toEqual([]);
+		storage.close();
+		const { mode } = await stat(join(dataDir, 'token-secret'));
+		expect(mode & 0o777).toBe(0o600);
+
+		const demoDir = await tempDir('kuaiban-prod-demo-');
+		await (await start(demoDir)).stop();
+		const { child, output } = spawnServer({ dataDir: demoDir, env: { NODE_ENV: 'production' } });
+		cleanup.push(async () => child.kill('SIGKILL'));
+		expect(await exitOf(child)).toBe(1);
+		expect(output()).toContain('refuses to start with demo users');
 	});
 
 	it('refuses a bad PORT with a clear message and exit code 1', async () => {

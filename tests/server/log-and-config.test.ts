@@ -11,7 +11,10 @@ describe('configuration', () => {
 			host: '0.0.0.0',
 			dataDir: '/srv/app/data',
 			staticDir: '/srv/app/build',
-			production: false
+			production: false,
+			tokenTtlSeconds: 30 * 86_400,
+			tokenSecret: undefined,
+			photoMaxBytes: 8 * 1024 * 1024
 		});
 	});
 
@@ -24,6 +27,11 @@ describe('configuration', () => {
 		expect(() => loadConfig({ PORT: '70000' })).toThrow(/0 to 65535/);
 		expect(() => loadConfig({ PORT: '-1' })).toThrow(ConfigError);
 		expect(() => loadConfig({ DATA_DIR: ' ' })).toThrow(/DATA_DIR/);
+		expect(() => loadConfig({ TOKEN_SECRET: 'short' })).toThrow(/at least 32/);
+		expect(loadConfig({ TOKEN_TTL_DAYS: '7', PHOTO_MAX_MB: '2' })).toMatchObject({
+			tokenTtlSeconds: 7 * 86_400,
+			photoMaxBytes: 2 * 1024 * 1024
+		});
 	});
 });
 

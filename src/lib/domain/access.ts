@@ -1,0 +1,118 @@
+/**
+ * Who may read and write which room (DESIGN.md, "Rooms: one document per authority"). The server
+ * cannot check what a CRDT update means, so authority is given per document: a community's room is
+ * written by its workers, a town's by its reviewers, the city's by the city roles; each is read by
+ * those above it too. The server enforces this at the websocket upgrade and on every photo; the app
+ * uses it to decide what to open and which screens offer editing.
+ */
+
+export type Role = 'worker' | 'reviewer' | 'supervisor' | 'finance' | 'admin';
+export const roles: readonly Role[] = ['worker', 'reviewer', 'supervisor', 'finance', 'admin'];
+
+export type Access = 'write' | 'read' | 'none';
+
+export type Room =
+	| { kind: 'community'; id: string }
+	| { kind: 'town'; id: string }
+	| { kind: 'city' };
+
+/** What an account is responsible for, written like a room name: `community:<id>`, `town:<id>`, `city`. */
+export type Scope = string;
+
+export interface Principal {
+	role: Role;
+	scope: Scope;
+}
+
+/** The part of the directory the rules need: which town a community belongs to. */
+export interface OrgLookup {
+	townOfCommunity(communityId: string): string | undefined;
+	hasTown(townId: string): boolean;
+}
+
+const idPattern = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export function isOrgId(value: string): boolean {
+	return idPattern.test(value);
+}
+
+export function parseRoom(name: string): Room | undefined {
+	if (name === 'city') return { kind: 'city' };
+	const colon = name.indexOf(':');
+	if (colon < 0) return undefined;
+	const kind = name.slice(0, colon);
+	const id = name.slice(colon + 1);
+	if (!isOrgId(id)) return undefined;
+	if (kind === 'community' || kind === 'town') return { kind, id };
+	return undefined;
+}
+
+export function roomName(room: Room): string {
+	return room.kind === 'city' ? 'city' : `${room.kind}:${room.id}`;
+}
+
+const cityRoles: ReadonlySet<Role> = new Set(['supervisor', 'finance', 'admin']);
+
+/** A principal's scope must fit its role: workers a community, reviewers a town, the rest the city. */
+export function isValidScope(role: Role, scope: Scope): boolean {
+	const room = parseRoom(scope);
+	if (!room) return false;
+	if (role === 'worker') return room.kind === 'community';
+	if (role === 'reviewer') return room.kind === 'town';
+	return room.kind === 'city';
+}
+
+export function roomAccess(user: Principal, name: string, org: OrgLookup): Access {
+	const room = parseRoom(name);
+	if (!room || !isValidScope(user.role, user.scope)) return 'none';
+	const scope = parseRoom(user.scope);
+	if (!scope) return 'none';
+	const isCity = cityRoles.has(user.role);
+
+	switch (room.kind) {
+		case 'community': {
+			const town = org.townOfCommunity(room.id);
+			if (town === undefined) return 'none';
+			if (user.role === 'worker' && scope.kind === 'community' && scope.id === room.id) {
+				return 'write';
+			}
+			if (user.role === 'reviewer' && scope.kind === 'town' && scope.id === town) return 'read';
+			return isCity ? 'read' : 'none';
+		}
+		case 'town': {
+			if (!org.hasTown(room.id)) return 'none';
+			if (user.role === 'reviewer' && scope.kind === 'town' && scope.id === room.id) return 'write';
+			if (user.role === 'worker' && scope.kind === 'community') {
+				return org.townOfCommunity(scope.id) === room.id ? 'read' : 'none';
+			}
+			return isCity ? 'read' : 'none';
+		}
+		case 'city':
+			return isCity ? 'write' : 'read';
+	}
+}
+
+export interface RoomGrant {
+	room: string;
+	access: Exclude<Access, 'none'>;
+}
+
+/**
+ * The rooms a principal may open, given every community and town: its own room to write, and what
+ * it may read. City roles can read every room of the city, which is why the list is computed from
+ * the directory rather than stored.
+ */
+export function grantsFor(
+	user: Principal,
+	org: OrgLookup & { communities(): Iterable<string>; towns(): Iterable<string> }
+): RoomGrant[] {
+	const grants: RoomGrant[] = [];
+	const add = (room: string) => {
+		const access = roomAccess(user, room, org);
+		if (access !== 'none') grants.push({ room, access });
+	};
+	add('city');
+	for (const town of org.towns()) add(`town:${town}`);
+	for (const community of org.communities()) add(`community:${community}`);
+	return grants;
+}

@@ -1,0 +1,193 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Logger } from './log.ts';
+import type { Storage } from './storage.ts';
+
+/**
+ * Document lifecycle: a room's Y.Doc is loaded from its snapshot plus the updates after it when the
+ * first connection arrives, and unloaded a while after the last one leaves, so memory follows the
+ * active rooms. Every change is appended to storage inside the doc's update event, before the event
+ * reaches the connections: nothing is relayed that is not stored.
+ */
+
+export interface Peer {
+	/** Who sends: recorded as the update's author. */
+	author: string;
+	send(message: Uint8Array): void;
+}
+
+export type UpdateListener = (update: Uint8Array, origin: unknown) => void;
+
+export class Room {
+	readonly name: string;
+	readonly doc: Y.Doc;
+	readonly awareness: awarenessProtocol.Awareness;
+	/** Each peer with the awareness client ids it controls, removed when it leaves. */
+	readonly peers = new Map<Peer, Set<number>>();
+	lastUpdateId: number;
+	snapshotUpTo: number;
+	updatesSinceSnapshot = 0;
+
+	constructor(name: string, doc: Y.Doc, lastUpdateId: number, snapshotUpTo: number) {
+		this.name = name;
+		this.doc = doc;
+		this.awareness = new awarenessProtocol.Awareness(doc);
+		this.awareness.setLocalState(null);
+		this.lastUpdateId = lastUpdateId;
+		this.snapshotUpTo = snapshotUpTo;
+	}
+}
+
+export interface RoomsOptions {
+	storage: Storage;
+	log: Logger;
+	now: () => Date;
+	/** How long a room stays in memory after its last peer left. */
+	idleMs?: number;
+	/** Write a snapshot after this many updates since the last one. */
+	snapshotEvery?: number;
+	/** Called for each stored update, after storage and before relay (relay is the caller's job). */
+	onUpdate: (room: Room, update: Uint8Array, origin: unknown) => void;
+	onAwareness: (room: Room, changed: number[], origin: unknown) => void;
+}
+
+export class StorageFailedError extends Error {
+	override name = 'StorageFailedError';
+}
+
+export class Rooms {
+	readonly #rooms = new Map<string, Room>();
+	readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+	readonly #options: Required<Omit<RoomsOptions, 'onUpdate' | 'onAwareness'>> &
+		Pick<RoomsOptions, 'onUpdate' | 'onAwareness'>;
+
+	constructor(options: RoomsOptions) {
+		this.#options = { idleMs: 30_000, snapshotEvery: 500, ...options };
+	}
+
+	get loaded(): number {
+		return this.#rooms.size;
+	}
+
+	has(name: string): boolean {
+		return this.#rooms.has(name);
+	}
+
+	/** The room, loaded from storage if it is not in memory. Synchronous: SQLite reads are. */
+	open(name: string): Room {
+		const idle = this.#timers.get(name);
+		if (idle) {
+			clearTimeout(idle);
+			this.#timers.delete(name);
+		}
+		const existing = this.#rooms.get(name);
+		if (existing) return existing;
+
+		const { storage, log } = this.#options;
+		const stored = storage.loadRoom(name);
+		const doc = new Y.Doc({ gc: true });
+		doc.transact(() => {
+			if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+			for (const update of stored.updates) Y.applyUpdate(doc, update);
+		}, 'storage');
+		const room = new Room(name, doc, stored.lastUpdateId, stored.snapshotUpTo);
+		room.updatesSinceSnapshot = stored.updates.length;
+
+		doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin === 'storage') return;
+			const author = (origin as Peer | null)?.author ?? 'server';
+			try {
+				room.lastUpdateId = storage.appendUpdate(
+					name,
+					update,
+					author,
+					this.#options.now().toISOString()
+				);
+			} catch (error) {
+				log.error('storing an update failed', { room: name, error });
+				throw new StorageFailedError('update not stored');
+			}
+			room.updatesSinceSnapshot++;
+			this.#options.onUpdate(room, update, origin);
+			if (room.updatesSinceSnapshot >= this.#options.snapshotEvery) this.#scheduleSnapshot(room);
+		});
+		room.awareness.on(
+			'update',
+			(
+				{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+				origin: unknown
+			) => {
+				const peerIds = room.peers.get(origin as Peer);
+				if (peerIds) {
+					for (const id of added) peerIds.add(id);
+					for (const id of removed) peerIds.delete(id);
+				}
+				this.#options.onAwareness(room, [...added, ...updated, ...removed], origin);
+			}
+		);
+		this.#rooms.set(name, room);
+		log.debug('room loaded', { room: name, updates: stored.updates.length });
+		return room;
+	}
+
+	join(room: Room, peer: Peer): void {
+		room.peers.set(peer, new Set());
+	}
+
+	leave(room: Room, peer: Peer): void {
+		const ids = room.peers.get(peer);
+		if (!ids) return;
+		room.peers.delete(peer);
+		// Presence goes when its connection goes: the others see the person leave the record.
+		awarenessProtocol.removeAwarenessStates(room.awareness, [...ids], null);
+		if (room.peers.size === 0) this.#scheduleUnload(room);
+	}
+
+	#scheduleSnapshot(room: Room) {
+		setImmediate(() => this.snapshot(room));
+	}
+
+	/** Compaction: the merged state up to the last stored update; the log itself is kept. */
+	snapshot(room: Room): void {
+		if (room.lastUpdateId <= room.snapshotUpTo) return;
+		try {
+			this.#options.storage.writeSnapshot(
+				room.name,
+				Y.encodeStateAsUpdate(room.doc),
+				room.lastUpdateId,
+				this.#options.now().toISOString()
+			);
+			room.snapshotUpTo = room.lastUpdateId;
+			room.updatesSinceSnapshot = 0;
+		} catch (error) {
+			this.#options.log.warn('snapshot failed', { room: room.name, error });
+		}
+	}
+
+	#scheduleUnload(room: Room) {
+		const timer = setTimeout(() => {
+			this.#timers.delete(room.name);
+			if (room.peers.size > 0 || this.#rooms.get(room.name) !== room) return;
+			// Every update is already stored; the snapshot only makes the next load quicker.
+			this.snapshot(room);
+			this.#rooms.delete(room.name);
+			room.awareness.destroy();
+			room.doc.destroy();
+			this.#options.log.debug('room unloaded', { room: room.name });
+		}, this.#options.idleMs);
+		timer.unref();
+		this.#timers.set(room.name, timer);
+	}
+
+	/** At shutdown: snapshot every room in memory (updates are stored already). */
+	closeAll(): void {
+		for (const timer of this.#timers.values()) clearTimeout(timer);
+		this.#timers.clear();
+		for (const room of this.#rooms.values()) {
+			this.snapshot(room);
+			room.awareness.destroy();
+			room.doc.destroy();
+		}
+		this.#rooms.clear();
+	}
+}

@@ -1,0 +1,268 @@
+import Database from 'better-sqlite3';
+import type { Role, Scope } from '../src/lib/domain/access.ts';
+
+/**
+ * Everything the server keeps, in one SQLite file (WAL). Every Yjs update is appended with its room,
+ * author and time before anyone else sees it, and is never deleted: the log is the programme's
+ * audit trail. A snapshot per room (the merged state up to an update id) only makes loading fast.
+ * better-sqlite3 is synchronous, so "stored before relayed" holds by construction.
+ */
+
+export interface TownRow {
+	id: string;
+	name: string;
+}
+
+export interface CommunityRow {
+	id: string;
+	name: string;
+	townId: string;
+}
+
+export interface UserRow {
+	id: string;
+	username: string;
+	name: string;
+	role: Role;
+	scope: Scope;
+	passwordHash: string;
+	disabled: boolean;
+	/** Seeded by the demo: password "demo", refused in production. */
+	demo: boolean;
+	createdAt: string;
+}
+
+export interface StoredRoom {
+	snapshot: Uint8Array | undefined;
+	snapshotUpTo: number;
+	updates: Uint8Array[];
+	lastUpdateId: number;
+}
+
+const migrations: readonly string[] = [
+	`CREATE TABLE towns (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+	 CREATE TABLE communities (
+	   id TEXT PRIMARY KEY, name TEXT NOT NULL, town_id TEXT NOT NULL REFERENCES towns(id));
+	 CREATE TABLE users (
+	   id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL,
+	   scope TEXT NOT NULL, password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
+	   demo INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+	 CREATE TABLE updates (
+	   id INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL, data BLOB NOT NULL,
+	   author TEXT NOT NULL, at TEXT NOT NULL);
+	 CREATE INDEX updates_room ON updates (room, id);
+	 CREATE TABLE snapshots (
+	   room TEXT PRIMARY KEY, data BLOB NOT NULL, up_to INTEGER NOT NULL, at TEXT NOT NULL);`
+];
+
+interface UserRecord {
+	id: string;
+	username: string;
+	name: string;
+	role: string;
+	scope: string;
+	password_hash: string;
+	disabled: number;
+	demo: number;
+	created_at: string;
+}
+
+function toUser(row: UserRecord): UserRow {
+	return {
+		id: row.id,
+		username: row.username,
+		name: row.name,
+		role: row.role as Role,
+		scope: row.scope,
+		passwordHash: row.password_hash,
+		disabled: row.disabled !== 0,
+		demo: row.demo !== 0,
+		createdAt: row.created_at
+	};
+}
+
+export class Storage {
+	readonly db: Database.Database;
+
+	constructor(path: string) {
+		this.db = new Database(path);
+		this.db.pragma('journal_mode = WAL');
+		// NORMAL with WAL survives a crash of the process (what "stored before relayed" needs);
+		// only a power loss may drop the last transactions.
+		this.db.pragma('synchronous = NORMAL');
+		this.db.pragma('foreign_keys = ON');
+		this.db.pragma('busy_timeout = 5000');
+		this.#migrate();
+	}
+
+	#migrate() {
+		const version = this.db.pragma('user_version', { simple: true }) as number;
+		for (let i = version; i < migrations.length; i++) {
+			this.db.transaction(() => {
+				this.db.exec(migrations[i] ?? '');
+				this.db.pragma(`user_version = ${i + 1}`);
+			})();
+		}
+	}
+
+	close(): void {
+		if (this.db.open) this.db.close();
+	}
+
+	isEmpty(): boolean {
+		const row = this.db
+			.prepare('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM towns) AS n')
+			.get() as {
+			n: number;
+		};
+		return row.n === 0;
+	}
+
+	// ---- the city's structure
+
+	upsertTown(town: TownRow): void {
+		this.db
+			.prepare(
+				'INSERT INTO towns (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name'
+			)
+			.run(town.id, town.name);
+	}
+
+	upsertCommunity(community: CommunityRow): void {
+		this.db
+			.prepare(
+				`INSERT INTO communities (id, name, town_id) VALUES (?, ?, ?)
+				 ON CONFLICT (id) DO UPDATE SET name = excluded.name, town_id = excluded.town_id`
+			)
+			.run(community.id, community.name, community.townId);
+	}
+
+	towns(): TownRow[] {
+		return this.db.prepare('SELECT id, name FROM towns ORDER BY id').all() as TownRow[];
+	}
+
+	communities(): CommunityRow[] {
+		return this.db
+			.prepare('SELECT id, name, town_id AS townId FROM communities ORDER BY id')
+			.all() as CommunityRow[];
+	}
+
+	// ---- users
+
+	addUser(user: Omit<UserRow, 'disabled' | 'demo'> & { demo?: boolean }): void {
+		this.db
+			.prepare(
+				`INSERT INTO users (id, username, name, role, scope, password_hash, demo, created_at)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+			)
+			.run(
+				user.id,
+				user.username,
+				user.name,
+				user.role,
+				user.scope,
+				user.passwordHash,
+				user.demo ? 1 : 0,
+				user.createdAt
+			);
+	}
+
+	/** Adds many users in one transaction (the demo seed). */
+	addUsers(users: readonly (Omit<UserRow, 'disabled' | 'demo'> & { demo?: boolean })[]): void {
+		this.db.transaction(() => {
+			for (const user of users) this.addUser(user);
+		})();
+	}
+
+	activeDemoUsers(): number {
+		return (
+			this.db.prepare('SELECT count(*) AS n FROM users WHERE demo = 1 AND disabled = 0').get() as {
+				n: number;
+			}
+		).n;
+	}
+
+	findUserByUsername(username: string): UserRow | undefined {
+		const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
+			UserRecord | undefined;
+		return row ? toUser(row) : undefined;
+	}
+
+	findUserById(id: string): UserRow | undefined {
+		const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as
+			UserRecord | undefined;
+		return row ? toUser(row) : undefined;
+	}
+
+	listUsers(): UserRow[] {
+		return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRecord[]).map(
+			toUser
+		);
+	}
+
+	setUserDisabled(username: string, disabled: boolean): boolean {
+		return (
+			this.db
+				.prepare('UPDATE users SET disabled = ? WHERE username = ?')
+				.run(disabled ? 1 : 0, username).changes === 1
+		);
+	}
+
+	setPasswordHash(username: string, passwordHash: string): boolean {
+		return (
+			this.db
+				.prepare('UPDATE users SET password_hash = ? WHERE username = ?')
+				.run(passwordHash, username).changes === 1
+		);
+	}
+
+	// ---- documents
+
+	/** Appends one update; returns its id. Synchronous: when it returns, the update is committed. */
+	appendUpdate(room: string, data: Uint8Array, author: string, at: string): number {
+		const result = this.db
+			.prepare('INSERT INTO updates (room, data, author, at) VALUES (?, ?, ?, ?)')
+			.run(room, Buffer.from(data.buffer, data.byteOffset, data.byteLength), author, at);
+		return Number(result.lastInsertRowid);
+	}
+
+	loadRoom(room: string): StoredRoom {
+		const snapshot = this.db
+			.prepare('SELECT data, up_to FROM snapshots WHERE room = ?')
+			.get(room) as { data: Buffer; up_to: number } | undefined;
+		const upTo = snapshot?.up_to ?? 0;
+		const rows = this.db
+			.prepare('SELECT id, data FROM updates WHERE room = ? AND id > ? ORDER BY id')
+			.all(room, upTo) as { id: number; data: Buffer }[];
+		return {
+			snapshot: snapshot ? new Uint8Array(snapshot.data) : undefined,
+			snapshotUpTo: upTo,
+			updates: rows.map((row) => new Uint8Array(row.data)),
+			lastUpdateId: rows.at(-1)?.id ?? upTo
+		};
+	}
+
+	writeSnapshot(room: string, data: Uint8Array, upTo: number, at: string): void {
+		this.db
+			.prepare(
+				`INSERT INTO snapshots (room, data, up_to, at) VALUES (?, ?, ?, ?)
+				 ON CONFLICT (room) DO UPDATE SET data = excluded.data, up_to = excluded.up_to, at = excluded.at
+				 WHERE excluded.up_to > snapshots.up_to`
+			)
+			.run(room, Buffer.from(data.buffer, data.byteOffset, data.byteLength), upTo, at);
+	}
+
+	/** The audit trail of a room: who sent an update and when (the bytes stay in the database). */
+	history(room: string, limit = 1000): { id: number; author: string; at: string; size: number }[] {
+		return this.db
+			.prepare(
+				'SELECT id, author, at, length(data) AS size FROM updates WHERE room = ? ORDER BY id DESC LIMIT ?'
+			)
+			.all(room, limit) as { id: number; author: string; at: string; size: number }[];
+	}
+
+	/** SQLite's online backup: a consistent copy while the server keeps writing. */
+	backupTo(path: string): Promise<unknown> {
+		return this.db.backup(path);
+	}
+}

@@ -1,0 +1,300 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { parseRoom, roomAccess, type Access } from '../src/lib/domain/access.ts';
+import {
+	CloseCode,
+	messageAuth,
+	messageAwareness,
+	messageQueryAwareness,
+	messageSync
+} from '../src/lib/sync/protocol.ts';
+import { userFromToken, type AuthContext } from './auth-routes.ts';
+import { loadOrg } from './directory.ts';
+import type { Logger } from './log.ts';
+import { Rooms, StorageFailedError, type Peer, type Room } from './rooms.ts';
+import type { Storage } from './storage.ts';
+
+/**
+ * The y-websocket protocol on `/sync/<room>?token=…`, with the room table of DESIGN.md enforced at
+ * the upgrade: a bad token or a room the user may not read is closed (4401/4403) before a single
+ * byte of the document is sent. Read-only peers receive the document; what they send to change it
+ * is dropped, never applied, stored or relayed.
+ */
+
+export interface SyncOptions {
+	storage: Storage;
+	auth: AuthContext;
+	log: Logger;
+	now: () => Date;
+	maxMessageBytes?: number;
+	/** Messages a connection may send in a burst, refilled per second (a flood closes it). */
+	burst?: number;
+	perSecond?: number;
+	heartbeatMs?: number;
+	roomIdleMs?: number;
+}
+
+export interface SyncService {
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+	close(): Promise<void>;
+	readonly rooms: Rooms;
+}
+
+class Connection implements Peer {
+	readonly author: string;
+	readonly ws: WebSocket;
+	readonly access: Exclude<Access, 'none'>;
+	alive = true;
+	tokens: number;
+	lastRefill: number;
+
+	constructor(ws: WebSocket, author: string, access: Exclude<Access, 'none'>, burst: number) {
+		this.ws = ws;
+		this.author = author;
+		this.access = access;
+		this.tokens = burst;
+		this.lastRefill = Date.now();
+	}
+
+	send(message: Uint8Array): void {
+		if (this.ws.readyState !== WebSocket.OPEN) return;
+		this.ws.send(message, (error) => {
+			if (error) this.ws.terminate();
+		});
+	}
+}
+
+class BadMessageError extends Error {
+	override name = 'BadMessageError';
+}
+
+function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, messageSync);
+	write(encoder);
+	return encoding.toUint8Array(encoder);
+}
+
+function awarenessMessage(room: Room, clients: number[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, messageAwareness);
+	encoding.writeVarUint8Array(
+		encoder,
+		awarenessProtocol.encodeAwarenessUpdate(room.awareness, clients)
+	);
+	return encoding.toUint8Array(encoder);
+}
+
+export function createSyncService(options: SyncOptions): SyncService {
+	const { log, auth } = options;
+	const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
+	const burst = options.burst ?? 2000;
+	const perSecond = options.perSecond ?? 500;
+	const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+	const connections = new Set<Connection>();
+
+	const rooms = new Rooms({
+		storage: options.storage,
+		log,
+		now: options.now,
+		idleMs: options.roomIdleMs,
+		onUpdate(room, update) {
+			const message = syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update));
+			for (const peer of room.peers.keys()) peer.send(message);
+		},
+		onAwareness(room, changed) {
+			const message = awarenessMessage(room, changed);
+			for (const peer of room.peers.keys()) peer.send(message);
+		}
+	});
+
+	function handleMessage(room: Room, conn: Connection, data: Uint8Array) {
+		const decoder = decoding.createDecoder(data);
+		let type: number;
+		try {
+			type = decoding.readVarUint(decoder);
+		} catch {
+			throw new BadMessageError('empty or truncated message');
+		}
+		switch (type) {
+			case messageSync: {
+				let syncType: number;
+				let payload: Uint8Array;
+				try {
+					syncType = decoding.readVarUint(decoder);
+					payload = decoding.readVarUint8Array(decoder);
+				} catch {
+					throw new BadMessageError('truncated sync message');
+				}
+				if (syncType === syncProtocol.messageYjsSyncStep1) {
+					let stateVector: Uint8Array;
+					try {
+						stateVector = payload;
+						Y.decodeStateVector(stateVector);
+					} catch {
+						throw new BadMessageError('invalid state vector');
+					}
+					conn.send(
+						syncMessage((encoder) => syncProtocol.writeSyncStep2(encoder, room.doc, stateVector))
+					);
+					// Our own state vector too, so the client can tell when we hold all its changes.
+					conn.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
+					return;
+				}
+				if (
+					syncType === syncProtocol.messageYjsSyncStep2 ||
+					syncType === syncProtocol.messageYjsUpdate
+				) {
+					if (conn.access !== 'write') return; // read-only: dropped, never applied or relayed
+					try {
+						Y.applyUpdate(room.doc, payload, conn);
+					} catch (error) {
+						if (error instanceof StorageFailedError) throw error;
+						throw new BadMessageError('invalid update');
+					}
+					return;
+				}
+				throw new BadMessageError(`unknown sync message type ${syncType}`);
+			}
+			case messageAwareness: {
+				let update: Uint8Array;
+				try {
+					update = decoding.readVarUint8Array(decoder);
+					awarenessProtocol.applyAwarenessUpdate(room.awareness, update, conn);
+				} catch {
+					throw new BadMessageError('invalid awareness update');
+				}
+				return;
+			}
+			case messageQueryAwareness: {
+				const clients = [...room.awareness.getStates().keys()];
+				if (clients.length > 0) conn.send(awarenessMessage(room, clients));
+				return;
+			}
+			case messageAuth:
+				return; // the stock client never sends it; auth happens at the upgrade
+			default:
+				throw new BadMessageError(`unknown message type ${type}`);
+		}
+	}
+
+	function allow(conn: Connection): boolean {
+		const now = Date.now();
+		conn.tokens = Math.min(burst, conn.tokens + ((now - conn.lastRefill) / 1000) * perSecond);
+		conn.lastRefill = now;
+		if (conn.tokens < 1) return false;
+		conn.tokens -= 1;
+		return true;
+	}
+
+	function attach(ws: WebSocket, roomName: string, conn: Connection) {
+		const room = rooms.open(roomName);
+		rooms.join(room, conn);
+		connections.add(conn);
+		const logFields = { room: roomName, user: conn.author, access: conn.access };
+		log.info('connected', logFields);
+
+		ws.on('message', (raw: RawData, isBinary: boolean) => {
+			if (!allow(conn)) {
+				log.warn('flood: closing connection', logFields);
+				ws.close(CloseCode.flood, 'too many messages');
+				return;
+			}
+			if (!isBinary) {
+				log.warn('text frame: closing connection', logFields);
+				ws.close(CloseCode.badMessage, 'binary frames expected');
+				return;
+			}
+			const data = Array.isArray(raw)
+				? new Uint8Array(Buffer.concat(raw))
+				: raw instanceof ArrayBuffer
+					? new Uint8Array(raw)
+					: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+			try {
+				handleMessage(room, conn, data);
+			} catch (error) {
+				if (error instanceof StorageFailedError) {
+					ws.close(CloseCode.storageFailed, 'update not stored');
+				} else if (error instanceof BadMessageError) {
+					log.warn('bad message: closing connection', { ...logFields, reason: error.message });
+					ws.close(CloseCode.badMessage, error.message.slice(0, 100));
+				} else {
+					log.error('message failed', { ...logFields, error });
+					ws.close(CloseCode.badMessage, 'message failed');
+				}
+			}
+		});
+		ws.on('pong', () => (conn.alive = true));
+		ws.on('error', (error) => log.warn('socket error', { ...logFields, error: error.message }));
+		ws.on('close', (code) => {
+			connections.delete(conn);
+			rooms.leave(room, conn);
+			log.info('disconnected', { ...logFields, code });
+		});
+
+		// Our state first (step 1), then who is here: the client answers with what we lack.
+		conn.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
+		const present = [...room.awareness.getStates().keys()];
+		if (present.length > 0) conn.send(awarenessMessage(room, present));
+	}
+
+	const heartbeat = setInterval(() => {
+		for (const conn of connections) {
+			if (!conn.alive) {
+				log.info('heartbeat lost: dropping connection', { user: conn.author });
+				conn.ws.terminate();
+				continue;
+			}
+			conn.alive = false;
+			conn.ws.ping();
+		}
+	}, options.heartbeatMs ?? 30_000);
+	heartbeat.unref();
+
+	function refuse(
+		req: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		code: number,
+		reason: string
+	) {
+		wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason));
+	}
+
+	return {
+		rooms,
+		handleUpgrade(req, socket, head) {
+			const url = new URL(req.url ?? '/', 'http://localhost');
+			const roomName = decodeURIComponent(url.pathname.slice('/sync/'.length));
+			const user = userFromToken(auth, url.searchParams.get('token') ?? undefined);
+			if (!user) {
+				log.info('sync refused: no valid token', { room: roomName });
+				return refuse(req, socket, head, CloseCode.unauthorized, 'sign in again');
+			}
+			if (!parseRoom(roomName)) {
+				return refuse(req, socket, head, CloseCode.unknownRoom, 'unknown room');
+			}
+			const access = roomAccess(user, roomName, loadOrg(options.storage));
+			if (access === 'none') {
+				log.info('sync refused: no read right', { room: roomName, user: user.username });
+				return refuse(req, socket, head, CloseCode.forbidden, 'no access to this room');
+			}
+			wss.handleUpgrade(req, socket, head, (ws) => {
+				attach(ws, roomName, new Connection(ws, user.username, access, burst));
+			});
+		},
+		async close() {
+			clearInterval(heartbeat);
+			for (const conn of connections) conn.ws.close(CloseCode.shuttingDown, 'server stopping');
+			rooms.closeAll();
+			await new Promise<void>((done) => wss.close(() => done()));
+			for (const conn of connections) conn.ws.terminate();
+		}
+	};
+}

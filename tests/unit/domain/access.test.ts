@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import {
+	grantsFor,
+	isValidScope,
+	parseRoom,
+	roomAccess,
+	roomName,
+	type OrgLookup,
+	type Principal
+} from '$lib/domain/access';
+
+// Two towns, each with one community: enough to tell "inside" from "outside" every scope.
+const towns = ['t1', 't2'];
+const communityTown = new Map([
+	['c1', 't1'],
+	['c2', 't2']
+]);
+const org: OrgLookup & { communities(): string[]; towns(): string[] } = {
+	townOfCommunity: (id) => communityTown.get(id),
+	hasTown: (id) => towns.includes(id),
+	communities: () => [...communityTown.keys()],
+	towns: () => towns
+};
+
+const worker: Principal = { role: 'worker', scope: 'community:c1' };
+const reviewer: Principal = { role: 'reviewer', scope: 'town:t1' };
+const supervisor: Principal = { role: 'supervisor', scope: 'city' };
+const finance: Principal = { role: 'finance', scope: 'city' };
+const admin: Principal = { role: 'admin', scope: 'city' };
+
+describe('rooms', () => {
+	it('parses the three kinds and refuses anything else', () => {
+		expect(parseRoom('city')).toEqual({ kind: 'city' });
+		expect(parseRoom('community:tanglian')).toEqual({ kind: 'community', id: 'tanglian' });
+		expect(parseRoom('town:jingkai')).toEqual({ kind: 'town', id: 'jingkai' });
+		for (const bad of ['', 'cities', 'town:', 'town:A', 'street:x', 'community:a/b', 'community:../x']) {
+			expect(parseRoom(bad), bad).toBeUndefined();
+		}
+		expect(roomName({ kind: 'town', id: 'x' })).toBe('town:x');
+	});
+
+	it('ties each role to the kind of scope it may have', () => {
+		expect(isValidScope('worker', 'community:c1')).toBe(true);
+		expect(isValidScope('worker', 'town:t1')).toBe(false);
+		expect(isValidScope('reviewer', 'town:t1')).toBe(true);
+		expect(isValidScope('reviewer', 'city')).toBe(false);
+		expect(isValidScope('admin', 'city')).toBe(true);
+		expect(isValidScope('finance', 'community:c1')).toBe(false);
+	});
+});
+
+describe('the permission matrix of DESIGN.md', () => {
+	// [principal, room, expected access]: every role × every room kind, inside and outside scope.
+	const matrix: [string, Principal, string, string][] = [
+		['worker', worker, 'community:c1', 'write'],
+		['worker', worker, 'community:c2', 'none'],
+		['worker', worker, 'town:t1', 'read'],
+		['worker', worker, 'town:t2', 'none'],
+		['worker', worker, 'city', 'read'],
+		['reviewer', reviewer, 'community:c1', 'read'],
+		['reviewer', reviewer, 'community:c2', 'none'],
+		['reviewer', reviewer, 'town:t1', 'write'],
+		['reviewer', reviewer, 'town:t2', 'none'],
+		['reviewer', reviewer, 'city', 'read'],
+		...[supervisor, finance, admin].flatMap((p): [string, Principal, string, string][] => [
+			[p.role, p, 'community:c1', 'read'],
+			[p.role, p, 'community:c2', 'read'],
+			[p.role, p, 'town:t1', 'read'],
+			[p.role, p, 'town:t2', 'read'],
+			[p.role, p, 'city', 'write']
+		])
+	];
+	it.each(matrix)('%s on %#: %s', (_label, principal, room, expected) => {
+		expect(roomAccess(principal, room, org)).toBe(expected);
+	});
+
+	it('gives nothing in rooms the city does not have, or to a scope that does not fit the role', () => {
+		for (const p of [worker, reviewer, supervisor, admin]) {
+			expect(roomAccess(p, 'community:nowhere', org)).toBe('none');
+			expect(roomAccess(p, 'town:nowhere', org)).toBe('none');
+			expect(roomAccess(p, 'not-a-room', org)).toBe('none');
+		}
+		expect(roomAccess({ role: 'worker', scope: 'city' }, 'city', org)).toBe('none');
+		expect(roomAccess({ role: 'admin', scope: 'community:c1' }, 'community:c1', org)).toBe('none');
+	});
+
+	it('lists exactly the rooms a principal may open', () => {
+		expect(grantsFor(worker, org)).toEqual([
+			{ room: 'city', access: 'read' },
+			{ room: 'town:t1', access: 'read' },
+			{ room: 'community:c1', access: 'write' }
+		]);
+		expect(grantsFor(supervisor, org)).toHaveLength(5);
+		expect(grantsFor(supervisor, org).filter((g) => g.access === 'write')).toEqual([
+			{ room: 'city', access: 'write' }
+		]);
+	});
+});
