@@ -11,7 +11,8 @@ import type { Storage, UserRow } from './storage.ts';
 export interface AuthContext {
 	storage: Storage;
 	signer: TokenSigner;
-	throttle: LoginThrottle;
+	/** Failures per username, and (more leniently: an office shares one address) per address. */
+	throttle: { user: LoginThrottle; address: LoginThrottle };
 	tokenTtlSeconds: number;
 	log: Logger;
 	now: () => number;
@@ -89,18 +90,23 @@ export function authRoutes(context: AuthContext): ApiRoute[] {
 						message: 'username and password expected'
 					});
 				}
-				const keys = [`user:${username.toLowerCase()}`, `addr:${clientAddress(req)}`];
-				const wait = throttle.delayMs(keys, context.now());
+				const userKey = username.toLowerCase();
+				const addressKey = clientAddress(req);
+				const wait = Math.max(
+					throttle.user.delayMs(userKey, context.now()),
+					throttle.address.delayMs(addressKey, context.now())
+				);
 				if (wait > 0) await sleep(wait);
 
 				const user = storage.findUserByUsername(username);
 				const ok = await verifyPassword(password, user?.passwordHash ?? unknownUserHash);
 				if (!user || !ok || user.disabled) {
-					throttle.fail(keys, context.now());
+					throttle.user.fail(userKey, context.now());
+					throttle.address.fail(addressKey, context.now());
 					log.info('login failed', { username, address: clientAddress(req) });
 					return sendJson(res, 401, loginFailed);
 				}
-				throttle.succeed(keys[0] ?? '');
+				throttle.user.succeed(userKey);
 				const token = signer.sign(
 					{ sub: user.id, role: user.role, scope: user.scope },
 					context.now(),

@@ -165,17 +165,15 @@ export class LoginThrottle {
 		return entry.count;
 	}
 
-	/** How long to hold the next attempt for these keys. */
-	delayMs(keys: readonly string[], now: number): number {
-		const worst = Math.max(0, ...keys.map((key) => this.#count(key, now)));
-		if (worst < this.#freeTries) return 0;
-		return Math.min(this.#maxMs, this.#baseMs * 2 ** (worst - this.#freeTries));
+	/** How long to hold the next attempt for this key. */
+	delayMs(key: string, now: number): number {
+		const count = this.#count(key, now);
+		if (count < this.#freeTries) return 0;
+		return Math.min(this.#maxMs, this.#baseMs * 2 ** (count - this.#freeTries));
 	}
 
-	fail(keys: readonly string[], now: number): void {
-		for (const key of keys) {
-			this.#failures.set(key, { count: this.#count(key, now) + 1, last: now });
-		}
+	fail(key: string, now: number): void {
+		this.#failures.set(key, { count: this.#count(key, now) + 1, last: now });
 		if (this.#failures.size > 100_000) this.#failures.clear(); // a flood must not eat memory
 	}
 

@@ -63,7 +63,7 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 	const auth = {
 		storage,
 		signer,
-		throttle: new LoginThrottle(),
+		throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeTries: 30 }) },
 		tokenTtlSeconds: config.tokenTtlSeconds,
 		log,
 		now: () => Date.now()
