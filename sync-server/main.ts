@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { DataDirError, databasePath, prepareDataDir, seedIfEmpty } from './data-dir.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
 import { createLogger, type Logger } from './log.ts';
+import { photoRoutes } from './photos.ts';
 import { startServer } from './server.ts';
 import { Storage } from './storage.ts';
 import { createSyncService } from './sync.ts';
@@ -72,7 +73,10 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 	const server = await startServer({
 		config,
 		log,
-		routes: authRoutes(auth),
+		routes: [
+			...authRoutes(auth),
+			...photoRoutes({ auth, dataDir: config.dataDir, maxBytes: config.photoMaxBytes })
+		],
 		onUpgrade: (req, socket, head) => sync.handleUpgrade(req, socket, head),
 		onClose: async () => {
 			await sync.close();
