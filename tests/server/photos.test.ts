@@ -19,9 +19,9 @@ beforeAll(async () => {
 	appDir = await makeFixtureApp();
 	dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-photos-'));
 	server = await startServerProcess({ dataDir, staticDir: appDir, env: { PHOTO_MAX_MB: '1' } });
-	[worker, reviewer, otherWorker] = await Promise.all(
-		['tanglian-1', 'jingkai-reviewer', 'daxin-1'].map((u) => login(server.url, u))
-	);
+	worker = await login(server.url, 'tanglian-1');
+	reviewer = await login(server.url, 'jingkai-reviewer');
+	otherWorker = await login(server.url, 'daxin-1');
 });
 
 afterAll(async () => {
@@ -49,7 +49,7 @@ function put(room: string, hash: string, body: Buffer, token?: string) {
 	return fetch(`${server.url}/api/photos/${room}/${hash}`, {
 		method: 'PUT',
 		headers: token ? { authorization: `Bearer ${token}` } : {},
-		body
+		body: new Uint8Array(body)
 	});
 }
 

@@ -12,9 +12,7 @@ export const roles: readonly Role[] = ['worker', 'reviewer', 'supervisor', 'fina
 export type Access = 'write' | 'read' | 'none';
 
 export type Room =
-	| { kind: 'community'; id: string }
-	| { kind: 'town'; id: string }
-	| { kind: 'city' };
+	{ kind: 'community'; id: string } | { kind: 'town'; id: string } | { kind: 'city' };
 
 /** What an account is responsible for, written like a room name: `community:<id>`, `town:<id>`, `city`. */
 export type Scope = string;

@@ -33,7 +33,15 @@ describe('rooms', () => {
 		expect(parseRoom('city')).toEqual({ kind: 'city' });
 		expect(parseRoom('community:tanglian')).toEqual({ kind: 'community', id: 'tanglian' });
 		expect(parseRoom('town:jingkai')).toEqual({ kind: 'town', id: 'jingkai' });
-		for (const bad of ['', 'cities', 'town:', 'town:A', 'street:x', 'community:a/b', 'community:../x']) {
+		for (const bad of [
+			'',
+			'cities',
+			'town:',
+			'town:A',
+			'street:x',
+			'community:a/b',
+			'community:../x'
+		]) {
 			expect(parseRoom(bad), bad).toBeUndefined();
 		}
 		expect(roomName({ kind: 'town', id: 'x' })).toBe('town:x');

@@ -1,0 +1,17 @@
+/**
+ * The domain core of Kuaiban: the programme's rules as plain TypeScript over plain data
+ * (DESIGN.md, "Layout"). Nothing here touches Svelte, storage, the network or the clock.
+ */
+export * from './errors';
+export * from './access';
+export * from './dates';
+export * from './money';
+export * from './records';
+export * from './rules';
+export * from './budget';
+export * from './workflow';
+export * from './calendar';
+export * from './vote';
+export * from './sha256';
+export * from './sampling';
+export * from './report';
