@@ -82,6 +82,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		});
 	});
 
+	// Longer than the usual proxy idle timeout (60 s), so the proxy, not we, closes idle sockets.
+	server.keepAliveTimeout = 65_000;
+
 	server.on('connection', (socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
@@ -115,10 +118,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		closed ??= (async () => {
 			closing = true;
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-			// Idle keep-alive connections would hold close() open: end them; busy ones finish first.
-			for (const socket of sockets) if (!busy.has(socket)) socket.end();
+			// Node's close() also ends idle keep-alive connections; busy ones finish their request and
+			// are ended after it (see 'finish' above).
 			await options.onClose?.();
 			const timer = setTimeout(() => {
+				log.warn('stop: cutting connections that did not finish', { connections: sockets.size });
 				for (const socket of sockets) socket.destroy();
 			}, closeGraceMs);
 			await stopped;

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Logger } from './log.ts';
@@ -64,6 +65,37 @@ function isAppRoute(pathname: string): boolean {
 	return extname(last) === '';
 }
 
+/**
+ * The content security policy of an HTML page: scripts only from the app's origin plus the page's
+ * own inline scripts by hash (SvelteKit's bootstrap script), nothing from elsewhere; connections
+ * to the same origin (the API and the sync websocket); photos from the device (blob:, data:).
+ * Inline styles stay allowed: Svelte sets style attributes, and they cannot run code.
+ */
+export function contentSecurityPolicy(html: string): string {
+	const hashes = [...html.matchAll(/<script(?:\s[^>]*)?>([\s\S]*?)<\/script>/gi)]
+		.filter((m) => !/\ssrc=/i.test(m[0].slice(0, m[0].indexOf('>'))) && (m[1] ?? '').trim() !== '')
+		.map(
+			(m) =>
+				`'sha256-${createHash('sha256')
+					.update(m[1] ?? '')
+					.digest('base64')}'`
+		);
+	return [
+		"default-src 'self'",
+		`script-src 'self' ${hashes.join(' ')}`.trim(),
+		"style-src 'self' 'unsafe-inline'",
+		"img-src 'self' data: blob:",
+		"font-src 'self' data:",
+		"connect-src 'self'",
+		"worker-src 'self'",
+		"manifest-src 'self'",
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action 'self'",
+		"frame-ancestors 'none'"
+	].join('; ');
+}
+
 export interface StaticSite {
 	/** Whether the app is built (index.html exists). */
 	readonly built: boolean;
@@ -114,6 +146,17 @@ export async function createStaticSite(root: string, log: Logger): Promise<Stati
 	const shell = await findFile(root, 'index.html');
 	if (!shell) log.warn('app not built: index.html missing', { staticDir: root });
 	const rootWithSep = root.endsWith(sep) ? root : root + sep;
+	// One policy per version of a page: a rebuild while the server runs gets its new hashes.
+	const policies = new Map<string, string>();
+	async function policyFor(file: FoundFile, etag: string): Promise<string> {
+		const key = `${file.relative} ${etag}`;
+		let policy = policies.get(key);
+		if (!policy) {
+			policy = contentSecurityPolicy(await readFile(file.path, 'utf8'));
+			policies.set(key, policy);
+		}
+		return policy;
+	}
 
 	async function send(req: IncomingMessage, res: ServerResponse, file: FoundFile, cache: string) {
 		const ext = extname(file.relative);
@@ -124,6 +167,7 @@ export async function createStaticSite(root: string, log: Logger): Promise<Stati
 			ETag: etag
 		};
 		if (compressible.has(ext)) headers.Vary = 'Accept-Encoding';
+		if (ext === '.html') headers['Content-Security-Policy'] = await policyFor(file, etag);
 		if (req.headers['if-none-match'] === etag) {
 			res.writeHead(304, headers);
 			res.end();

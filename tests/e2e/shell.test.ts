@@ -33,13 +33,21 @@ function navNames(page: Page): Promise<string[]> {
 }
 
 describe('the app shell', () => {
-	it('opens in Chinese by default', async () => {
+	it('opens in Chinese by default, under a content security policy it does not break', async () => {
 		const { context, page } = await freshTablet();
 		try {
-			await page.goto('/');
+			const refused: string[] = [];
+			page.on('console', (message) => {
+				if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+			});
+			const response = await page.goto('/');
+			expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'sha256-/);
 			await expect.poll(() => navNames(page)).toEqual(navWordsZh);
 			expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
 			expect(await page.locator('h1').innerText()).toBe('今天做什么');
+			await page.goto('/projects');
+			await expect.poll(() => page.locator('h1').innerText()).toBe('项目');
+			expect(refused).toEqual([]);
 		} finally {
 			await context.close();
 		}

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../sync-server/config';
 import { createLogger, redact, redactText } from '../../sync-server/log';
-import { cacheControlFor, safeRelativePath } from '../../sync-server/static';
+import { cacheControlFor, contentSecurityPolicy, safeRelativePath } from '../../sync-server/static';
 
 describe('configuration', () => {
 	it('has the defaults of the server contract', () => {
@@ -96,5 +97,20 @@ describe('static paths', () => {
 		expect(safeRelativePath('/a%00b')).toBeUndefined();
 		expect(safeRelativePath('/%E0%A4%A')).toBeUndefined();
 		expect(safeRelativePath('/.env')).toBeUndefined();
+	});
+});
+
+describe('the content security policy', () => {
+	it('allows the page its own inline bootstrap by hash and nothing from elsewhere', () => {
+		const html =
+			'<html><head><script src="/_app/x.js"></script></head><body><script>\n\tboot();\n</script></body></html>';
+		const policy = contentSecurityPolicy(html);
+		const expected = createHash('sha256').update('\n\tboot();\n').digest('base64');
+		expect(policy).toContain(`script-src 'self' 'sha256-${expected}'`);
+		expect(policy).toContain("default-src 'self'");
+		expect(policy).toContain("object-src 'none'");
+		expect(policy).toContain("frame-ancestors 'none'");
+		expect(policy).not.toMatch(/unsafe-eval/);
+		expect(policy.match(/sha256-/g)).toHaveLength(1);
 	});
 });
