@@ -1,37 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { useTestServer } from './helpers/test-server';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { WebSocket } from 'ws';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, messageSync } from '../../src/lib/sync/protocol';
 import { connect, login, synced } from './helpers/clients';
-import { makeFixtureApp } from './helpers/fixture-app';
-import { startServerProcess, waitFor, type ServerProcess } from './helpers/server-process';
+import { waitFor } from './helpers/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
-let appDir: string;
+const ctx = useTestServer();
+
 let token: string;
 
 beforeAll(async () => {
-	appDir = await makeFixtureApp();
-	dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-fuzz-'));
-	server = await startServerProcess({ dataDir, staticDir: appDir });
-	token = await login(server.url, 'daxin-1');
-});
-
-afterAll(async () => {
-	await server?.stop();
-	await rm(dataDir, { recursive: true, force: true });
-	await rm(appDir, { recursive: true, force: true });
+	token = await login(ctx.url, 'daxin-1');
 });
 
 function open(room = 'community:daxin'): Promise<WebSocket> {
-	const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/${room}?token=${token}`);
+	const ws = new WebSocket(`${ctx.url.replace(/^http/, 'ws')}/sync/${room}?token=${token}`);
 	return new Promise((done, fail) => {
 		ws.once('open', () => done(ws));
 		ws.once('error', fail);
@@ -92,7 +79,7 @@ describe('bad input closes one connection with a clear code, and the server goes
 	});
 
 	it('thousands of random and mutated frames leave the server serving and the room intact', async () => {
-		const good = connect(server.url, 'community:daxin', token);
+		const good = connect(ctx.url, 'community:daxin', token);
 		await synced(good);
 		good.doc.getMap('suggestions').set('kept', '还在');
 		await waitFor(() => (good.provider.synced ? true : undefined));
@@ -135,8 +122,8 @@ describe('bad input closes one connection with a clear code, and the server goes
 		}
 		ws.close();
 		expect(closes).toBeGreaterThan(10);
-		expect(await (await fetch(`${server.url}/api/health`)).json()).toEqual({ ok: true });
-		const after = connect(server.url, 'community:daxin', token);
+		expect(await (await fetch(`${ctx.url}/api/health`)).json()).toEqual({ ok: true });
+		const after = connect(ctx.url, 'community:daxin', token);
 		await synced(after);
 		await waitFor(() => after.doc.getMap('suggestions').get('kept'));
 		expect(after.doc.getMap('suggestions').get('kept')).toBe('还在');

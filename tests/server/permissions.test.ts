@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { useTestServer } from './helpers/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/lib/sync/protocol';
 import { closedWith, connect, login, synced, type Client } from './helpers/clients';
-import { makeFixtureApp } from './helpers/fixture-app';
-import { startServerProcess, waitFor, type ServerProcess } from './helpers/server-process';
+import { waitFor } from './helpers/server-process';
+
+const ctx = useTestServer();
 
 /**
  * The room table of DESIGN.md through the real server: each role × each room kind, inside and
@@ -31,22 +30,16 @@ const matrix: Record<string, string[]> = {
 	admin: ['read', 'read', 'read', 'read', 'write']
 };
 
-let server: ServerProcess;
-let dataDir: string;
-let appDir: string;
 const tokens = new Map<string, string>();
 const observers = new Map<string, Client>();
 const clients: Client[] = [];
 
 beforeAll(async () => {
-	appDir = await makeFixtureApp();
-	dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-perm-'));
-	server = await startServerProcess({ dataDir, staticDir: appDir });
 	for (const username of new Set([...Object.keys(matrix), ...Object.values(writers)])) {
-		tokens.set(username, await login(server.url, username));
+		tokens.set(username, await login(ctx.url, username));
 	}
 	for (const room of rooms) {
-		const observer = connect(server.url, room, tokens.get(writers[room] ?? '') ?? '');
+		const observer = connect(ctx.url, room, tokens.get(writers[room] ?? '') ?? '');
 		clients.push(observer);
 		observers.set(room, observer);
 		await synced(observer);
@@ -55,9 +48,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	for (const c of clients) c.destroy();
-	await server?.stop();
-	await rm(dataDir, { recursive: true, force: true });
-	await rm(appDir, { recursive: true, force: true });
 });
 
 const cases = Object.entries(matrix).flatMap(([username, row]) =>
@@ -66,7 +56,7 @@ const cases = Object.entries(matrix).flatMap(([username, row]) =>
 
 describe('the permission matrix over the websocket', () => {
 	it.each(cases)('%s in %s: %s', async (username, room, expected) => {
-		const c = connect(server.url, room, tokens.get(username) ?? '');
+		const c = connect(ctx.url, room, tokens.get(username) ?? '');
 		clients.push(c);
 		if (expected === 'none') {
 			expect(await closedWith(c)).toBe(CloseCode.forbidden);

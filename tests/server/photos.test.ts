@@ -1,33 +1,21 @@
+import { useTestServer } from './helpers/test-server';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sniffPhotoType } from '../../sync-server/photos';
 import { login } from './helpers/clients';
-import { makeFixtureApp } from './helpers/fixture-app';
-import { startServerProcess, type ServerProcess } from './helpers/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
-let appDir: string;
+const ctx = useTestServer({ PHOTO_MAX_MB: '1' });
+
 let worker: string;
 let reviewer: string;
 let otherWorker: string;
 
 beforeAll(async () => {
-	appDir = await makeFixtureApp();
-	dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-photos-'));
-	server = await startServerProcess({ dataDir, staticDir: appDir, env: { PHOTO_MAX_MB: '1' } });
-	worker = await login(server.url, 'tanglian-1');
-	reviewer = await login(server.url, 'jingkai-reviewer');
-	otherWorker = await login(server.url, 'daxin-1');
-});
-
-afterAll(async () => {
-	await server?.stop();
-	await rm(dataDir, { recursive: true, force: true });
-	await rm(appDir, { recursive: true, force: true });
+	worker = await login(ctx.url, 'tanglian-1');
+	reviewer = await login(ctx.url, 'jingkai-reviewer');
+	otherWorker = await login(ctx.url, 'daxin-1');
 });
 
 const jpeg = Buffer.concat([
@@ -46,7 +34,7 @@ const webp = Buffer.concat([
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 function put(room: string, hash: string, body: Buffer, token?: string) {
-	return fetch(`${server.url}/api/photos/${room}/${hash}`, {
+	return fetch(`${ctx.url}/api/photos/${room}/${hash}`, {
 		method: 'PUT',
 		headers: token ? { authorization: `Bearer ${token}` } : {},
 		body: new Uint8Array(body)
@@ -54,7 +42,7 @@ function put(room: string, hash: string, body: Buffer, token?: string) {
 }
 
 function get(room: string, hash: string, token?: string) {
-	return fetch(`${server.url}/api/photos/${room}/${hash}`, {
+	return fetch(`${ctx.url}/api/photos/${room}/${hash}`, {
 		headers: token ? { authorization: `Bearer ${token}` } : {}
 	});
 }
@@ -86,7 +74,7 @@ describe('photos', () => {
 		const pngRes = await get('community:tanglian', sha(png), worker);
 		expect(pngRes.headers.get('content-type')).toBe('image/png');
 		// Stored under the data folder, one file per photo, no temporary files left behind.
-		const files = await readdir(join(dataDir, 'photos', 'community', 'tanglian'));
+		const files = await readdir(join(ctx.dataDir, 'photos', 'community', 'tanglian'));
 		expect(files.sort()).toEqual(
 			[`${sha(jpeg)}.jpg`, `${sha(png)}.png`, `${sha(webp)}.webp`].sort()
 		);

@@ -1,27 +1,10 @@
+import { useTestServer } from './helpers/test-server';
 import { request } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureFiles, makeFixtureApp } from './helpers/fixture-app';
-import { startServerProcess, type ServerProcess } from './helpers/server-process';
+import { describe, expect, it } from 'vitest';
+import { fixtureFiles } from './helpers/fixture-app';
 
-let server: ServerProcess;
-let appDir: string;
-let dataDir: string;
-
-beforeAll(async () => {
-	appDir = await makeFixtureApp();
-	dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-data-'));
-	server = await startServerProcess({ dataDir, staticDir: appDir });
-});
-
-afterAll(async () => {
-	await server?.stop();
-	await rm(appDir, { recursive: true, force: true });
-	await rm(dataDir, { recursive: true, force: true });
-});
+const ctx = useTestServer();
 
 /** A raw request, so that paths are sent exactly as written (fetch would normalise them). */
 function raw(
@@ -36,7 +19,7 @@ function raw(
 		const req = request(
 			{
 				host: '127.0.0.1',
-				port: server.port,
+				port: ctx.server.port,
 				path,
 				method: options.method ?? 'GET',
 				headers: options.headers
@@ -56,7 +39,7 @@ function raw(
 
 describe('the API', () => {
 	it('answers GET /api/health with {"ok":true}, uncached', async () => {
-		const res = await fetch(`${server.url}/api/health`);
+		const res = await fetch(`${ctx.url}/api/health`);
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toMatch(/^application\/json/);
 		expect(res.headers.get('cache-control')).toBe('no-store');
@@ -64,19 +47,19 @@ describe('the API', () => {
 	});
 
 	it('answers an unknown API path with a JSON 404, never the app shell', async () => {
-		const res = await fetch(`${server.url}/api/nothing/here`);
+		const res = await fetch(`${ctx.url}/api/nothing/here`);
 		expect(res.status).toBe(404);
 		expect(await res.json()).toEqual({ error: 'not_found' });
 	});
 
 	it('answers a wrong method on a known path with 405', async () => {
-		const res = await fetch(`${server.url}/api/health`, { method: 'POST' });
+		const res = await fetch(`${ctx.url}/api/health`, { method: 'POST' });
 		expect(res.status).toBe(405);
 	});
 
 	it('sends the security headers on every answer', async () => {
 		for (const path of ['/api/health', '/', '/_app/immutable/chunks/a1b2c3.js', '/missing.js']) {
-			const res = await fetch(`${server.url}${path}`);
+			const res = await fetch(`${ctx.url}${path}`);
 			expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
 			expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
 		}
@@ -92,21 +75,21 @@ describe('the built app', () => {
 			'/manifest.webmanifest',
 			'/_app/version.json'
 		]) {
-			const res = await fetch(`${server.url}${path}`);
+			const res = await fetch(`${ctx.url}${path}`);
 			expect(res.status, path).toBe(200);
 			expect(res.headers.get('cache-control'), path).toBe('no-cache');
 		}
-		expect((await fetch(`${server.url}/sw.js`)).headers.get('content-type')).toMatch(
+		expect((await fetch(`${ctx.url}/sw.js`)).headers.get('content-type')).toMatch(
 			/^text\/javascript/
 		);
-		expect((await fetch(`${server.url}/manifest.webmanifest`)).headers.get('content-type')).toMatch(
+		expect((await fetch(`${ctx.url}/manifest.webmanifest`)).headers.get('content-type')).toMatch(
 			/^application\/manifest\+json/
 		);
 	});
 
 	it('serves hashed assets as immutable for a year', async () => {
 		for (const path of ['/_app/immutable/chunks/a1b2c3.js', '/workbox-1a2b3c4d.js']) {
-			const res = await fetch(`${server.url}${path}`, {
+			const res = await fetch(`${ctx.url}${path}`, {
 				headers: { 'accept-encoding': 'identity' }
 			});
 			expect(res.status, path).toBe(200);
@@ -115,7 +98,7 @@ describe('the built app', () => {
 	});
 
 	it('answers a deep link with the app shell (the SPA fallback), not cached', async () => {
-		const res = await fetch(`${server.url}/projects/abc/edit`);
+		const res = await fetch(`${ctx.url}/projects/abc/edit`);
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toMatch(/^text\/html/);
 		expect(res.headers.get('cache-control')).toBe('no-cache');

@@ -1,36 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { useTestServer } from './helpers/test-server';
 import * as Y from 'yjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/lib/sync/protocol';
 import { closedWith, connect, login, synced, type Client } from './helpers/clients';
-import { makeFixtureApp } from './helpers/fixture-app';
-import { startServerProcess, waitFor, type ServerProcess } from './helpers/server-process';
+import { waitFor } from './helpers/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
-let appDir: string;
+const ctx = useTestServer();
+
 const open: Client[] = [];
-
-beforeAll(async () => {
-	appDir = await makeFixtureApp();
-	dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-sync-'));
-	server = await startServerProcess({ dataDir, staticDir: appDir });
-});
 
 afterEach(() => {
 	while (open.length) open.pop()?.destroy();
 });
 
-afterAll(async () => {
-	await server?.stop();
-	await rm(dataDir, { recursive: true, force: true });
-	await rm(appDir, { recursive: true, force: true });
-});
-
 function client(room: string, token: string, options?: { connect?: boolean }): Client {
-	const c = connect(server.url, room, token, options);
+	const c = connect(ctx.url, room, token, options);
 	open.push(c);
 	return c;
 }
@@ -52,8 +36,8 @@ function fields(c: Client, id: string): Record<string, unknown> | undefined {
 
 describe('y-websocket sync', () => {
 	it('two stock clients of one community converge through the server', async () => {
-		const token1 = await login(server.url, 'tanglian-1');
-		const token2 = await login(server.url, 'tanglian-2');
+		const token1 = await login(ctx.url, 'tanglian-1');
+		const token2 = await login(ctx.url, 'tanglian-2');
 		const a = client('community:tanglian', token1);
 		const b = client('community:tanglian', token2);
 		await Promise.all([synced(a), synced(b)]);
@@ -67,7 +51,7 @@ describe('y-websocket sync', () => {
 
 	it('three clients converge after each edited the same record offline', async () => {
 		const tokens = await Promise.all(
-			['daxin-1', 'daxin-1', 'daxin-1'].map((u) => login(server.url, u))
+			['daxin-1', 'daxin-1', 'daxin-1'].map((u) => login(ctx.url, u))
 		);
 		const clients = tokens.map((t) => client('community:daxin', t));
 		await Promise.all(clients.map((c) => synced(c)));
@@ -90,7 +74,7 @@ describe('y-websocket sync', () => {
 	});
 
 	it("answers a client's sync step 1 with step 2 and its own step 1", async () => {
-		const token = await login(server.url, 'tanglian-1');
+		const token = await login(ctx.url, 'tanglian-1');
 		const a = client('community:tanglian', token);
 		await synced(a);
 		// The server's state vector reached the client: it covers the client's own edits once stored.
@@ -104,12 +88,7 @@ describe('y-websocket sync', () => {
 
 describe('the room table at the upgrade', () => {
 	it('refuses a missing, bad or forged token before any document data', async () => {
-		for (const token of [
-			'',
-			'nonsense',
-			'e30.AAAA',
-			(await login(server.url, 'tanglian-1')) + 'x'
-		]) {
+		for (const token of ['', 'nonsense', 'e30.AAAA', (await login(ctx.url, 'tanglian-1')) + 'x']) {
 			const c = client('community:tanglian', token);
 			expect(await closedWith(c)).toBe(CloseCode.unauthorized);
 			expect(c.messages()).toBe(0);
@@ -118,7 +97,7 @@ describe('the room table at the upgrade', () => {
 	});
 
 	it('refuses a room the user may not read, and an unknown room', async () => {
-		const token = await login(server.url, 'tanglian-1');
+		const token = await login(ctx.url, 'tanglian-1');
 		const other = client('community:daxin', token);
 		expect(await closedWith(other)).toBe(CloseCode.forbidden);
 		expect(other.messages()).toBe(0);
@@ -130,8 +109,8 @@ describe('the room table at the upgrade', () => {
 	});
 
 	it('lets a reader read but drops what it sends to change the room', async () => {
-		const writerToken = await login(server.url, 'tanglian-1');
-		const readerToken = await login(server.url, 'jingkai-reviewer');
+		const writerToken = await login(ctx.url, 'tanglian-1');
+		const readerToken = await login(ctx.url, 'jingkai-reviewer');
 		const writer = client('community:tanglian', writerToken);
 		const reader = client('community:tanglian', readerToken);
 		await Promise.all([synced(writer), synced(reader)]);
@@ -158,7 +137,7 @@ describe('the room table at the upgrade', () => {
 describe('the HTTP API', () => {
 	it('signs in with one message for unknown users and wrong passwords', async () => {
 		const post = (body: unknown) =>
-			fetch(`${server.url}/api/login`, {
+			fetch(`${ctx.url}/api/login`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify(body)
@@ -176,15 +155,13 @@ describe('the HTTP API', () => {
 		expect(unknown.status).toBe(401);
 		expect(await wrong.json()).toEqual(await unknown.json());
 		expect((await post('not an object')).status).toBe(400);
-		expect((await fetch(`${server.url}/api/login`, { method: 'POST', body: '{' })).status).toBe(
-			400
-		);
+		expect((await fetch(`${ctx.url}/api/login`, { method: 'POST', body: '{' })).status).toBe(400);
 	});
 
 	it('slows repeated failures for one user', async () => {
 		const attempt = async () => {
 			const started = performance.now();
-			await fetch(`${server.url}/api/login`, {
+			await fetch(`${ctx.url}/api/login`, {
 				method: 'POST',
 				body: JSON.stringify({ username: 'leyu-reviewer', password: 'wrong' })
 			});
@@ -196,8 +173,8 @@ describe('the HTTP API', () => {
 	});
 
 	it('tells a user who it is and which rooms it may open', async () => {
-		const token = await login(server.url, 'jingkai-reviewer');
-		const res = await fetch(`${server.url}/api/me`, {
+		const token = await login(ctx.url, 'jingkai-reviewer');
+		const res = await fetch(`${ctx.url}/api/me`, {
 			headers: { authorization: `Bearer ${token}` }
 		});
 		expect(res.status).toBe(200);
@@ -210,16 +187,16 @@ describe('the HTTP API', () => {
 		expect(me.rooms).toContainEqual({ room: 'community:tanglian', access: 'read' });
 		expect(me.rooms).toContainEqual({ room: 'city', access: 'read' });
 		expect(me.rooms.some((r) => r.room === 'community:daxin')).toBe(false);
-		expect((await fetch(`${server.url}/api/me`)).status).toBe(401);
+		expect((await fetch(`${ctx.url}/api/me`)).status).toBe(401);
 		expect(
-			(await fetch(`${server.url}/api/me`, { headers: { authorization: 'Bearer x.y' } })).status
+			(await fetch(`${ctx.url}/api/me`, { headers: { authorization: 'Bearer x.y' } })).status
 		).toBe(401);
 	});
 
 	it('shows each user its part of the directory', async () => {
 		const get = async (username: string) => {
-			const token = await login(server.url, username);
-			const res = await fetch(`${server.url}/api/directory`, {
+			const token = await login(ctx.url, username);
+			const res = await fetch(`${ctx.url}/api/directory`, {
 				headers: { authorization: `Bearer ${token}` }
 			});
 			return (await res.json()) as { towns: { id: string }[]; communities: { id: string }[] };
