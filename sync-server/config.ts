@@ -12,6 +12,8 @@ export interface ServerConfig {
 	/** TOKEN_SECRET, or undefined to use (or create) the one in the data folder. */
 	tokenSecret: string | undefined;
 	photoMaxBytes: number;
+	/** How long a room stays in memory after its last connection left. */
+	roomIdleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +57,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
 		production: env.NODE_ENV === 'production',
 		tokenTtlSeconds: integer('TOKEN_TTL_DAYS', env.TOKEN_TTL_DAYS, 30, 1, 365) * 86_400,
 		tokenSecret,
-		photoMaxBytes: integer('PHOTO_MAX_MB', env.PHOTO_MAX_MB, 8, 1, 100) * 1024 * 1024
+		photoMaxBytes: integer('PHOTO_MAX_MB', env.PHOTO_MAX_MB, 8, 1, 100) * 1024 * 1024,
+		roomIdleMs: integer('ROOM_IDLE_SECONDS', env.ROOM_IDLE_SECONDS, 30, 0, 86_400) * 1000
 	};
 }

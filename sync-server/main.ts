@@ -69,7 +69,13 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		log,
 		now: () => Date.now()
 	};
-	const sync = createSyncService({ storage, auth, log, now: () => new Date() });
+	const sync = createSyncService({
+		storage,
+		auth,
+		log,
+		now: () => new Date(),
+		roomIdleMs: config.roomIdleMs
+	});
 	const server = await startServer({
 		config,
 		log,

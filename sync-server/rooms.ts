@@ -62,7 +62,11 @@ export class Rooms {
 		Pick<RoomsOptions, 'onUpdate' | 'onAwareness'>;
 
 	constructor(options: RoomsOptions) {
-		this.#options = { idleMs: 30_000, snapshotEvery: 500, ...options };
+		this.#options = {
+			...options,
+			idleMs: options.idleMs ?? 30_000,
+			snapshotEvery: options.snapshotEvery ?? 500
+		};
 	}
 
 	get loaded(): number {

@@ -15,7 +15,8 @@ describe('configuration', () => {
 			production: false,
 			tokenTtlSeconds: 30 * 86_400,
 			tokenSecret: undefined,
-			photoMaxBytes: 8 * 1024 * 1024
+			photoMaxBytes: 8 * 1024 * 1024,
+			roomIdleMs: 30_000
 		});
 	});
 

@@ -7,6 +7,9 @@ import { waitFor } from './server-process';
  * Stock y-websocket clients in Node, as an app tablet or a script would use them. BroadcastChannel
  * is off: clients in one process would otherwise sync with each other without the server.
  */
+// Each stock provider adds a process 'exit' listener in Node; a test opens dozens of them.
+process.setMaxListeners(200);
+
 export interface Client {
 	doc: Y.Doc;
 	provider: WebsocketProvider;

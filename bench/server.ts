@@ -1,0 +1,269 @@
+/**
+ * `npm run bench:server`: our sync server against the reference y-websocket 1.x server, on the same
+ * workload, in the same run, on this machine. See bench/README.md for what each figure means.
+ *
+ * Options (environment): BENCH_CLIENTS (60), BENCH_ROOMS (15), BENCH_EDIT_MS (20),
+ * BENCH_SECONDS (10 per round), BENCH_ROUNDS (3 per server, alternating which goes first).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+
+const root = resolve(import.meta.dirname, '..');
+const clients = Number(process.env.BENCH_CLIENTS ?? 60);
+const roomCount = Number(process.env.BENCH_ROOMS ?? 15);
+const editMs = Number(process.env.BENCH_EDIT_MS ?? 20);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const clockTicks = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+
+interface Running {
+	name: 'ours' | 'reference';
+	child: ChildProcess;
+	port: number;
+	stop(): Promise<void>;
+	dataDir?: string;
+}
+
+function waitForPort(child: ChildProcess): Promise<number> {
+	return new Promise((done, fail) => {
+		let text = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			text += chunk.toString();
+			for (const line of text.split('\n')) {
+				if (!line.startsWith('{')) continue;
+				const entry = JSON.parse(line) as { msg?: string; port?: number };
+				if (entry.msg === 'listening' && entry.port) done(entry.port);
+			}
+		});
+		child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
+	});
+}
+
+async function startOurs(): Promise<Running> {
+	const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-bench-'));
+	const child = spawn(join(root, 'node_modules/.bin/tsx'), ['sync-server/main.ts'], {
+		cwd: root,
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			ROOM_IDLE_SECONDS: '2'
+		},
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	const port = await waitForPort(child);
+	return {
+		name: 'ours',
+		child,
+		port,
+		dataDir,
+		async stop() {
+			child.kill('SIGTERM');
+			await new Promise((done) => child.once('exit', done));
+			await rm(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+async function startReference(): Promise<Running> {
+	const child = spawn(process.execPath, ['bench/reference-server.cjs'], {
+		cwd: root,
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	const port = await waitForPort(child);
+	return {
+		name: 'reference',
+		child,
+		port,
+		async stop() {
+			child.kill('SIGTERM');
+			await new Promise((done) => child.once('exit', done));
+		}
+	};
+}
+
+/** The server's own CPU seconds (user + system) and memory, read from /proc. */
+async function processStats(pid: number) {
+	const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+	const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / clockTicks;
+	const status = await readFile(`/proc/${pid}/status`, 'utf8');
+	const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+	return { cpuSeconds, rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+async function login(port: number, username: string): Promise<string> {
+	const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
+		method: 'POST',
+		body: JSON.stringify({ username, password: 'demo' })
+	});
+	return ((await res.json()) as { token: string }).token;
+}
+
+function percentile(sorted: number[], p: number): number {
+	if (sorted.length === 0) return NaN;
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const median = (values: number[]) =>
+	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+interface RoundResult {
+	server: 'ours' | 'reference';
+	editsPerSecond: number;
+	deliveriesPerSecond: number;
+	p50: number;
+	p99: number;
+	cpuMsPerEdit: number;
+	peakRssMb: number;
+	rssAfterMb: number;
+	baselineRssMb: number;
+	generatorBusy: number;
+}
+
+async function round(server: Running, communityIds: string[]): Promise<RoundResult> {
+	const baseline = await processStats(server.child.pid ?? 0);
+	const rooms = communityIds.slice(0, roomCount).map((id) => `community:${id}`);
+	const tokens = new Map<string, string>();
+	if (server.name === 'ours') {
+		for (const id of communityIds.slice(0, roomCount))
+			tokens.set(id, await login(server.port, `${id}-1`));
+	}
+	const latencies: number[] = [];
+	let deliveries = 0;
+	const providers: WebsocketProvider[] = [];
+	const docs: Y.Doc[] = [];
+	for (let i = 0; i < clients; i++) {
+		const room = rooms[i % rooms.length] ?? 'community:x';
+		const doc = new Y.Doc();
+		const token = tokens.get(room.slice('community:'.length));
+		const provider = new WebsocketProvider(`ws://127.0.0.1:${server.port}/sync`, room, doc, {
+			params: token ? { token } : {},
+			WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+			disableBc: true
+		});
+		const edits = doc.getMap<number>('bench');
+		edits.observe((event) => {
+			if (event.transaction.local) return;
+			const now = performance.now();
+			for (const key of event.keysChanged) {
+				const sent = edits.get(key);
+				if (typeof sent === 'number') {
+					latencies.push(now - sent);
+					deliveries++;
+				}
+			}
+		});
+		providers.push(provider);
+		docs.push(doc);
+	}
+	await Promise.all(
+		providers.map(
+			(p) => new Promise<void>((done) => (p.synced ? done() : p.once('sync', () => done())))
+		)
+	);
+
+	const before = await processStats(server.child.pid ?? 0);
+	const generatorBefore = process.cpuUsage();
+	const started = performance.now();
+	let edits = 0;
+	const timers = docs.map((doc, i) =>
+		setInterval(() => {
+			// One small edit: this client's own key, so edits never conflict and each one is delivered.
+			doc.getMap<number>('bench').set(`c${i}`, performance.now());
+			edits++;
+		}, editMs)
+	);
+	latencies.length = 0;
+	deliveries = 0;
+	await new Promise((done) => setTimeout(done, seconds * 1000));
+	for (const t of timers) clearInterval(t);
+	const elapsed = (performance.now() - started) / 1000;
+	await new Promise((done) => setTimeout(done, 500)); // the last deliveries
+	const after = await processStats(server.child.pid ?? 0);
+	const generatorCpu = process.cpuUsage(generatorBefore);
+	for (const p of providers) p.destroy();
+	for (const d of docs) d.destroy();
+	// Our rooms unload 2 s after the last client (ROOM_IDLE_SECONDS=2); the reference never does.
+	await new Promise((done) => setTimeout(done, 4000));
+	const left = await processStats(server.child.pid ?? 0);
+	latencies.sort((a, b) => a - b);
+	return {
+		server: server.name,
+		editsPerSecond: edits / elapsed,
+		deliveriesPerSecond: deliveries / elapsed,
+		p50: percentile(latencies, 50),
+		p99: percentile(latencies, 99),
+		cpuMsPerEdit: ((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(1, edits),
+		peakRssMb: after.peakMb,
+		rssAfterMb: left.rssMb,
+		baselineRssMb: baseline.rssMb,
+		generatorBusy: (generatorCpu.user + generatorCpu.system) / 1e6 / elapsed
+	};
+}
+
+async function main() {
+	const { demoCity } = await import('../sync-server/demo-city.ts');
+	const communityIds = demoCity().communities.map((c) => c.id);
+	const results: RoundResult[] = [];
+	for (let r = 0; r < rounds; r++) {
+		const order = r % 2 === 0 ? [startOurs, startReference] : [startReference, startOurs];
+		for (const start of order) {
+			const server = await start();
+			try {
+				const result = await round(server, communityIds);
+				results.push(result);
+				console.log(
+					`round ${r + 1} ${result.server.padEnd(9)} ${result.editsPerSecond.toFixed(0)} edits/s, ` +
+						`${result.deliveriesPerSecond.toFixed(0)} deliveries/s, p50 ${result.p50.toFixed(1)} ms, ` +
+						`p99 ${result.p99.toFixed(1)} ms, ${result.cpuMsPerEdit.toFixed(3)} ms CPU/edit, ` +
+						`peak ${result.peakRssMb.toFixed(0)} MB, after ${result.rssAfterMb.toFixed(0)} MB, ` +
+						`generator ${(result.generatorBusy * 100).toFixed(0)}%` +
+						(result.generatorBusy > 0.7 ? '  ⚠ generator over 70% busy: figures unreliable' : '')
+				);
+			} finally {
+				await server.stop();
+			}
+		}
+	}
+	const of = (name: string, pick: (r: RoundResult) => number) =>
+		median(results.filter((r) => r.server === name).map(pick));
+	const rows: [string, (r: RoundResult) => number, number][] = [
+		['edits per second', (r) => r.editsPerSecond, 0],
+		['deliveries per second', (r) => r.deliveriesPerSecond, 0],
+		['fan-out latency p50 (ms)', (r) => r.p50, 2],
+		['fan-out latency p99 (ms)', (r) => r.p99, 2],
+		['server CPU per edit (ms)', (r) => r.cpuMsPerEdit, 4],
+		['server RSS before (MB)', (r) => r.baselineRssMb, 1],
+		['server peak RSS (MB)', (r) => r.peakRssMb, 1],
+		['server RSS after clients left (MB)', (r) => r.rssAfterMb, 1],
+		['generator CPU busy (share of one core)', (r) => r.generatorBusy, 2]
+	];
+	const lines = [
+		`# Sync server benchmark — ${new Date().toISOString().slice(0, 10)}`,
+		'',
+		`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.`,
+		`Workload: ${clients} stock y-websocket clients in ${roomCount} rooms, one edit per client every ` +
+			`${editMs} ms, ${seconds} s per round, ${rounds} rounds per server alternating which goes first; medians.`,
+		'',
+		'| figure | ours | reference | ours / reference |',
+		'| --- | ---: | ---: | ---: |',
+		...rows.map(([label, pick, digits]) => {
+			const ours = of('ours', pick);
+			const reference = of('reference', pick);
+			return `| ${label} | ${ours.toFixed(digits)} | ${reference.toFixed(digits)} | ${(ours / reference).toFixed(2)} |`;
+		})
+	];
+	const report = lines.join('\n');
+	console.log(`\n${report}`);
+	if (process.env.BENCH_OUT) await writeFile(process.env.BENCH_OUT, `${report}\n`);
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../sync-server/log';
+import { Rooms, type Peer } from '../../sync-server/rooms';
+import { Storage } from '../../sync-server/storage';
+import { waitFor } from './helpers/server-process';
+
+const cleanup: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+	while (cleanup.length) await cleanup.pop()?.();
+});
+
+async function setup(idleMs: number, snapshotEvery = 500) {
+	const dir = await mkdtemp(join(tmpdir(), 'kuaiban-rooms-'));
+	const storage = new Storage(join(dir, 'db.sqlite'));
+	cleanup.push(() => rm(dir, { recursive: true, force: true }));
+	cleanup.push(() => storage.close());
+	const relayed: Uint8Array[] = [];
+	const rooms = new Rooms({
+		storage,
+		log: createLogger({ write: () => undefined }),
+		now: () => new Date('2026-11-28T08:00:00Z'),
+		idleMs,
+		snapshotEvery,
+		onUpdate: (_room, update) => relayed.push(update),
+		onAwareness: () => undefined
+	});
+	cleanup.push(() => rooms.closeAll());
+	return { storage, rooms, relayed };
+}
+
+const peer = (author: string): Peer => ({ author, send: () => undefined });
+
+function edit(key: string, value: string): Uint8Array {
+	const doc = new Y.Doc();
+	doc.getMap('suggestions').set(key, value);
+	return Y.encodeStateAsUpdate(doc);
+}
+
+describe('rooms', () => {
+	it('stores each update with its author before relaying it, and keeps the log', async () => {
+		const { storage, rooms, relayed } = await setup(60_000);
+		const room = rooms.open('community:a');
+		const worker = peer('a-1');
+		rooms.join(room, worker);
+		Y.applyUpdate(room.doc, edit('k', 'v'), worker);
+		expect(relayed).toHaveLength(1);
+		expect(storage.history('community:a')).toEqual([
+			expect.objectContaining({ author: 'a-1', at: '2026-11-28T08:00:00.000Z' })
+		]);
+	});
+
+	it('unloads an idle room and loads the same state on a quick reconnect', async () => {
+		const { storage, rooms } = await setup(20);
+		const room = rooms.open('community:a');
+		const worker = peer('a-1');
+		rooms.join(room, worker);
+		Y.applyUpdate(room.doc, edit('k', '最后一笔'), worker);
+		rooms.leave(room, worker);
+		expect(rooms.has('community:a')).toBe(true); // not before the idle time
+		await waitFor(() => (rooms.has('community:a') ? undefined : true));
+		expect(storage.loadRoom('community:a').snapshot).toBeDefined();
+		const again = rooms.open('community:a');
+		expect(again).not.toBe(room);
+		expect(again.doc.getMap('suggestions').get('k')).toBe('最后一笔');
+	});
+
+	it('a returning peer keeps the room loaded', async () => {
+		const { rooms } = await setup(30);
+		const room = rooms.open('community:a');
+		const first = peer('a-1');
+		rooms.join(room, first);
+		rooms.leave(room, first);
+		const same = rooms.open('community:a');
+		rooms.join(same, peer('a-2'));
+		await new Promise((done) => setTimeout(done, 80));
+		expect(same).toBe(room);
+		expect(rooms.has('community:a')).toBe(true);
+	});
+
+	it('compacts into a snapshot and loads snapshot plus the updates after it', async () => {
+		const { storage, rooms } = await setup(60_000, 3);
+		const room = rooms.open('community:b');
+		const worker = peer('b-1');
+		rooms.join(room, worker);
+		for (let i = 0; i < 5; i++) Y.applyUpdate(room.doc, edit(`k${i}`, `v${i}`), worker);
+		await waitFor(() => (storage.loadRoom('community:b').snapshot ? true : undefined));
+		const stored = storage.loadRoom('community:b');
+		expect(stored.snapshotUpTo).toBeGreaterThanOrEqual(3);
+		expect(storage.history('community:b')).toHaveLength(5); // the log is never pruned
+		const doc = new Y.Doc();
+		if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+		for (const update of stored.updates) Y.applyUpdate(doc, update);
+		expect(doc.getMap('suggestions').toJSON()).toEqual(room.doc.getMap('suggestions').toJSON());
+	});
+});
