@@ -47,7 +47,8 @@ function waitForPort(child: ChildProcess): Promise<number> {
 
 async function startOurs(): Promise<Running> {
 	const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-bench-'));
-	const child = spawn(join(root, 'node_modules/.bin/tsx'), ['sync-server/main.ts'], {
+	// One process (node with tsx's loader), so /proc/<pid> measures the server itself.
+	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
 		cwd: root,
 		env: {
 			...process.env,
@@ -73,7 +74,7 @@ async function startOurs(): Promise<Running> {
 }
 
 async function startReference(): Promise<Running> {
-	const child = spawn(process.execPath, ['bench/reference-server.cjs'], {
+	const child = spawn(process.execPath, ['bench/reference-server.mjs'], {
 		cwd: root,
 		stdio: ['ignore', 'pipe', 'inherit']
 	});

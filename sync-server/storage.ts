@@ -84,6 +84,18 @@ function toUser(row: UserRecord): UserRow {
 export class Storage {
 	readonly db: Database.Database;
 
+	readonly #statements = new Map<string, Database.Statement>();
+
+	/** Prepared once per SQL text: preparing is far dearer than running, and updates are hot. */
+	#sql(text: string): Database.Statement {
+		let statement = this.#statements.get(text);
+		if (!statement) {
+			statement = this.db.prepare(text);
+			this.#statements.set(text, statement);
+		}
+		return statement;
+	}
+
 	constructor(path: string) {
 		this.db = new Database(path);
 		this.db.pragma('journal_mode = WAL');
@@ -110,9 +122,9 @@ export class Storage {
 	}
 
 	isEmpty(): boolean {
-		const row = this.db
-			.prepare('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM towns) AS n')
-			.get() as {
+		const row = this.#sql(
+			'SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM towns) AS n'
+		).get() as {
 			n: number;
 		};
 		return row.n === 0;
@@ -121,50 +133,44 @@ export class Storage {
 	// ---- the city's structure
 
 	upsertTown(town: TownRow): void {
-		this.db
-			.prepare(
-				'INSERT INTO towns (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name'
-			)
-			.run(town.id, town.name);
+		this.#sql(
+			'INSERT INTO towns (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name'
+		).run(town.id, town.name);
 	}
 
 	upsertCommunity(community: CommunityRow): void {
-		this.db
-			.prepare(
-				`INSERT INTO communities (id, name, town_id) VALUES (?, ?, ?)
+		this.#sql(
+			`INSERT INTO communities (id, name, town_id) VALUES (?, ?, ?)
 				 ON CONFLICT (id) DO UPDATE SET name = excluded.name, town_id = excluded.town_id`
-			)
-			.run(community.id, community.name, community.townId);
+		).run(community.id, community.name, community.townId);
 	}
 
 	towns(): TownRow[] {
-		return this.db.prepare('SELECT id, name FROM towns ORDER BY id').all() as TownRow[];
+		return this.#sql('SELECT id, name FROM towns ORDER BY id').all() as TownRow[];
 	}
 
 	communities(): CommunityRow[] {
-		return this.db
-			.prepare('SELECT id, name, town_id AS townId FROM communities ORDER BY id')
-			.all() as CommunityRow[];
+		return this.#sql(
+			'SELECT id, name, town_id AS townId FROM communities ORDER BY id'
+		).all() as CommunityRow[];
 	}
 
 	// ---- users
 
 	addUser(user: Omit<UserRow, 'disabled' | 'demo'> & { demo?: boolean }): void {
-		this.db
-			.prepare(
-				`INSERT INTO users (id, username, name, role, scope, password_hash, demo, created_at)
+		this.#sql(
+			`INSERT INTO users (id, username, name, role, scope, password_hash, demo, created_at)
 				 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-			)
-			.run(
-				user.id,
-				user.username,
-				user.name,
-				user.role,
-				user.scope,
-				user.passwordHash,
-				user.demo ? 1 : 0,
-				user.createdAt
-			);
+		).run(
+			user.id,
+			user.username,
+			user.name,
+			user.role,
+			user.scope,
+			user.passwordHash,
+			user.demo ? 1 : 0,
+			user.createdAt
+		);
 	}
 
 	/** Adds many users in one transaction (the demo seed). */
@@ -176,28 +182,25 @@ export class Storage {
 
 	activeDemoUsers(): number {
 		return (
-			this.db.prepare('SELECT count(*) AS n FROM users WHERE demo = 1 AND disabled = 0').get() as {
+			this.#sql('SELECT count(*) AS n FROM users WHERE demo = 1 AND disabled = 0').get() as {
 				n: number;
 			}
 		).n;
 	}
 
 	findUserByUsername(username: string): UserRow | undefined {
-		const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
+		const row = this.#sql('SELECT * FROM users WHERE username = ?').get(username) as
 			UserRecord | undefined;
 		return row ? toUser(row) : undefined;
 	}
 
 	findUserById(id: string): UserRow | undefined {
-		const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as
-			UserRecord | undefined;
+		const row = this.#sql('SELECT * FROM users WHERE id = ?').get(id) as UserRecord | undefined;
 		return row ? toUser(row) : undefined;
 	}
 
 	listUsers(): UserRow[] {
-		return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRecord[]).map(
-			toUser
-		);
+		return (this.#sql('SELECT * FROM users ORDER BY username').all() as UserRecord[]).map(toUser);
 	}
 
 	setUserDisabled(username: string, disabled: boolean): boolean {
@@ -220,20 +223,19 @@ export class Storage {
 
 	/** Appends one update; returns its id. Synchronous: when it returns, the update is committed. */
 	appendUpdate(room: string, data: Uint8Array, author: string, at: string): number {
-		const result = this.db
-			.prepare('INSERT INTO updates (room, data, author, at) VALUES (?, ?, ?, ?)')
-			.run(room, Buffer.from(data.buffer, data.byteOffset, data.byteLength), author, at);
+		const result = this.#sql(
+			'INSERT INTO updates (room, data, author, at) VALUES (?, ?, ?, ?)'
+		).run(room, Buffer.from(data.buffer, data.byteOffset, data.byteLength), author, at);
 		return Number(result.lastInsertRowid);
 	}
 
 	loadRoom(room: string): StoredRoom {
-		const snapshot = this.db
-			.prepare('SELECT data, up_to FROM snapshots WHERE room = ?')
-			.get(room) as { data: Buffer; up_to: number } | undefined;
+		const snapshot = this.#sql('SELECT data, up_to FROM snapshots WHERE room = ?').get(room) as
+			{ data: Buffer; up_to: number } | undefined;
 		const upTo = snapshot?.up_to ?? 0;
-		const rows = this.db
-			.prepare('SELECT id, data FROM updates WHERE room = ? AND id > ? ORDER BY id')
-			.all(room, upTo) as { id: number; data: Buffer }[];
+		const rows = this.#sql(
+			'SELECT id, data FROM updates WHERE room = ? AND id > ? ORDER BY id'
+		).all(room, upTo) as { id: number; data: Buffer }[];
 		return {
 			snapshot: snapshot ? new Uint8Array(snapshot.data) : undefined,
 			snapshotUpTo: upTo,
@@ -243,22 +245,18 @@ export class Storage {
 	}
 
 	writeSnapshot(room: string, data: Uint8Array, upTo: number, at: string): void {
-		this.db
-			.prepare(
-				`INSERT INTO snapshots (room, data, up_to, at) VALUES (?, ?, ?, ?)
+		this.#sql(
+			`INSERT INTO snapshots (room, data, up_to, at) VALUES (?, ?, ?, ?)
 				 ON CONFLICT (room) DO UPDATE SET data = excluded.data, up_to = excluded.up_to, at = excluded.at
 				 WHERE excluded.up_to > snapshots.up_to`
-			)
-			.run(room, Buffer.from(data.buffer, data.byteOffset, data.byteLength), upTo, at);
+		).run(room, Buffer.from(data.buffer, data.byteOffset, data.byteLength), upTo, at);
 	}
 
 	/** The audit trail of a room: who sent an update and when (the bytes stay in the database). */
 	history(room: string, limit = 1000): { id: number; author: string; at: string; size: number }[] {
-		return this.db
-			.prepare(
-				'SELECT id, author, at, length(data) AS size FROM updates WHERE room = ? ORDER BY id DESC LIMIT ?'
-			)
-			.all(room, limit) as { id: number; author: string; at: string; size: number }[];
+		return this.#sql(
+			'SELECT id, author, at, length(data) AS size FROM updates WHERE room = ? ORDER BY id DESC LIMIT ?'
+		).all(room, limit) as { id: number; author: string; at: string; size: number }[];
 	}
 
 	/** SQLite's online backup: a consistent copy while the server keeps writing. */

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 function admin(dataDir: string, args: string[], input?: string) {
 	return new Promise<{ code: number | null; out: string }>((done) => {
-		const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['sync-server/admin.ts', ...args], {
+		const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/admin.ts', ...args], {
 			cwd: root,
 			env: { ...process.env, DATA_DIR: dataDir }
 		});

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 /**
- * Starts the real server (`tsx sync-server/main.ts`) as `npm start` does, on a free port, and
+ * Starts the real server (`node --import tsx sync-server/main.ts`) as `npm start` does, on a free port, and
  * stops it. Tests read what it printed through `output()`.
  */
 export interface ServerProcess {
@@ -24,10 +24,10 @@ export interface StartOptions {
 }
 
 const root = resolve(import.meta.dirname, '../../..');
-const tsx = resolve(root, 'node_modules/.bin/tsx');
 
 export function spawnServer(options: StartOptions): { child: ChildProcess; output: () => string } {
-	const child = spawn(tsx, ['sync-server/main.ts'], {
+	// As `npm start` runs it: one Node process with tsx's loader (signals reach the server itself).
+	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
 		cwd: root,
 		env: {
 			...process.env,

@@ -1,9 +1,11 @@
 // The reference: y-websocket 1.x's own server (its `setupWSConnection`), as `npx y-websocket`
 // runs it, without persistence. Installed as the devDependency `y-websocket-reference`.
 // Prints one JSON line with its port when ready, like our server does.
-const http = require('node:http');
-const { WebSocketServer } = require('ws');
-const { setupWSConnection } = require('y-websocket-reference/bin/utils');
+import http from 'node:http';
+import { WebSocketServer } from 'ws';
+import referenceUtils from 'y-websocket-reference/bin/utils.js';
+
+const { setupWSConnection } = referenceUtils;
 
 const server = http.createServer((_req, res) => {
 	res.writeHead(200, { 'Content-Type': 'text/plain' });
