@@ -3,9 +3,11 @@
 // Prints one JSON line with its port when ready, like our server does.
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
-import referenceUtils from 'y-websocket-reference/bin/utils.js';
+import { createRequire } from 'node:module';
 
-const { setupWSConnection } = referenceUtils;
+// The 1.x package is CommonJS and exports `./bin/utils` to require() only.
+const load = createRequire(import.meta.url);
+const { setupWSConnection } = load('y-websocket-reference/bin/utils');
 
 const server = http.createServer((_req, res) => {
 	res.writeHead(200, { 'Content-Type': 'text/plain' });

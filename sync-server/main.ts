@@ -46,6 +46,7 @@ class StartupError extends Error {
 async function run(config: ServerConfig, log: Logger): Promise<void> {
 	await prepareDataDir(config.dataDir);
 	const storage = new Storage(databasePath(config.dataDir));
+	storage.checkpointInBackground();
 	const seeded = await seedIfEmpty(storage, config.production, new Date());
 	if (seeded === 'seeded') log.info('demo city seeded', { dataDir: config.dataDir });
 	if (seeded === 'production') {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import type { Role, Scope } from '../src/lib/domain/access.ts';
 
 /**
@@ -117,8 +118,30 @@ export class Storage {
 		}
 	}
 
+	#checkpointer: Worker | undefined;
+
+	/**
+	 * Moves WAL checkpoints off the main thread (see checkpointer.mjs). The server turns it on;
+	 * a Storage opened elsewhere (the admin command, tests) lets SQLite checkpoint by itself.
+	 */
+	checkpointInBackground(intervalMs = 2000): void {
+		this.#checkpointer = new Worker(new URL('./checkpointer.mjs', import.meta.url), {
+			workerData: { path: this.db.name, intervalMs }
+		});
+		this.#checkpointer.unref();
+		this.db.pragma('wal_autocheckpoint = 0');
+	}
+
 	close(): void {
-		if (this.db.open) this.db.close();
+		if (this.#checkpointer) {
+			this.#checkpointer.postMessage('stop');
+			this.#checkpointer = undefined;
+		}
+		if (this.db.open) {
+			// Leave a tidy file: everything in the database proper, the WAL emptied.
+			this.db.pragma('wal_checkpoint(TRUNCATE)');
+			this.db.close();
+		}
 	}
 
 	isEmpty(): boolean {
