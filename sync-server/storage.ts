@@ -244,6 +244,30 @@ export class Storage {
 
 	// ---- documents
 
+	/**
+	 * Appends updates in one transaction (the server's group commit); returns their ids in order.
+	 * Synchronous: when it returns, every one of them is committed.
+	 */
+	appendUpdates(
+		updates: readonly { room: string; data: Uint8Array; author: string }[],
+		at: string
+	) {
+		this.#appendMany ??= this.db.transaction(
+			(batch: readonly { room: string; data: Uint8Array; author: string }[], when: string) =>
+				batch.map((u) => this.appendUpdate(u.room, u.data, u.author, when))
+		);
+		return this.#appendMany(updates, at);
+	}
+
+	#appendMany:
+		| Database.Transaction<
+				(
+					batch: readonly { room: string; data: Uint8Array; author: string }[],
+					when: string
+				) => number[]
+		  >
+		| undefined;
+
 	/** Appends one update; returns its id. Synchronous: when it returns, the update is committed. */
 	appendUpdate(room: string, data: Uint8Array, author: string, at: string): number {
 		const result = this.#sql(

@@ -17,7 +17,7 @@ import {
 import { userFromToken, type AuthContext } from './auth-routes.ts';
 import { loadOrg } from './directory.ts';
 import type { Logger } from './log.ts';
-import { Rooms, StorageFailedError, type Peer, type Room } from './rooms.ts';
+import { Rooms, type Peer, type Room } from './rooms.ts';
 import type { Storage } from './storage.ts';
 
 /**
@@ -111,6 +111,11 @@ export function createSyncService(options: SyncOptions): SyncService {
 		onAwareness(room, changed) {
 			const message = awarenessMessage(room, changed);
 			for (const peer of room.peers.keys()) peer.send(message);
+		},
+		onStoreFailed(peers) {
+			for (const peer of peers) {
+				if (peer instanceof Connection) peer.ws.close(CloseCode.storageFailed, 'update not stored');
+			}
 		}
 	});
 
@@ -140,6 +145,8 @@ export function createSyncService(options: SyncOptions): SyncService {
 					} catch {
 						throw new BadMessageError('invalid state vector');
 					}
+					// Only stored state leaves the server: store what is pending before answering.
+					rooms.flush();
 					conn.send(
 						syncMessage((encoder) => syncProtocol.writeSyncStep2(encoder, room.doc, stateVector))
 					);
@@ -154,8 +161,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 					if (conn.access !== 'write') return; // read-only: dropped, never applied or relayed
 					try {
 						Y.applyUpdate(room.doc, payload, conn);
-					} catch (error) {
-						if (error instanceof StorageFailedError) throw error;
+					} catch {
 						throw new BadMessageError('invalid update');
 					}
 					return;
@@ -219,9 +225,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 			try {
 				handleMessage(room, conn, data);
 			} catch (error) {
-				if (error instanceof StorageFailedError) {
-					ws.close(CloseCode.storageFailed, 'update not stored');
-				} else if (error instanceof BadMessageError) {
+				if (error instanceof BadMessageError) {
 					log.warn('bad message: closing connection', { ...logFields, reason: error.message });
 					ws.close(CloseCode.badMessage, error.message.slice(0, 100));
 				} else {
@@ -239,6 +243,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 		});
 
 		// Our state first (step 1), then who is here: the client answers with what we lack.
+		rooms.flush();
 		conn.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
 		const present = [...room.awareness.getStates().keys()];
 		if (present.length > 0) conn.send(awarenessMessage(room, present));

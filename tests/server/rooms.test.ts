@@ -19,6 +19,7 @@ async function setup(idleMs: number, snapshotEvery = 500) {
 	cleanup.push(() => rm(dir, { recursive: true, force: true }));
 	cleanup.push(() => storage.close());
 	const relayed: Uint8Array[] = [];
+	const failed: Peer[] = [];
 	const rooms = new Rooms({
 		storage,
 		log: createLogger({ write: () => undefined }),
@@ -26,10 +27,11 @@ async function setup(idleMs: number, snapshotEvery = 500) {
 		idleMs,
 		snapshotEvery,
 		onUpdate: (_room, update) => relayed.push(update),
-		onAwareness: () => undefined
+		onAwareness: () => undefined,
+		onStoreFailed: (peers) => failed.push(...peers)
 	});
 	cleanup.push(() => rooms.closeAll());
-	return { storage, rooms, relayed };
+	return { storage, rooms, relayed, failed };
 }
 
 const peer = (author: string): Peer => ({ author, send: () => undefined });
@@ -41,16 +43,34 @@ function edit(key: string, value: string): Uint8Array {
 }
 
 describe('rooms', () => {
-	it('stores each update with its author before relaying it, and keeps the log', async () => {
+	it("stores each update with its author before relaying it, a turn's updates in one commit", async () => {
 		const { storage, rooms, relayed } = await setup(60_000);
 		const room = rooms.open('community:a');
 		const worker = peer('a-1');
 		rooms.join(room, worker);
 		Y.applyUpdate(room.doc, edit('k', 'v'), worker);
-		expect(relayed).toHaveLength(1);
+		Y.applyUpdate(room.doc, edit('k2', 'v2'), worker);
+		// Neither stored nor relayed yet: both wait for the end of this event-loop turn.
+		expect(relayed).toHaveLength(0);
+		expect(storage.history('community:a')).toHaveLength(0);
+		await waitFor(() => (relayed.length === 2 ? true : undefined));
 		expect(storage.history('community:a')).toEqual([
+			expect.objectContaining({ author: 'a-1', at: '2026-11-28T08:00:00.000Z' }),
 			expect.objectContaining({ author: 'a-1', at: '2026-11-28T08:00:00.000Z' })
 		]);
+	});
+
+	it('relays nothing that could not be stored, and drops the room from memory', async () => {
+		const { storage, rooms, relayed, failed } = await setup(60_000);
+		const room = rooms.open('community:a');
+		const worker = peer('a-1');
+		rooms.join(room, worker);
+		Y.applyUpdate(room.doc, edit('k', 'v'), worker);
+		storage.db.close(); // the disk is gone
+		rooms.flush();
+		expect(relayed).toHaveLength(0);
+		expect(failed).toEqual([worker]);
+		expect(rooms.has('community:a')).toBe(false);
 	});
 
 	it('unloads an idle room and loads the same state on a quick reconnect', async () => {
