@@ -96,6 +96,11 @@ export class Rooms {
 		return this.#rooms.has(name);
 	}
 
+	/** False once a room was dropped (a storage failure): its document may hold unstored changes. */
+	isLive(room: Room): boolean {
+		return this.#rooms.get(room.name) === room;
+	}
+
 	/** The room, loaded from storage if it is not in memory. Synchronous: SQLite reads are. */
 	open(name: string): Room {
 		const idle = this.#timers.get(name);

@@ -74,6 +74,10 @@ class BadMessageError extends Error {
 	override name = 'BadMessageError';
 }
 
+class StoreFailedError extends Error {
+	override name = 'StoreFailedError';
+}
+
 function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, messageSync);
@@ -147,6 +151,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 					}
 					// Only stored state leaves the server: store what is pending before answering.
 					rooms.flush();
+					if (!rooms.isLive(room)) throw new StoreFailedError();
 					conn.send(
 						syncMessage((encoder) => syncProtocol.writeSyncStep2(encoder, room.doc, stateVector))
 					);
@@ -225,7 +230,9 @@ export function createSyncService(options: SyncOptions): SyncService {
 			try {
 				handleMessage(room, conn, data);
 			} catch (error) {
-				if (error instanceof BadMessageError) {
+				if (error instanceof StoreFailedError) {
+					ws.close(CloseCode.storageFailed, 'update not stored');
+				} else if (error instanceof BadMessageError) {
 					log.warn('bad message: closing connection', { ...logFields, reason: error.message });
 					ws.close(CloseCode.badMessage, error.message.slice(0, 100));
 				} else {
@@ -244,6 +251,10 @@ export function createSyncService(options: SyncOptions): SyncService {
 
 		// Our state first (step 1), then who is here: the client answers with what we lack.
 		rooms.flush();
+		if (!rooms.isLive(room)) {
+			ws.close(CloseCode.storageFailed, 'room not stored');
+			return;
+		}
 		conn.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
 		const present = [...room.awareness.getStates().keys()];
 		if (present.length > 0) conn.send(awarenessMessage(room, present));
