@@ -5,35 +5,35 @@ import { fileURLToPath } from 'node:url';
 const lib = fileURLToPath(new URL('./src/lib', import.meta.url));
 
 export default defineConfig({
+	// Shared by the projects below (`extends: true`).
 	resolve: { alias: { $lib: lib } },
 	test: {
+		environment: 'node',
 		projects: [
 			{
 				// Runes modules (`.svelte.ts`) are compiled by the Svelte plugin, as in the app.
 				plugins: [svelte()],
-				resolve: { alias: { $lib: lib }, conditions: ['browser'] },
+				resolve: { conditions: ['browser'] },
+				extends: true,
 				test: {
 					name: 'unit',
-					include: ['tests/unit/**/*.test.ts'],
-					environment: 'node'
+					include: ['tests/unit/**/*.test.ts']
 				}
 			},
 			{
-				resolve: { alias: { $lib: lib } },
+				extends: true,
 				test: {
 					name: 'server',
 					include: ['tests/server/**/*.test.ts'],
-					environment: 'node',
 					testTimeout: 30_000,
 					hookTimeout: 60_000
 				}
 			},
 			{
-				resolve: { alias: { $lib: lib } },
+				extends: true,
 				test: {
 					name: 'e2e',
 					include: ['tests/e2e/**/*.test.ts'],
-					environment: 'node',
 					globalSetup: ['tests/e2e/global-setup.ts'],
 					testTimeout: 60_000,
 					hookTimeout: 120_000,

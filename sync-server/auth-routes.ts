@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { grantsFor } from '../src/lib/domain/access.ts';
 import { BodyTooLargeError, readBody, sendJson, type ApiRoute } from './api.ts';
 import { LoginThrottle, TokenError, TokenSigner, unknownUserHash, verifyPassword } from './auth.ts';
-import { directoryFor, loadOrg } from './directory.ts';
+import { directoryFor, type Org } from './directory.ts';
 import type { Logger } from './log.ts';
 import type { Storage, UserRow } from './storage.ts';
 
@@ -10,6 +10,8 @@ import type { Storage, UserRow } from './storage.ts';
 
 export interface AuthContext {
 	storage: Storage;
+	/** The city's structure, for the room rights (cached; see directory.ts). */
+	org: () => Org;
 	signer: TokenSigner;
 	/** Failures per username, and (more leniently: an office shares one address) per address. */
 	throttle: { user: LoginThrottle; address: LoginThrottle };
@@ -45,7 +47,7 @@ export function userFromToken(
 	}
 }
 
-function bearer(req: IncomingMessage): string | undefined {
+export function bearer(req: IncomingMessage): string | undefined {
 	const header = req.headers.authorization;
 	if (!header?.startsWith('Bearer ')) return undefined;
 	return header.slice('Bearer '.length).trim();
@@ -122,7 +124,7 @@ export function authRoutes(context: AuthContext): ApiRoute[] {
 			handler(req, res) {
 				const user = requireUser(context, req, res);
 				if (!user) return;
-				sendJson(res, 200, { user: publicUser(user), rooms: grantsFor(user, loadOrg(storage)) });
+				sendJson(res, 200, { user: publicUser(user), rooms: grantsFor(user, context.org()) });
 			}
 		},
 		{
@@ -131,7 +133,7 @@ export function authRoutes(context: AuthContext): ApiRoute[] {
 			handler(req, res) {
 				const user = requireUser(context, req, res);
 				if (!user) return;
-				sendJson(res, 200, directoryFor(user, loadOrg(storage)));
+				sendJson(res, 200, directoryFor(user, context.org()));
 			}
 		}
 	];

@@ -7,6 +7,7 @@ import { LoginThrottle, TokenSigner, loadTokenSecret } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { DataDirError, databasePath, prepareDataDir, seedIfEmpty } from './data-dir.ts';
+import { createOrgSource } from './directory.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
 import { createLogger, type Logger } from './log.ts';
 import { photoRoutes } from './photos.ts';
@@ -64,6 +65,7 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 	const signer = new TokenSigner(await loadTokenSecret(config.dataDir, config.tokenSecret));
 	const auth = {
 		storage,
+		org: createOrgSource(storage),
 		signer,
 		throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeTries: 30 }) },
 		tokenTtlSeconds: config.tokenTtlSeconds,

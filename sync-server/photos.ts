@@ -3,9 +3,8 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseRoom, roomAccess, type Room } from '../src/lib/domain/access.ts';
 import { BodyTooLargeError, readBody, sendJson, type ApiRoute } from './api.ts';
-import { userFromToken, type AuthContext } from './auth-routes.ts';
+import { bearer, userFromToken, type AuthContext } from './auth-routes.ts';
 import { writeFileAtomic } from './data-dir.ts';
-import { loadOrg } from './directory.ts';
 
 /**
  * Photos, content-addressed: `PUT /api/photos/<room>/<sha256>` stores the bytes once the hash and
@@ -59,11 +58,7 @@ export function photoRoutes({ auth, dataDir, maxBytes }: PhotoOptions): ApiRoute
 		params: Record<string, string>,
 		need: 'read' | 'write'
 	) {
-		const header = req.headers.authorization;
-		const user = userFromToken(
-			auth,
-			header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
-		);
+		const user = userFromToken(auth, bearer(req));
 		if (!user) {
 			sendJson(res, 401, { error: 'unauthorized' });
 			return undefined;
@@ -75,7 +70,7 @@ export function photoRoutes({ auth, dataDir, maxBytes }: PhotoOptions): ApiRoute
 			sendJson(res, 404, { error: 'not_found' });
 			return undefined;
 		}
-		const access = roomAccess(user, roomName, loadOrg(auth.storage));
+		const access = roomAccess(user, roomName, auth.org());
 		if (access === 'none' || (need === 'write' && access !== 'write')) {
 			sendJson(res, 403, { error: 'forbidden' });
 			return undefined;

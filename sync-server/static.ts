@@ -146,6 +146,7 @@ export async function createStaticSite(root: string, log: Logger): Promise<Stati
 	const shell = await findFile(root, 'index.html');
 	if (!shell) log.warn('app not built: index.html missing', { staticDir: root });
 	const rootWithSep = root.endsWith(sep) ? root : root + sep;
+	const isInside = (path: string) => path === root || path.startsWith(rootWithSep);
 	// One policy per version of a page: a rebuild while the server runs gets its new hashes.
 	const policies = new Map<string, string>();
 	async function policyFor(file: FoundFile, etag: string): Promise<string> {
@@ -212,7 +213,8 @@ export async function createStaticSite(root: string, log: Logger): Promise<Stati
 				return;
 			}
 			const relative = safeRelativePath(pathname);
-			if (relative === undefined || !join(root, relative).startsWith(rootWithSep.slice(0, -1))) {
+			// Defence in depth: safeRelativePath already refuses `..`; the joined path must agree.
+			if (relative === undefined || !isInside(join(root, relative))) {
 				plain(res, 400, 'Bad path');
 				return;
 			}

@@ -144,6 +144,11 @@ export class Storage {
 		}
 	}
 
+	/** Changes whenever another connection (the admin command) commits to the database. */
+	dataVersion(): number {
+		return this.db.pragma('data_version', { simple: true }) as number;
+	}
+
 	isEmpty(): boolean {
 		const row = this.#sql(
 			'SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM towns) AS n'

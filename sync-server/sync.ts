@@ -15,7 +15,6 @@ import {
 	messageSync
 } from '../src/lib/sync/protocol.ts';
 import { userFromToken, type AuthContext } from './auth-routes.ts';
-import { loadOrg } from './directory.ts';
 import type { Logger } from './log.ts';
 import { Rooms, type Peer, type Room } from './rooms.ts';
 import type { Storage } from './storage.ts';
@@ -142,9 +141,8 @@ export function createSyncService(options: SyncOptions): SyncService {
 					throw new BadMessageError('truncated sync message');
 				}
 				if (syncType === syncProtocol.messageYjsSyncStep1) {
-					let stateVector: Uint8Array;
+					const stateVector = payload;
 					try {
-						stateVector = payload;
 						Y.decodeStateVector(stateVector);
 					} catch {
 						throw new BadMessageError('invalid state vector');
@@ -296,7 +294,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 			if (!parseRoom(roomName)) {
 				return refuse(req, socket, head, CloseCode.unknownRoom, 'unknown room');
 			}
-			const access = roomAccess(user, roomName, loadOrg(options.storage));
+			const access = roomAccess(user, roomName, auth.org());
 			if (access === 'none') {
 				log.info('sync refused: no read right', { room: roomName, user: user.username });
 				return refuse(req, socket, head, CloseCode.forbidden, 'no access to this room');

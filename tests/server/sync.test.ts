@@ -1,7 +1,11 @@
 import { useTestServer } from './helpers/test-server';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloseCode } from '../../src/lib/sync/protocol';
+import { CloseCode, messageSync } from '../../src/lib/sync/protocol';
 import { closedWith, connect, login, synced, type Client } from './helpers/clients';
 import { waitFor } from './helpers/server-process';
 
@@ -73,16 +77,37 @@ describe('y-websocket sync', () => {
 		expect(new Set(states).size).toBe(1);
 	});
 
-	it("answers a client's sync step 1 with step 2 and its own step 1", async () => {
+	it("answers a client's sync step 1 with step 2 and then its own step 1", async () => {
 		const token = await login(ctx.url, 'tanglian-1');
-		const a = client('community:tanglian', token);
-		await synced(a);
-		// The server's state vector reached the client: it covers the client's own edits once stored.
-		record(a, 'sv').set('title', 'x');
-		await waitFor(() => (a.provider.synced ? true : undefined));
-		const b = client('community:tanglian', token);
-		await synced(b);
-		await waitFor(() => fields(b, 'sv'));
+		const writer = client('community:tanglian', token);
+		await synced(writer);
+		record(writer, 'sv').set('title', 'x');
+		await waitFor(() => (writer.provider.synced ? true : undefined));
+
+		// A raw socket, to see exactly which messages answer a step 1.
+		const ws = new WebSocket(
+			`${ctx.url.replace(/^http/, 'ws')}/sync/community:tanglian?token=${token}`
+		);
+		const received: number[][] = [];
+		ws.on('message', (data: Buffer) => {
+			const decoder = decoding.createDecoder(new Uint8Array(data));
+			const type = decoding.readVarUint(decoder);
+			received.push(type === messageSync ? [type, decoding.readVarUint(decoder)] : [type]);
+		});
+		await new Promise((done) => ws.once('open', done));
+		// On connect the server sends its own step 1 first.
+		await waitFor(() => (received.length >= 1 ? true : undefined));
+		expect(received[0]).toEqual([messageSync, syncProtocol.messageYjsSyncStep1]);
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, messageSync);
+		syncProtocol.writeSyncStep1(encoder, new Y.Doc());
+		ws.send(encoding.toUint8Array(encoder));
+		await waitFor(() => (received.length >= 3 ? true : undefined));
+		ws.close();
+		expect(received.slice(1, 3)).toEqual([
+			[messageSync, syncProtocol.messageYjsSyncStep2],
+			[messageSync, syncProtocol.messageYjsSyncStep1]
+		]);
 	});
 });
 
