@@ -2,11 +2,13 @@ import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
+import { signIn } from './helpers/tablet';
 
 const baseURL = inject('baseURL');
 const screens = [
 	'/',
 	'/suggestions',
+	'/suggestions/new',
 	'/meetings',
 	'/projects',
 	'/inspections',
@@ -38,9 +40,7 @@ describe.each(['zh', 'en'])('accessibility in %s', (lang) => {
 		try {
 			const page = await context.newPage();
 			const findings: string[] = [];
-			for (const path of screens) {
-				await page.goto(`${path}?lang=${lang}`);
-				await page.locator('main h1').waitFor();
+			const check = async (path: string) => {
 				const result = await new AxeBuilder({ page })
 					.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
 					.analyze();
@@ -50,6 +50,16 @@ describe.each(['zh', 'en'])('accessibility in %s', (lang) => {
 						findings.push(`${path} ${violation.id} (${violation.impact}): ${targets}`);
 					}
 				}
+			};
+			// The sign-in screen, then every screen of a signed-in worker.
+			await page.goto(`/?lang=${lang}`);
+			await page.locator('main h1').waitFor();
+			await check('sign-in');
+			await signIn(page, 'tanglian-1', { lang: lang === 'en' ? 'en' : 'zh' });
+			for (const path of screens) {
+				await page.goto(`${path}?lang=${lang}`);
+				await page.locator('main h1').waitFor();
+				await check(path);
 			}
 			expect(findings).toEqual([]);
 		} finally {

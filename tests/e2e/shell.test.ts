@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
+import { signIn } from './helpers/tablet';
 
 const baseURL = inject('baseURL');
 const navWordsEn = [
@@ -22,9 +23,11 @@ afterAll(async () => {
 	await browser?.close();
 });
 
+/** A new tablet, signed in as a community worker in Chinese (the default language). */
 async function freshTablet(): Promise<{ context: BrowserContext; page: Page }> {
 	const context = await browser.newContext({ baseURL, viewport: { width: 1024, height: 768 } });
 	const page = await context.newPage();
+	await signIn(page, 'tanglian-1', { lang: 'zh' });
 	return { context, page };
 }
 

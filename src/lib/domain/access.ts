@@ -114,3 +114,19 @@ export function grantsFor(
 	for (const community of org.communities()) add(`community:${community}`);
 	return grants;
 }
+
+/**
+ * DOMAIN.md ("Collection"): a resident who leaves a name and phone number gives them to the
+ * community that collects the suggestion, not to everyone who may read its room. Only the workers
+ * of that community see them; reviewers and city roles see the suggestion without them.
+ */
+export function maySeeResidentContact(user: Principal, room: string): boolean {
+	const scope = parseRoom(user.scope);
+	const target = parseRoom(room);
+	return (
+		user.role === 'worker' &&
+		scope?.kind === 'community' &&
+		target?.kind === 'community' &&
+		scope.id === target.id
+	);
+}

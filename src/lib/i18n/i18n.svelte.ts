@@ -1,5 +1,7 @@
 import {
 	defaultLocale,
+	formatBytes,
+	formatDateTime,
 	localeStorageKey,
 	parseLocale,
 	pickLocale,
@@ -55,6 +57,10 @@ export class I18n {
 	}
 
 	t = (key: MessageKey, params?: MessageParams): string => translate(this.locale, key, params);
+
+	dateTime = (iso: string): string => formatDateTime(this.locale, iso);
+
+	bytes = (n: number): string => formatBytes(this.locale, n);
 }
 
 export const i18n = new I18n();

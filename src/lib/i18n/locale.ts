@@ -42,3 +42,23 @@ export function translate(locale: Locale, key: MessageKey, params?: MessageParam
 	const text = dictionaries[locale][key];
 	return params ? fillPlaceholders(text, params) : text;
 }
+
+/** A time for people: in the device's time zone, in the UI's language. */
+export function formatDateTime(locale: Locale, iso: string): string {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) return iso;
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** A size in bytes as people read it (KB, MB, GB). */
+export function formatBytes(locale: Locale, bytes: number): string {
+	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	const digits = unit === 0 || value >= 100 ? 0 : 1;
+	return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}

@@ -1,4 +1,5 @@
-import type { Actor, BudgetLine, Disbursement, Project, Suggestion } from '$lib/domain';
+import type { Actor, BudgetLine, Disbursement, Project, RecordKind, Suggestion } from '$lib/domain';
+import { ZHANGJIAGANG_2020 } from '$lib/domain/rules';
 
 /** Test-data builders: a valid record by default, overridden field by field. */
 
@@ -87,3 +88,86 @@ export const finance: Actor = { id: 'city-finance', role: 'finance', scope: {} }
 export const admin: Actor = { id: 'admin', role: 'admin', scope: {} };
 
 export const PHOTO = 'a'.repeat(64);
+
+const base = { id: 'r1', createdAt: '2020-09-01T02:00:00.000Z', createdBy: 'u1' };
+const ref = { room: 'community:tanglian', id: 'x' };
+
+/** One valid record of every kind. */
+export const validRecordOfEveryKind: Record<RecordKind, unknown> = {
+	suggestion: makeSuggestion({ photos: [PHOTO] }),
+	councilMeeting: {
+		...base,
+		date: '2020-09-01',
+		place: '塘市花苑活动室',
+		topic: '货车停放',
+		attendees: { names: ['高丽萍'], headCount: 9 },
+		councilMembers: 15,
+		agenda: [{ id: 'i1', suggestion: ref, votes: { for: 7, against: 1, abstain: 1 } }],
+		minutesHash: PHOTO,
+		finalisedAt: '2020-09-01T10:00:00.000Z',
+		finalisedBy: 'tanglian-1',
+		photos: []
+	},
+	project: makeProject({
+		status: 'completed',
+		submittedAt: '2020-03-02T02:00:00.000Z',
+		decidedAt: '2020-03-09T02:00:00.000Z',
+		progress: [
+			{ id: 'u1', at: '2020-04-01T02:00:00.000Z', by: 'w', note: 'half done', photos: [PHOTO] }
+		],
+		completion: { at: '2020-05-01T02:00:00.000Z', by: 'w', note: 'done', photos: [PHOTO] }
+	}),
+	reviewDecision: {
+		...base,
+		project: ref,
+		decision: 'return',
+		comment: '请补充预算明细',
+		reviewer: 'r',
+		decidedAt: base.createdAt
+	},
+	siteInspection: {
+		...base,
+		kind: 'quarterly',
+		project: ref,
+		visitedAt: base.createdAt,
+		inspector: 'r',
+		note: '',
+		problemFound: false,
+		photos: []
+	},
+	rectification: {
+		...base,
+		subject: ref,
+		orderedBy: 's',
+		orderedAt: base.createdAt,
+		description: '标识牌掉落',
+		dueDate: '2020-09-30',
+		photos: []
+	},
+	disbursement: makeDisbursement(),
+	spotCheckCampaign: {
+		...base,
+		year: 2020,
+		period: { from: '2018-01-01', to: '2019-12-31' },
+		sampleSize: 1,
+		seed: '2020-08-03',
+		strataKey: 'type',
+		population: [
+			{ id: 'p1', stratum: 'engineering', room: 'community:a' },
+			{ id: 'p2', stratum: 'service', room: 'community:b' }
+		],
+		sample: ['p2'],
+		drawnAt: base.createdAt,
+		drawnBy: 's'
+	},
+	spotCheckFinding: {
+		...base,
+		campaign: { room: 'city', id: 'c1' },
+		project: ref,
+		kind: 'sign-damaged',
+		note: '',
+		rectification: { room: 'community:tanglian', id: 'r' },
+		photos: []
+	},
+	cityRules: { ...base, ...ZHANGJIAGANG_2020 }
+};

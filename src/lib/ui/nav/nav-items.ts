@@ -1,8 +1,14 @@
 import type { RouteId } from '$app/types';
 import type { MessageKey } from '$lib/i18n/zh-cn';
 
+/** The sections: top-level routes without parameters. */
+export type SectionRoute = Extract<
+	RouteId,
+	'/suggestions' | '/meetings' | '/projects' | '/inspections' | '/review' | '/supervision' | '/dashboard'
+>;
+
 export interface NavItem {
-	href: Exclude<RouteId, '/'>;
+	href: SectionRoute;
 	label: MessageKey;
 	icon: string;
 }

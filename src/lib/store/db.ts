@@ -1,0 +1,138 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { RoomGrant, Role } from '$lib/domain';
+
+/**
+ * The one IndexedDB database of the app (Dexie). Everything a person types or photographs lands
+ * here before anything else happens to it; the server is a copy.
+ *
+ * - `updates`: the Yjs updates of each room's document, appended as they happen and merged into one
+ *   row from time to time (a Dexie table of updates, DESIGN.md "Stack"; not y-dexie as well).
+ * - `outbox`: one row per local change the server is not yet known to hold (see room-doc.ts).
+ * - `rooms`: what the device knows of each room: the server's last state vector.
+ * - `photos` / `thumbs`: photo bytes by SHA-256, as ArrayBuffer plus MIME type (WebKit cannot keep
+ *   Blobs in IndexedDB in some versions); rows are read by primary key only.
+ * - `photoQueue`: photos waiting to be uploaded, without their bytes.
+ * - `session`: the signed-in user, its rooms and directory, so the app opens offline for days.
+ *
+ * Schema changes add a `version(n)` below with an `upgrade` that rewrites old rows; versions are
+ * never edited once released. A device whose database is newer than this app (a rolled-back
+ * release) gets `VersionError` on open: the app then says so and leaves the data alone.
+ */
+
+export interface UpdateRow {
+	seq?: number;
+	room: string;
+	update: Uint8Array;
+}
+
+export interface OutboxRow {
+	id?: number;
+	room: string;
+	/** The Yjs client id that made the change and its clock after it. */
+	client: number;
+	clock: number;
+	at: string;
+}
+
+export interface RoomRow {
+	room: string;
+	/** The server's state vector as last received; changes it covers are on the server. */
+	serverStateVector?: Uint8Array;
+	serverSeenAt?: string;
+}
+
+export interface PhotoRow {
+	sha256: string;
+	room: string;
+	mime: string;
+	bytes: ArrayBuffer;
+	/** 'local': taken here; 'remote': downloaded from the server. */
+	origin: 'local' | 'remote';
+	storedAt: string;
+}
+
+export interface ThumbRow {
+	sha256: string;
+	mime: string;
+	bytes: ArrayBuffer;
+}
+
+export interface PhotoQueueRow {
+	sha256: string;
+	room: string;
+	queuedAt: string;
+	attempts: number;
+	lastError?: string;
+}
+
+export interface SessionUser {
+	id: string;
+	name: string;
+	role: Role;
+	scope: string;
+	username: string;
+}
+
+export interface DirectoryTown {
+	id: string;
+	name: string;
+}
+export interface DirectoryCommunity {
+	id: string;
+	name: string;
+	townId: string;
+}
+
+export interface SessionRow {
+	key: 'current';
+	token: string;
+	user: SessionUser;
+	rooms: RoomGrant[];
+	directory: { towns: DirectoryTown[]; communities: DirectoryCommunity[] };
+	signedInAt: string;
+	/** Set when the server refused the token: work goes on, sending waits for a new sign-in. */
+	tokenRefusedAt?: string;
+}
+
+export class KuaibanDb extends Dexie {
+	updates!: EntityTable<UpdateRow, 'seq'>;
+	outbox!: EntityTable<OutboxRow, 'id'>;
+	rooms!: EntityTable<RoomRow, 'room'>;
+	photos!: EntityTable<PhotoRow, 'sha256'>;
+	thumbs!: EntityTable<ThumbRow, 'sha256'>;
+	photoQueue!: EntityTable<PhotoQueueRow, 'sha256'>;
+	session!: EntityTable<SessionRow, 'key'>;
+
+	constructor(name = 'kuaiban', options?: ConstructorParameters<typeof Dexie>[1]) {
+		super(name, options);
+		this.version(1).stores({
+			updates: '++seq, room',
+			outbox: '++id, room',
+			rooms: 'room',
+			photos: 'sha256',
+			thumbs: 'sha256',
+			photoQueue: 'sha256, queuedAt',
+			session: 'key'
+		});
+	}
+}
+
+/** Whether an error from IndexedDB means the disk (or the browser's share of it) is full. */
+export function isQuotaError(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current; depth++) {
+		const name = (current as { name?: unknown }).name;
+		if (name === 'QuotaExceededError') return true;
+		// Dexie wraps the cause of an aborted transaction as `inner` (DESIGN.md, known pitfalls).
+		current = (current as { inner?: unknown }).inner ?? (current as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
+/** Thrown by store commands when the device has no room left; nothing was half-saved. */
+export class StorageFullError extends Error {
+	constructor(cause: unknown) {
+		super('The device storage is full', { cause });
+		this.name = 'StorageFullError';
+	}
+}

@@ -1,0 +1,246 @@
+import * as Y from 'yjs';
+import { validateRecord, type RecordKind, type RecordKinds } from '$lib/domain';
+import type { LocalChange } from './room-doc';
+
+/**
+ * Typed access to the records of a room's document (DESIGN.md, "Rooms"): a top-level Y.Map per
+ * record kind, keyed by the record's random id, whose values are Y.Maps of fields. A field holds a
+ * JSON value; two people changing different fields of one record offline both keep their change,
+ * and two changing the same field end with one of the values on every device (Yjs decides which).
+ *
+ * Reading never throws and never drops: a record that fails its validator (written by an older or
+ * newer app) comes back with its raw fields and its issues, for the screen to show as such.
+ *
+ * Each record also keeps `_history`, a Y.Array of who changed which fields when. It is made with the
+ * record, so concurrent edits append to one array instead of racing to create it.
+ */
+
+export interface HistoryEntry {
+	at: string;
+	by: string;
+	byName: string;
+	/** The fields changed, or `['*created']` for the creation. */
+	fields: string[];
+}
+
+export const createdMarker = '*created';
+const historyKey = '_history';
+
+/**
+ * Fields kept as Y.Arrays that only grow: two tablets adding photos to one record offline both
+ * keep theirs (a plain array field would keep one tablet's list).
+ */
+const appendOnlyFields: ReadonlySet<string> = new Set(['photos']);
+
+export interface StoredRecord<K extends RecordKind> {
+	id: string;
+	/** The record when it passes its validator. */
+	record?: RecordKinds[K];
+	/** The fields as stored, valid or not. */
+	raw: Record<string, unknown>;
+	issues: readonly string[];
+}
+
+/** Thrown when a command would store a record its validator refuses; nothing is written. */
+export class InvalidRecordError extends Error {
+	constructor(
+		readonly kind: RecordKind,
+		readonly issues: readonly string[]
+	) {
+		super(`Invalid ${kind}: ${issues.join('; ')}`);
+		this.name = 'InvalidRecordError';
+	}
+}
+
+export function recordsOf(doc: Y.Doc, kind: RecordKind): Y.Map<Y.Map<unknown>> {
+	return doc.getMap(kind);
+}
+
+function plainFields(map: Y.Map<unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [key, value] of map.entries()) {
+		if (key.startsWith('_')) continue;
+		out[key] = value instanceof Y.AbstractType ? value.toJSON() : value;
+	}
+	return out;
+}
+
+function toStored<K extends RecordKind>(kind: K, id: string, value: unknown): StoredRecord<K> {
+	if (!(value instanceof Y.Map)) {
+		return { id, raw: { value }, issues: ['not a record (expected a map of fields)'] };
+	}
+	const raw = plainFields(value);
+	const result = validateRecord(kind, raw);
+	if (result.ok) return { id, record: result.value, raw, issues: [] };
+	return { id, raw, issues: result.issues };
+}
+
+export function readRecord<K extends RecordKind>(
+	doc: Y.Doc,
+	kind: K,
+	id: string
+): StoredRecord<K> | undefined {
+	const value = recordsOf(doc, kind).get(id);
+	return value === undefined ? undefined : toStored(kind, id, value);
+}
+
+export function readRecords<K extends RecordKind>(doc: Y.Doc, kind: K): StoredRecord<K>[] {
+	const out: StoredRecord<K>[] = [];
+	for (const [id, value] of recordsOf(doc, kind).entries()) out.push(toStored(kind, id, value));
+	return out;
+}
+
+export function readHistory(doc: Y.Doc, kind: RecordKind, id: string): HistoryEntry[] {
+	const map = recordsOf(doc, kind).get(id);
+	const history = map instanceof Y.Map ? map.get(historyKey) : undefined;
+	if (!(history instanceof Y.Array)) return [];
+	return history.toArray().filter(isHistoryEntry);
+}
+
+function isHistoryEntry(v: unknown): v is HistoryEntry {
+	const e = v as HistoryEntry;
+	return typeof e === 'object' && e !== null && typeof e.at === 'string' && Array.isArray(e.fields);
+}
+
+function same(a: unknown, b: unknown): boolean {
+	return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+export interface Author {
+	id: string;
+	name: string;
+}
+
+/** Stores a new record (validated first) with its creation in the history. */
+export function createRecord<K extends RecordKind>(
+	doc: Y.Doc,
+	kind: K,
+	record: RecordKinds[K],
+	origin: LocalChange,
+	author: Author,
+	at: Date
+): void {
+	const checked = validateRecord(kind, record);
+	if (!checked.ok) throw new InvalidRecordError(kind, checked.issues);
+	const records = recordsOf(doc, kind);
+	if (records.has(record.id)) throw new Error(`${kind} ${record.id} exists already`);
+	doc.transact(() => {
+		const map = new Y.Map<unknown>();
+		for (const [key, value] of Object.entries(record)) {
+			if (value === undefined) continue;
+			if (appendOnlyFields.has(key) && Array.isArray(value)) {
+				const list = new Y.Array<unknown>();
+				list.push(value);
+				map.set(key, list);
+			} else {
+				map.set(key, value);
+			}
+		}
+		const history = new Y.Array<HistoryEntry>();
+		history.push([
+			{ at: at.toISOString(), by: author.id, byName: author.name, fields: [createdMarker] }
+		]);
+		map.set(historyKey, history);
+		records.set(record.id, map);
+	}, origin);
+}
+
+/**
+ * Writes the fields of `patch` that differ from what is stored, one Y.Map key each (an unchanged
+ * field is not rewritten: every write keeps a history item). `undefined` removes a field. Refused
+ * with InvalidRecordError when the changed fields would not pass the validator. Returns the fields
+ * written.
+ */
+export function updateRecord<K extends RecordKind>(
+	doc: Y.Doc,
+	kind: K,
+	id: string,
+	patch: Partial<RecordKinds[K]>,
+	origin: LocalChange,
+	author: Author,
+	at: Date
+): string[] {
+	const map = recordsOf(doc, kind).get(id);
+	if (!(map instanceof Y.Map)) throw new Error(`No ${kind} ${id}`);
+	const current = plainFields(map);
+	for (const key of Object.keys(patch)) {
+		if (appendOnlyFields.has(key)) throw new Error(`${key} only grows: use appendToRecord`);
+	}
+	const changed = Object.keys(patch).filter(
+		(key) =>
+			key !== 'id' && !key.startsWith('_') && !same(current[key], patch[key as keyof typeof patch])
+	);
+	if (changed.length === 0) return [];
+
+	const next: Record<string, unknown> = { ...current, ...patch };
+	const result = validateRecord(kind, next);
+	if (!result.ok) {
+		// Issues of fields this change did not touch (old data) do not block it.
+		const own = result.issues.filter((issue) =>
+			changed.some(
+				(key) =>
+					issue === key ||
+					issue.startsWith(`${key}:`) ||
+					issue.startsWith(`${key}.`) ||
+					issue.startsWith(`${key}[`)
+			)
+		);
+		if (own.length > 0) throw new InvalidRecordError(kind, own);
+	}
+	doc.transact(() => {
+		for (const key of changed) {
+			const value = patch[key as keyof typeof patch];
+			if (value === undefined) map.delete(key);
+			else map.set(key, value);
+		}
+		logChange(map, author, at, changed);
+	}, origin);
+	return changed;
+}
+
+function logChange(map: Y.Map<unknown>, author: Author, at: Date, fields: string[]) {
+	let history = map.get(historyKey);
+	if (!(history instanceof Y.Array)) {
+		history = new Y.Array<HistoryEntry>();
+		map.set(historyKey, history);
+	}
+	(history as Y.Array<HistoryEntry>).push([
+		{ at: at.toISOString(), by: author.id, byName: author.name, fields }
+	]);
+}
+
+/**
+ * Appends items to an append-only list field (photos), skipping ones already there. Returns the
+ * items appended.
+ */
+export function appendToRecord<K extends RecordKind>(
+	doc: Y.Doc,
+	kind: K,
+	id: string,
+	key: string,
+	items: readonly unknown[],
+	origin: LocalChange,
+	author: Author,
+	at: Date
+): unknown[] {
+	if (!appendOnlyFields.has(key)) throw new Error(`${key} is not an append-only field`);
+	const map = recordsOf(doc, kind).get(id);
+	if (!(map instanceof Y.Map)) throw new Error(`No ${kind} ${id}`);
+	const existing = map.get(key);
+	const have =
+		existing instanceof Y.Array ? existing.toArray() : Array.isArray(existing) ? existing : [];
+	const fresh = items.filter((item) => !have.some((h) => same(h, item)));
+	if (fresh.length === 0) return [];
+	doc.transact(() => {
+		let list = existing;
+		if (!(list instanceof Y.Array)) {
+			// A record from an app version that stored a plain array: keep its items.
+			list = new Y.Array<unknown>();
+			(list as Y.Array<unknown>).push(have);
+			map.set(key, list);
+		}
+		(list as Y.Array<unknown>).push(fresh);
+		logChange(map, author, at, [key]);
+	}, origin);
+	return fresh;
+}

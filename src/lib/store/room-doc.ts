@@ -1,0 +1,169 @@
+import * as Y from 'yjs';
+import { isQuotaError, StorageFullError, type KuaibanDb, type OutboxRow } from './db';
+
+/**
+ * One room's Yjs document, kept in IndexedDB.
+ *
+ * Every update the document emits is appended to the `updates` table; on open the rows are applied
+ * in order, so the document is whole before a screen reads it. Rows are merged into one from time to
+ * time: the merge reads the rows inside the same transaction that replaces them, so updates another
+ * tab appended meanwhile are merged too, never dropped.
+ *
+ * Local changes are also counted in `outbox`, as (client id, clock after the change). The server
+ * holds a change once its state vector has reached that clock for that client: a state vector
+ * counts every item a client ever made, and Yjs never forgets an item (deletes only mark it). So
+ * "nothing waiting" is known exactly, and survives a reload, without asking the server per change.
+ */
+
+/** Why a transaction happened; every write names its origin (STYLE.md). */
+export class LocalChange {
+	constructor(
+		readonly command: string,
+		readonly userId: string
+	) {}
+}
+
+/** Updates applied while loading from IndexedDB: already stored, not to be stored again. */
+export const loadOrigin = Symbol('load');
+
+/** Rows after which the updates of a room are merged into one. */
+const compactAfterRows = 400;
+
+export interface RoomDocOptions {
+	now?: () => Date;
+	onPersistError?: (error: unknown) => void;
+}
+
+export class RoomDoc {
+	readonly doc: Y.Doc;
+	/** Updates not yet on disk; `clock` is this client's clock after a local change. */
+	#pending: { update: Uint8Array; clock?: number }[] = [];
+	#writing: Promise<void> = Promise.resolve();
+	#rowsSinceCompaction = 0;
+	#closed = false;
+	#outboxListeners = new Set<() => void>();
+	readonly #now: () => Date;
+	readonly #onPersistError: (error: unknown) => void;
+
+	private constructor(
+		readonly db: KuaibanDb,
+		readonly room: string,
+		options: RoomDocOptions
+	) {
+		this.doc = new Y.Doc();
+		this.#now = options.now ?? (() => new Date());
+		this.#onPersistError = options.onPersistError ?? ((e) => console.error(e));
+		this.doc.on('update', this.#onUpdate);
+	}
+
+	/** Opens the room's document with everything this device stored for it. */
+	static async open(db: KuaibanDb, room: string, options: RoomDocOptions = {}): Promise<RoomDoc> {
+		const roomDoc = new RoomDoc(db, room, options);
+		const rows = await db.updates.where('room').equals(room).sortBy('seq');
+		if (rows.length > 0) {
+			// One merged update applies far faster than many small ones.
+			const merged = Y.mergeUpdates(rows.map((r) => r.update));
+			Y.applyUpdate(roomDoc.doc, merged, loadOrigin);
+		}
+		roomDoc.#rowsSinceCompaction = rows.length;
+		if (rows.length > compactAfterRows) await roomDoc.compact();
+		return roomDoc;
+	}
+
+	#onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === loadOrigin || this.#closed) return;
+		// The update event comes at the end of its transaction, before any other: the client's
+		// clock now is the clock right after this change.
+		const clock =
+			origin instanceof LocalChange ? Y.getState(this.doc.store, this.doc.clientID) : undefined;
+		this.#pending.push({ update, clock });
+		// After the current task, so that a command awaiting flush() takes the batch (and its error).
+		queueMicrotask(() => void this.flush().catch(this.#onPersistError));
+	};
+
+	/**
+	 * Writes what the document emitted since the last flush. Resolves when it is on disk; rejects
+	 * with StorageFullError when the disk is full (the updates stay queued for the next flush).
+	 */
+	flush(): Promise<void> {
+		this.#writing = this.#writing.catch(() => undefined).then(() => this.#write());
+		return this.#writing;
+	}
+
+	async #write(): Promise<void> {
+		if (this.#pending.length === 0) return;
+		const batch = this.#pending;
+		this.#pending = [];
+		const at = this.#now().toISOString();
+		const client = this.doc.clientID;
+		const outbox: OutboxRow[] = [];
+		for (const { clock } of batch) {
+			if (clock !== undefined) outbox.push({ room: this.room, client, clock, at });
+		}
+		try {
+			await this.db.transaction('rw', this.db.updates, this.db.outbox, async () => {
+				await this.db.updates.bulkAdd(batch.map(({ update }) => ({ room: this.room, update })));
+				if (outbox.length > 0) await this.db.outbox.bulkAdd(outbox);
+			});
+		} catch (error) {
+			this.#pending = batch.concat(this.#pending);
+			throw isQuotaError(error) ? new StorageFullError(error) : error;
+		}
+		if (outbox.length > 0) this.#notifyOutbox();
+		this.#rowsSinceCompaction += batch.length;
+		if (this.#rowsSinceCompaction > compactAfterRows) await this.compact();
+	}
+
+	/** Replaces the room's rows by one merged update (read and replaced in one transaction). */
+	async compact(): Promise<void> {
+		await this.db.transaction('rw', this.db.updates, async () => {
+			const rows = await this.db.updates.where('room').equals(this.room).sortBy('seq');
+			if (rows.length < 2) return;
+			const merged = Y.mergeUpdates(rows.map((r) => r.update));
+			await this.db.updates.bulkDelete(rows.map((r) => r.seq!));
+			await this.db.updates.add({ room: this.room, update: merged });
+		});
+		this.#rowsSinceCompaction = 1;
+	}
+
+	/** Local changes of this room that the server is not yet known to hold. */
+	waitingChanges(): Promise<number> {
+		return this.db.outbox.where('room').equals(this.room).count();
+	}
+
+	/** Takes the server's state vector: the changes it covers are no longer waiting. */
+	async serverHas(stateVector: Uint8Array): Promise<void> {
+		const sv = Y.decodeStateVector(stateVector);
+		let removed = 0;
+		await this.db.transaction('rw', this.db.outbox, this.db.rooms, async () => {
+			const rows = await this.db.outbox.where('room').equals(this.room).toArray();
+			const done = rows.filter((r) => (sv.get(r.client) ?? 0) >= r.clock).map((r) => r.id!);
+			removed = done.length;
+			await this.db.outbox.bulkDelete(done);
+			await this.db.rooms.put({
+				room: this.room,
+				serverStateVector: stateVector,
+				serverSeenAt: this.#now().toISOString()
+			});
+		});
+		if (removed > 0) this.#notifyOutbox();
+	}
+
+	/** Called after the outbox grew or shrank. */
+	onOutboxChange(listener: () => void): () => void {
+		this.#outboxListeners.add(listener);
+		return () => this.#outboxListeners.delete(listener);
+	}
+
+	#notifyOutbox() {
+		for (const listener of this.#outboxListeners) listener();
+	}
+
+	/** Stores what is pending, then lets the document go. */
+	async close(): Promise<void> {
+		await this.flush().catch(this.#onPersistError);
+		this.#closed = true;
+		this.doc.off('update', this.#onUpdate);
+		this.doc.destroy();
+	}
+}
