@@ -6,6 +6,8 @@ import { defineConfig } from 'vite';
 const themeColor = '#0b5345';
 
 export default defineConfig({
+	// The photo worker is a module worker (`type: 'module'`) that loads exifr on demand.
+	worker: { format: 'es' },
 	plugins: [
 		sveltekit(),
 		SvelteKitPWA({

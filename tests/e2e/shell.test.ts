@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
-import { signIn } from './helpers/tablet';
+import { indicator, signIn } from './helpers/tablet';
 
 const baseURL = inject('baseURL');
 const navWordsEn = [
@@ -131,7 +131,7 @@ describe('offline', () => {
 
 			await context.setOffline(true);
 			expect(await page.evaluate(() => navigator.onLine)).toBe(false);
-			await expect.poll(() => page.locator('[role="status"]').first().innerText()).toBe('Offline');
+			await expect.poll(() => indicator(page).innerText()).toMatch(/^Offline\n/);
 
 			await page.reload();
 			await expect.poll(() => page.locator('h1').innerText()).toBe('Projects');

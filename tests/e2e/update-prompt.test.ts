@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
+import { signIn } from './helpers/tablet';
 import { startServerProcess, type ServerProcess } from '../server/helpers/server-process';
 
 /**
@@ -32,6 +33,7 @@ describe('a new version', () => {
 		const context = await browser.newContext({ baseURL: server.url });
 		try {
 			const page = await context.newPage();
+			await signIn(page, 'tanglian-1');
 			await page.goto('/suggestions?lang=en');
 			await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
 			// Something the person has on screen that a reload would lose.

@@ -63,7 +63,8 @@ export const zhCN = {
 	'session.signOut': '退出登录',
 	'session.signOutConfirmTitle': '退出登录？',
 	'session.signOutNothing': '退出后，本机上的数据会被清除。',
-	'session.signOutWarning': '还有 {changes} 项修改和 {photos} 张照片没有发到服务器。退出会把它们从本机删除，无法找回。',
+	'session.signOutWarning':
+		'还有 {changes} 项修改和 {photos} 张照片没有发到服务器。退出会把它们从本机删除，无法找回。',
 	'session.signOutKeep': '取消',
 	'session.signOutConfirm': '退出并清除本机数据',
 	'session.signOutDelete': '删除未发送内容并退出',
@@ -79,7 +80,8 @@ export const zhCN = {
 	'storage.used': '本机已用 {used}，还可用 {free}',
 	'storage.persisted': '已申请长期保存',
 	'storage.notPersisted': '浏览器在空间紧张时可能清理数据：请尽快同步',
-	'storage.full': '设备存储已满，没有保存。请删除其他应用的文件或先同步照片，然后再试。填写的内容还在。',
+	'storage.full':
+		'设备存储已满，没有保存。请删除其他应用的文件或先同步照片，然后再试。填写的内容还在。',
 	'suggestions.community': '社区',
 	'suggestions.new': '新建建议',
 	'suggestions.empty': '还没有建议。',

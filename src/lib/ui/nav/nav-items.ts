@@ -4,7 +4,13 @@ import type { MessageKey } from '$lib/i18n/zh-cn';
 /** The sections: top-level routes without parameters. */
 export type SectionRoute = Extract<
 	RouteId,
-	'/suggestions' | '/meetings' | '/projects' | '/inspections' | '/review' | '/supervision' | '/dashboard'
+	| '/suggestions'
+	| '/meetings'
+	| '/projects'
+	| '/inspections'
+	| '/review'
+	| '/supervision'
+	| '/dashboard'
 >;
 
 export interface NavItem {

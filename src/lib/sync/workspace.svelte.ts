@@ -1,0 +1,343 @@
+import { getContext, setContext, untrack } from 'svelte';
+import { SvelteMap } from 'svelte/reactivity';
+import { KuaibanDb, type SessionRow } from '$lib/store/db';
+import type { CommandContext } from '$lib/store/commands';
+import { askPersistentStorage } from '$lib/store/photos';
+import { RoomDoc } from '$lib/store/room-doc';
+import { CloseCode } from './protocol';
+import { PhotoLibrary } from './photo-library';
+import { PhotoUploader, type UploadProgress } from './photo-upload';
+import { RoomSync } from './room-sync';
+import { communityName, homeRoom, signIn, SignInError } from './session';
+
+/**
+ * The signed-in person's workspace: the session, one document per room (opened from IndexedDB
+ * before any screen reads it), one connection per room, the photo queue, and the one indicator
+ * that sums them up. Screens get it from the Svelte context and call its commands.
+ */
+
+export type WorkspacePhase = 'loading' | 'signed-out' | 'ready' | 'failed';
+export type Indicator = 'offline' | 'syncing' | 'synced';
+export type WorkspaceFailure = 'newer-version' | 'no-storage';
+
+/** One room as screens see it: its document, whether they may write, and a change counter. */
+export class Room {
+	/** Bumped on every change of the document, so `$derived` reads of it re-run. */
+	version = $state(0);
+	/** Bumped when who-is-here changes. */
+	presence = $state(0);
+
+	constructor(
+		readonly roomDoc: RoomDoc,
+		readonly access: 'read' | 'write',
+		readonly sync: RoomSync
+	) {
+		// These events can fire inside an effect (one that sets presence, say): the counters are
+		// bumped untracked, or that effect would depend on the counter it bumps and loop.
+		roomDoc.doc.on('update', () => untrack(() => this.version++));
+		sync.provider.awareness.on('change', () => untrack(() => this.presence++));
+	}
+
+	get name(): string {
+		return this.roomDoc.room;
+	}
+
+	get doc() {
+		return this.roomDoc.doc;
+	}
+
+	/** Who else has this room open on the given record now (names), for "also here". */
+	viewersOf(recordId: string): string[] {
+		void this.presence;
+		const awareness = this.sync.provider.awareness;
+		const names: string[] = [];
+		for (const [client, state] of awareness.getStates()) {
+			if (client === awareness.clientID) continue;
+			const s = state as { user?: { name?: string }; record?: string };
+			if (s.record === recordId && s.user?.name) names.push(s.user.name);
+		}
+		return names;
+	}
+}
+
+export interface WorkspaceOptions {
+	dbName?: string;
+	now?: () => Date;
+	newId?: () => string;
+}
+
+export interface PendingSummary {
+	changes: number;
+	photos: number;
+}
+
+export class Workspace {
+	phase = $state<WorkspacePhase>('loading');
+	failure = $state<WorkspaceFailure>();
+	session = $state.raw<SessionRow>();
+	/** The server refused the token: work goes on, sending waits for a new sign-in. */
+	needsSignIn = $state(false);
+	online = $state(true);
+	uploads = $state.raw<UploadProgress>({ waiting: 0, refused: [] });
+	persisted = $state(false);
+	#tick = $state(0);
+
+	rooms = new SvelteMap<string, Room>();
+	photos!: PhotoLibrary;
+	#db!: KuaibanDb;
+	#uploader!: PhotoUploader;
+	#stopWatching: (() => void) | undefined;
+	readonly now: () => Date;
+	readonly #newId: () => string;
+	readonly #dbName: string;
+
+	constructor(options: WorkspaceOptions = {}) {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a clock: each Date is read once
+		this.now = options.now ?? (() => new Date());
+		this.#newId = options.newId ?? (() => crypto.randomUUID());
+		this.#dbName = options.dbName ?? 'kuaiban';
+	}
+
+	get db(): KuaibanDb {
+		return this.#db;
+	}
+
+	/** Opens the device's data and, if someone signed in before, their rooms. */
+	async start(win: Window): Promise<void> {
+		this.#watchNetwork(win);
+		// Marks for bench/client.ts: how long the documents take to open from IndexedDB.
+		performance.mark('kuaiban:store-open');
+		try {
+			await this.#openDb();
+			const session = await this.#db.session.get('current');
+			if (!session) {
+				this.phase = 'signed-out';
+				return;
+			}
+			await this.#openRooms(session);
+			performance.mark('kuaiban:rooms-ready');
+			this.needsSignIn = session.tokenRefusedAt !== undefined;
+			this.phase = 'ready';
+			if (this.online && !this.needsSignIn) this.#connect();
+			void askPersistentStorage().then((p) => (this.persisted = p));
+		} catch (error) {
+			console.error(error);
+			this.failure =
+				(error as { name?: string }).name === 'VersionError' ? 'newer-version' : 'no-storage';
+			this.phase = 'failed';
+		}
+	}
+
+	async #openDb() {
+		this.#db = new KuaibanDb(this.#dbName);
+		await this.#db.open();
+		this.photos = new PhotoLibrary(this.#db, () => this.session?.token);
+		this.#uploader = new PhotoUploader({
+			db: this.#db,
+			token: () => (this.needsSignIn ? undefined : this.session?.token),
+			onProgress: (progress) => {
+				this.uploads = progress;
+			},
+			onUnauthorized: () => void this.#tokenRefused()
+		});
+		await this.#uploader.report();
+	}
+
+	async #openRooms(session: SessionRow) {
+		this.session = session;
+		const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/sync`;
+		for (const grant of session.rooms) {
+			const roomDoc = await RoomDoc.open(this.#db, grant.room);
+			const sync = new RoomSync(roomDoc, grant.access, {
+				url,
+				token: session.token,
+				onRefused: (code) => {
+					if (code === CloseCode.unauthorized) void this.#tokenRefused();
+				},
+				onStatus: () => untrack(() => this.#tick++)
+			});
+			sync.provider.awareness.setLocalStateField('user', {
+				id: session.user.id,
+				name: session.user.name
+			});
+			this.rooms.set(grant.room, new Room(roomDoc, grant.access, sync));
+		}
+	}
+
+	#connect() {
+		for (const room of this.rooms.values()) room.sync.start();
+		this.#uploader.kick();
+	}
+
+	#watchNetwork(win: Window) {
+		this.online = win.navigator.onLine;
+		const online = () => {
+			this.online = true;
+			if (this.phase !== 'ready' || this.needsSignIn) return;
+			for (const room of this.rooms.values()) {
+				room.sync.start();
+				room.sync.nudge();
+			}
+			this.#uploader.kick();
+		};
+		const offline = () => {
+			this.online = false;
+			// A socket can hang for a long time after the network went; start afresh when it is back.
+			for (const room of this.rooms.values()) room.sync.stop();
+			this.#uploader.pause();
+		};
+		win.addEventListener('online', online);
+		win.addEventListener('offline', offline);
+		this.#stopWatching = () => {
+			win.removeEventListener('online', online);
+			win.removeEventListener('offline', offline);
+		};
+	}
+
+	async #tokenRefused() {
+		if (this.needsSignIn) return;
+		this.needsSignIn = true;
+		for (const room of this.rooms.values()) room.sync.stop();
+		this.#uploader.pause();
+		const session = this.session;
+		if (session) {
+			await this.#db.session.put({ ...session, tokenRefusedAt: this.now().toISOString() });
+		}
+	}
+
+	/** The indicator: "Offline", "Syncing" or "Synced" (DESIGN.md), honest about the server. */
+	get indicator(): Indicator {
+		void this.#tick;
+		if (!this.online || this.needsSignIn) return 'offline';
+		const rooms = [...this.rooms.values()];
+		if (rooms.length === 0 || !rooms.some((r) => r.sync.connected)) return 'offline';
+		const allSynced = rooms.every((r) => r.sync.status === 'synced');
+		return allSynced && this.uploads.waiting === 0 ? 'synced' : 'syncing';
+	}
+
+	get waitingChanges(): number {
+		void this.#tick;
+		let sum = 0;
+		for (const room of this.rooms.values()) sum += room.sync.waitingChanges;
+		return sum;
+	}
+
+	get waitingPhotos(): number {
+		return this.uploads.waiting;
+	}
+
+	/** First sign-in on this device. */
+	async signIn(username: string, password: string): Promise<void> {
+		const session = await signIn(fetch, username, password, this.now());
+		await this.#db.session.put(session);
+		await this.#openRooms(session);
+		this.needsSignIn = false;
+		this.phase = 'ready';
+		if (this.online) this.#connect();
+		void askPersistentStorage().then((p) => (this.persisted = p));
+	}
+
+	/**
+	 * Signs the same person in again after the server refused the token, then sends what waited.
+	 * Another person must sign out first: the waiting changes carry the first person's name.
+	 */
+	async signInAgain(password: string): Promise<void> {
+		const current = this.session;
+		if (!current) throw new SignInError('credentials');
+		const fresh = await signIn(fetch, current.user.username, password, this.now());
+		if (fresh.user.id !== current.user.id) throw new SignInError('other-user');
+		const session: SessionRow = { ...fresh, signedInAt: current.signedInAt };
+		await this.#db.session.put(session);
+		this.session = session;
+		this.needsSignIn = false;
+		for (const room of this.rooms.values()) room.sync.start(session.token);
+		this.#uploader.kick();
+	}
+
+	/** What signing out would delete. */
+	async pending(): Promise<PendingSummary> {
+		for (const room of this.rooms.values()) await room.roomDoc.flush().catch(() => undefined);
+		const [changes, photos] = await Promise.all([
+			this.#db.outbox.count(),
+			this.#db.photoQueue.count()
+		]);
+		return { changes, photos };
+	}
+
+	/** Removes everything of this person from the device. The screen confirms first. */
+	async signOut(): Promise<void> {
+		for (const room of this.rooms.values()) {
+			room.sync.destroy();
+			await room.roomDoc.close();
+		}
+		this.rooms.clear();
+		this.#uploader.pause();
+		this.#db.close();
+		await this.#db.delete();
+		this.session = undefined;
+		this.needsSignIn = false;
+		await this.#openDb();
+		this.phase = 'signed-out';
+	}
+
+	/** The room a worker writes in (its community). */
+	get home(): Room | undefined {
+		const session = this.session;
+		if (!session) return undefined;
+		const grant = homeRoom(session);
+		return grant ? this.rooms.get(grant.room) : undefined;
+	}
+
+	/** The community rooms this person can open, with their names, own community first. */
+	get communityRooms(): { room: Room; name: string }[] {
+		const session = this.session;
+		if (!session) return [];
+		const out: { room: Room; name: string }[] = [];
+		for (const room of this.rooms.values()) {
+			if (!room.name.startsWith('community:')) continue;
+			const id = room.name.slice('community:'.length);
+			out.push({ room, name: communityName(session, id) });
+		}
+		return out.sort(
+			(a, b) => Number(b.room.access === 'write') - Number(a.room.access === 'write')
+		);
+	}
+
+	/** What a store command needs to act in a room the person may write. */
+	commandContext(room: Room): CommandContext {
+		const session = this.session;
+		if (!session || room.access !== 'write') throw new Error(`No write access to ${room.name}`);
+		return {
+			roomDoc: room.roomDoc,
+			author: { id: session.user.id, name: session.user.name },
+			now: this.now,
+			newId: this.#newId
+		};
+	}
+
+	/** After photos were stored: send them when possible. */
+	photosAdded(): void {
+		void this.#uploader.report();
+		if (this.online && !this.needsSignIn) this.#uploader.kick();
+	}
+
+	/** Tells the others in the room which record this person has open (or none). */
+	viewing(room: Room, recordId: string | undefined): void {
+		room.sync.provider.awareness.setLocalStateField('record', recordId ?? null);
+	}
+
+	stop(): void {
+		this.#stopWatching?.();
+		for (const room of this.rooms.values()) room.sync.destroy();
+	}
+}
+
+const key = Symbol('workspace');
+
+export function setWorkspace(workspace: Workspace): Workspace {
+	return setContext(key, workspace);
+}
+
+export function getWorkspace(): Workspace {
+	return getContext<Workspace>(key);
+}

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/chromium';
+import {
+	indicator,
+	newTablet,
+	openSection,
+	signIn,
+	waitSynced,
+	type Tablet
+} from './helpers/tablet';
+
+/**
+ * Issue "offline data layer", test 6: two tablets of one community (tanglian) work offline and
+ * merge. A suggestion has to exist on both tablets before B can edit "the same suggestion" while
+ * offline, so A's offline suggestion reaches B in a short online spell between the two offline ones.
+ */
+
+const serverURL = inject('baseURL');
+let browser: Browser;
+const tablets: Tablet[] = [];
+
+beforeAll(async () => {
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	for (const tablet of tablets) await tablet.close().catch(() => undefined);
+	await browser?.close();
+});
+
+async function tablet(): Promise<Tablet> {
+	const t = await newTablet(browser, serverURL);
+	tablets.push(t);
+	return t;
+}
+
+/** A 2000×1500 JPEG made by the browser itself: big enough to be scaled down by the app. */
+async function cameraJpeg(page: Page): Promise<Buffer> {
+	const bytes = await page.evaluate(async () => {
+		const canvas = new OffscreenCanvas(2000, 1500);
+		const ctx = canvas.getContext('2d')!;
+		const gradient = ctx.createLinearGradient(0, 0, 2000, 1500);
+		gradient.addColorStop(0, '#0b5345');
+		gradient.addColorStop(1, '#f5c542');
+		ctx.fillStyle = gradient;
+		ctx.fillRect(0, 0, 2000, 1500);
+		ctx.fillStyle = '#ffffff';
+		ctx.font = '160px sans-serif';
+		ctx.fillText('路灯 12', 200, 700);
+		const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+		return Array.from(new Uint8Array(await blob.arrayBuffer()));
+	});
+	return Buffer.from(bytes);
+}
+
+const title = '12 栋路灯不亮 street light out';
+const newTitle = '12 栋路灯不亮（A 补充）';
+const newDescription = 'B: 晚上七点以后整条路都是黑的';
+
+async function openSuggestion(page: Page, name: string) {
+	await openSection(page, 'Suggestions');
+	await page.getByRole('link', { name }).click();
+	await page.locator('article.suggestion').waitFor();
+}
+
+async function expectMerged(page: Page) {
+	await expect.poll(() => page.locator('h1[data-field="title"]').innerText()).toBe(newTitle);
+	await expect
+		.poll(() => page.locator('[data-field="description"]').innerText())
+		.toBe(newDescription);
+	await page.locator('figure.thumb img[data-loaded="true"]').waitFor({ timeout: 30_000 });
+	expect(await page.locator('figure.thumb').count()).toBe(1);
+}
+
+describe('two tablets of one community, offline', () => {
+	it('keep an offline suggestion with its photo across a reload, merge two offline edits, and sync them', async () => {
+		const a = await tablet();
+		const b = await tablet();
+		await signIn(a.page, 'tanglian-1');
+		await signIn(b.page, 'tanglian-2');
+		await waitSynced(a.page);
+		await waitSynced(b.page);
+		// The app must be cached by its service worker before the network goes.
+		await a.page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, {
+			timeout: 30_000
+		});
+		await b.page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, {
+			timeout: 30_000
+		});
+
+		// ── A, offline: a new suggestion with a photo ──────────────────────────────────────────
+		await a.goOffline();
+		await b.goOffline();
+		await expect.poll(() => indicator(a.page).innerText()).toMatch(/^Offline/);
+
+		await openSection(a.page, 'Suggestions');
+		await a.page.getByRole('link', { name: 'New suggestion' }).click();
+		await a.page.getByLabel('Title').fill(title);
+		await a.page.getByLabel('Description').fill('晚上没有灯');
+		await a.page.getByLabel('Add photo').setInputFiles({
+			name: 'IMG_0001.jpg',
+			mimeType: 'image/jpeg',
+			buffer: await cameraJpeg(a.page)
+		});
+		await a.page.locator('.previews img').waitFor();
+		await a.page.getByRole('button', { name: 'Save' }).click();
+		await a.page.locator('article.suggestion').waitFor();
+		await expect
+			.poll(() => indicator(a.page).innerText())
+			.toBe('Offline\n1 changes, 1 photos waiting');
+
+		await a.page.reload();
+		await a.page.locator('article.suggestion').waitFor({ timeout: 30_000 });
+		expect(await a.page.locator('h1[data-field="title"]').innerText()).toBe(title);
+		await a.page.locator('figure.thumb img[data-loaded="true"]').waitFor();
+		await expect
+			.poll(() => indicator(a.page).innerText())
+			.toBe('Offline\n1 changes, 1 photos waiting');
+
+		// ── A short online spell: the suggestion reaches the server, then B ───────────────────
+		await a.goOnline();
+		await waitSynced(a.page);
+		await b.goOnline();
+		await waitSynced(b.page);
+		await openSuggestion(b.page, title);
+		await b.page.locator('figure.thumb img[data-loaded="true"]').waitFor({ timeout: 30_000 });
+
+		// ── Both offline again: each edits another field of the same suggestion ─────────────
+		await a.goOffline();
+		await b.goOffline();
+		await a.page.getByRole('button', { name: 'Edit' }).click();
+		await a.page.getByLabel('Title').fill(newTitle);
+		await a.page.getByRole('button', { name: 'Save' }).click();
+		await b.page.getByRole('button', { name: 'Edit' }).click();
+		await b.page.getByLabel('Description').fill(newDescription);
+		await b.page.getByRole('button', { name: 'Save' }).click();
+		await expect
+			.poll(() => indicator(a.page).innerText())
+			.toBe('Offline\n1 changes, 0 photos waiting');
+		await expect
+			.poll(() => indicator(b.page).innerText())
+			.toBe('Offline\n1 changes, 0 photos waiting');
+
+		// ── Both online: both edits and the photo everywhere ──────────────────────────────────
+		await a.goOnline();
+		await b.goOnline();
+		await waitSynced(a.page);
+		await waitSynced(b.page);
+		await expectMerged(a.page);
+		await expectMerged(b.page);
+
+		// A third tablet that signs in afresh sees the same.
+		const c = await tablet();
+		await signIn(c.page, 'tanglian-2');
+		await waitSynced(c.page);
+		await openSuggestion(c.page, newTitle);
+		await expectMerged(c.page);
+		// The change history names both workers.
+		const history = await c.page.locator('.history li').allInnerTexts();
+		expect(history.join('\n')).toMatch(/created/);
+		expect(history.some((h) => h.includes('changed Title'))).toBe(true);
+		expect(history.some((h) => h.includes('changed Description'))).toBe(true);
+	});
+});
