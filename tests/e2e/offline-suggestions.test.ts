@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
 import {
+	cameraJpeg,
 	indicator,
 	newTablet,
 	openSection,
@@ -32,25 +33,6 @@ async function tablet(): Promise<Tablet> {
 	const t = await newTablet(browser, serverURL);
 	tablets.push(t);
 	return t;
-}
-
-/** A 2000×1500 JPEG made by the browser itself: big enough to be scaled down by the app. */
-async function cameraJpeg(page: Page): Promise<Buffer> {
-	const bytes = await page.evaluate(async () => {
-		const canvas = new OffscreenCanvas(2000, 1500);
-		const ctx = canvas.getContext('2d')!;
-		const gradient = ctx.createLinearGradient(0, 0, 2000, 1500);
-		gradient.addColorStop(0, '#0b5345');
-		gradient.addColorStop(1, '#f5c542');
-		ctx.fillStyle = gradient;
-		ctx.fillRect(0, 0, 2000, 1500);
-		ctx.fillStyle = '#ffffff';
-		ctx.font = '160px sans-serif';
-		ctx.fillText('路灯 12', 200, 700);
-		const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-		return Array.from(new Uint8Array(await blob.arrayBuffer()));
-	});
-	return Buffer.from(bytes);
 }
 
 const title = '12 栋路灯不亮 street light out';
@@ -97,6 +79,7 @@ describe('two tablets of one community, offline', () => {
 		await a.page.getByRole('link', { name: 'New suggestion' }).click();
 		await a.page.getByLabel('Title').fill(title);
 		await a.page.getByLabel('Description').fill('晚上没有灯');
+		await a.page.getByLabel("Resident's phone").fill('13800001234');
 		await a.page.getByLabel('Add photo').setInputFiles({
 			name: 'IMG_0001.jpg',
 			mimeType: 'image/jpeg',
@@ -124,6 +107,10 @@ describe('two tablets of one community, offline', () => {
 		await waitSynced(b.page);
 		await openSuggestion(b.page, title);
 		await b.page.locator('figure.thumb img[data-loaded="true"]').waitFor({ timeout: 30_000 });
+		// Presence: A, still on this suggestion, sees that B has it open too.
+		await expect
+			.poll(() => a.page.locator('.presence').innerText())
+			.toBe('汤联社区工作者 2 also here');
 
 		// ── Both offline again: each edits another field of the same suggestion ─────────────
 		await a.goOffline();
@@ -160,5 +147,18 @@ describe('two tablets of one community, offline', () => {
 		expect(history.join('\n')).toMatch(/created/);
 		expect(history.some((h) => h.includes('changed Title'))).toBe(true);
 		expect(history.some((h) => h.includes('changed Description'))).toBe(true);
+		expect(await c.page.locator('[data-field="residentPhone"]').innerText()).toBe('13800001234');
+
+		// The town's reviewer reads the suggestion, without the resident's phone number.
+		const reviewer = await tablet();
+		await signIn(reviewer.page, 'jingkai-reviewer');
+		await waitSynced(reviewer.page);
+		await openSection(reviewer.page, 'Suggestions');
+		await reviewer.page.getByLabel('Community').selectOption({ label: '汤联社区' });
+		await reviewer.page.getByRole('link', { name: newTitle }).click();
+		await reviewer.page.locator('article.suggestion').waitFor();
+		await expectMerged(reviewer.page);
+		expect(await reviewer.page.content()).not.toContain('13800001234');
+		expect(await reviewer.page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
 	});
 });

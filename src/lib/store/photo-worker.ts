@@ -46,6 +46,9 @@ function draw(source: CanvasImageSource & { width: number; height: number }, max
 	if (!ctx) throw new PhotoProcessingError('decode-failed', 'this browser has no 2D canvas');
 	ctx.imageSmoothingEnabled = true;
 	ctx.imageSmoothingQuality = 'high';
+	// JPEG has no transparency: a PNG's transparent parts would turn black, not paper-white.
+	ctx.fillStyle = '#fff';
+	ctx.fillRect(0, 0, size.width, size.height);
 	ctx.drawImage(source, 0, 0, size.width, size.height);
 	return canvas;
 }

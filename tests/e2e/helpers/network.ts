@@ -12,11 +12,12 @@ export class NetworkCable {
 
 	private constructor(
 		private readonly server: Server,
-		readonly port: number
+		readonly port: number,
+		/** Where the cable leads; a test may move it to a restarted server. */
+		public target: string
 	) {}
 
 	static async to(target: string): Promise<NetworkCable> {
-		const { hostname, port } = new URL(target);
 		const ref: { cable?: NetworkCable } = {};
 		const server = createServer((client) => {
 			const cable = ref.cable;
@@ -24,6 +25,7 @@ export class NetworkCable {
 				client.destroy();
 				return;
 			}
+			const { hostname, port } = new URL(cable.target);
 			const upstream = connect(Number(port), hostname);
 			cable.#track(client);
 			cable.#track(upstream);
@@ -41,7 +43,7 @@ export class NetworkCable {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const address = server.address();
 		if (!address || typeof address === 'string') throw new Error('no port');
-		ref.cable = new NetworkCable(server, address.port);
+		ref.cable = new NetworkCable(server, address.port, target);
 		return ref.cable;
 	}
 

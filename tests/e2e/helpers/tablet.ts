@@ -84,3 +84,22 @@ export async function openSection(page: Page, name: string): Promise<void> {
 		.click();
 	await page.locator('main h1').waitFor();
 }
+
+/** A 2000×1500 JPEG made by the browser itself: big enough to be scaled down by the app. */
+export async function cameraJpeg(page: Page): Promise<Buffer> {
+	const bytes = await page.evaluate(async () => {
+		const canvas = new OffscreenCanvas(2000, 1500);
+		const ctx = canvas.getContext('2d')!;
+		const gradient = ctx.createLinearGradient(0, 0, 2000, 1500);
+		gradient.addColorStop(0, '#0b5345');
+		gradient.addColorStop(1, '#f5c542');
+		ctx.fillStyle = gradient;
+		ctx.fillRect(0, 0, 2000, 1500);
+		ctx.fillStyle = '#ffffff';
+		ctx.font = '160px sans-serif';
+		ctx.fillText('路灯 12', 200, 700);
+		const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+		return Array.from(new Uint8Array(await blob.arrayBuffer()));
+	});
+	return Buffer.from(bytes);
+}

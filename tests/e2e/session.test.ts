@@ -1,0 +1,140 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/chromium';
+import {
+	indicator,
+	newTablet,
+	openSection,
+	signIn,
+	waitSynced,
+	type Tablet
+} from './helpers/tablet';
+import { startServerProcess, type ServerProcess } from '../server/helpers/server-process';
+
+/**
+ * Issue "offline data layer", the session: a refused token does not stop work, and signing out
+ * never silently deletes what was not sent.
+ */
+
+const serverURL = inject('baseURL');
+let browser: Browser;
+const cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
+	await browser?.close();
+});
+
+async function tablet(target = serverURL): Promise<Tablet> {
+	const t = await newTablet(browser, target);
+	cleanup.push(() => t.close());
+	return t;
+}
+
+async function addSuggestion(page: Page, title: string) {
+	await openSection(page, 'Suggestions');
+	await page.getByRole('link', { name: 'New suggestion' }).click();
+	await page.getByLabel('Title').fill(title);
+	await page.getByRole('button', { name: 'Save' }).click();
+	await page.locator('article.suggestion').waitFor();
+}
+
+describe('the session', () => {
+	it('keeps working when the server refuses the token, and sends what waited after a new sign-in', async () => {
+		const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-session-'));
+		cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+		const secret = (c: string) => c.repeat(40);
+		const start = (key: string) =>
+			startServerProcess({ dataDir, staticDir: 'build', env: { TOKEN_SECRET: secret(key) } });
+		let server: ServerProcess = await start('a');
+		cleanup.push(() => server.stop());
+
+		const t = await tablet(server.url);
+		await signIn(t.page, 'tanglian-1');
+		await waitSynced(t.page);
+		await t.page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+
+		// Days offline; meanwhile the server's signing key is replaced, so the token is refused.
+		await t.goOffline();
+		await addSuggestion(t.page, '趁离线记下的建议');
+		await server.stop();
+		server = await start('b');
+		t.cable.target = server.url;
+		await t.goOnline();
+
+		const again = t.page.getByRole('button', { name: 'Sign in again' });
+		await again.waitFor({ timeout: 30_000 });
+		await expect
+			.poll(() => indicator(t.page).innerText())
+			.toBe('Offline\n1 changes, 0 photos waiting');
+		// Work goes on meanwhile.
+		await addSuggestion(t.page, '等待重新登录时又记了一条');
+		await expect
+			.poll(() => indicator(t.page).innerText())
+			.toBe('Offline\n2 changes, 0 photos waiting');
+
+		await t.page.getByLabel('Password').fill('demo');
+		await again.click();
+		await waitSynced(t.page);
+		expect(await again.count()).toBe(0);
+
+		// The server has both: another tablet sees them.
+		const other = await tablet(server.url);
+		await signIn(other.page, 'tanglian-2');
+		await waitSynced(other.page);
+		await openSection(other.page, 'Suggestions');
+		await other.page.getByRole('link', { name: '趁离线记下的建议' }).waitFor();
+		await other.page.getByRole('link', { name: '等待重新登录时又记了一条' }).waitFor();
+	});
+
+	it('warns before signing out with unsent work, and wipes the device only when confirmed', async () => {
+		const t = await tablet();
+		await signIn(t.page, 'tanglian-1');
+		await waitSynced(t.page);
+		await t.page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+		await t.goOffline();
+		await addSuggestion(t.page, '退出前没发出去的建议');
+
+		const signOut = t.page.getByRole('button', { name: 'Sign out' });
+		await signOut.click();
+		const dialog = t.page.getByRole('dialog', { name: 'Sign out?' });
+		await expect
+			.poll(() => dialog.getByRole('alert').innerText())
+			.toBe(
+				'1 changes and 0 photos are not on the server yet. Signing out deletes them from this device for good.'
+			);
+		await dialog.getByRole('button', { name: 'Cancel' }).click();
+		expect(await t.page.locator('article.suggestion h1').innerText()).toBe('退出前没发出去的建议');
+
+		await signOut.click();
+		await dialog.getByRole('button', { name: 'Delete unsent work and sign out' }).click();
+		await t.page.getByRole('button', { name: 'Sign in' }).waitFor();
+		const left = await t.page.evaluate(
+			() =>
+				new Promise<number>((resolve, reject) => {
+					const open = indexedDB.open('kuaiban');
+					open.onerror = () => reject(open.error);
+					open.onsuccess = () => {
+						const db = open.result;
+						if (!db.objectStoreNames.contains('updates')) return resolve(0);
+						const count = db.transaction('updates').objectStore('updates').count();
+						count.onsuccess = () => resolve(count.result);
+					};
+				})
+		);
+		expect(left).toBe(0);
+
+		// Back online and signed in again, the unsent suggestion is gone, as the dialog said.
+		await t.goOnline();
+		await signIn(t.page, 'tanglian-1');
+		await waitSynced(t.page);
+		await openSection(t.page, 'Suggestions');
+		expect(await t.page.getByRole('link', { name: '退出前没发出去的建议' }).count()).toBe(0);
+	});
+});
