@@ -35,6 +35,38 @@ async function tablet(): Promise<Tablet> {
 	return t;
 }
 
+/** What the tablet keeps in IndexedDB for its photos, decoded back to sizes. */
+function storedPhotos(page: Page) {
+	return page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('kuaiban');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const all = <T>(store: string) =>
+			new Promise<T[]>((resolve) => {
+				const req = db.transaction(store).objectStore(store).getAll();
+				req.onsuccess = () => resolve(req.result as T[]);
+			});
+		type Row = { sha256: string; mime: string; bytes: ArrayBuffer };
+		const thumbs = await all<Row>('thumbs');
+		const out = [];
+		for (const photo of await all<Row>('photos')) {
+			const image = await createImageBitmap(new Blob([photo.bytes], { type: photo.mime }));
+			const thumb = thumbs.find((t) => t.sha256 === photo.sha256)!;
+			const small = await createImageBitmap(new Blob([thumb.bytes], { type: thumb.mime }));
+			out.push({
+				width: image.width,
+				height: image.height,
+				withinBudget: photo.bytes.byteLength <= 400 * 1024,
+				thumbLongSide: Math.max(small.width, small.height)
+			});
+		}
+		db.close();
+		return out;
+	});
+}
+
 const title = '12 栋路灯不亮 street light out';
 const newTitle = '12 栋路灯不亮（A 补充）';
 const newDescription = 'B: 晚上七点以后整条路都是黑的';
@@ -91,6 +123,11 @@ describe('two tablets of one community, offline', () => {
 		await expect
 			.poll(() => indicator(a.page).innerText())
 			.toBe('Offline\n1 changes, 1 photos waiting');
+
+		// The photo kept on the tablet is scaled to 1600 px, within 400 KB, with a thumbnail.
+		expect(await storedPhotos(a.page)).toEqual([
+			{ width: 1600, height: 1200, withinBudget: true, thumbLongSide: 320 }
+		]);
 
 		await a.page.reload();
 		await a.page.locator('article.suggestion').waitFor({ timeout: 30_000 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	maySeeResidentContact,
 	grantsFor,
 	isValidScope,
 	parseRoom,
@@ -102,5 +103,20 @@ describe('the permission matrix of DESIGN.md', () => {
 		expect(grantsFor(supervisor, org).filter((g) => g.access === 'write')).toEqual([
 			{ room: 'city', access: 'write' }
 		]);
+	});
+});
+
+describe("residents' contact details", () => {
+	it('are seen by the workers of the community that collected them, and no one else', () => {
+		const room = 'community:tanglian';
+		expect(maySeeResidentContact({ role: 'worker', scope: 'community:tanglian' }, room)).toBe(true);
+		expect(maySeeResidentContact({ role: 'worker', scope: 'community:daxin' }, room)).toBe(false);
+		expect(maySeeResidentContact({ role: 'reviewer', scope: 'town:jingkai' }, room)).toBe(false);
+		for (const role of ['supervisor', 'finance', 'admin'] as const) {
+			expect(maySeeResidentContact({ role, scope: 'city' }, room)).toBe(false);
+		}
+		expect(maySeeResidentContact({ role: 'worker', scope: 'community:tanglian' }, 'city')).toBe(
+			false
+		);
 	});
 });
