@@ -43,11 +43,21 @@ export function translate(locale: Locale, key: MessageKey, params?: MessageParam
 	return params ? fillPlaceholders(text, params) : text;
 }
 
-/** A time for people: in the device's time zone, in the UI's language. */
+const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+/**
+ * A time for people: in the device's time zone, in the UI's language. One formatter per language:
+ * making one costs far more than using it, and a list formats hundreds of times.
+ */
 export function formatDateTime(locale: Locale, iso: string): string {
 	const date = new Date(iso);
 	if (Number.isNaN(date.getTime())) return iso;
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+	let format = dateTimeFormats.get(locale);
+	if (!format) {
+		format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+		dateTimeFormats.set(locale, format);
+	}
+	return format.format(date);
 }
 
 /** A size in bytes as people read it (KB, MB, GB). */

@@ -61,8 +61,9 @@ export class RoomDoc {
 		const roomDoc = new RoomDoc(db, room, options);
 		const rows = await db.updates.where('room').equals(room).sortBy('seq');
 		if (rows.length > 0) {
-			// One merged update applies far faster than many small ones.
-			const merged = Y.mergeUpdates(rows.map((r) => r.update));
+			// One merged update applies far faster than many small ones; one row is merged already.
+			const merged =
+				rows.length === 1 ? rows[0]!.update : Y.mergeUpdates(rows.map((r) => r.update));
 			Y.applyUpdate(roomDoc.doc, merged, loadOrigin);
 		}
 		roomDoc.#rowsSinceCompaction = rows.length;

@@ -26,7 +26,11 @@ export interface RoomSyncOptions {
 	/** Called once when the server refused the token (4401) or the room (4403, 4404). */
 	onRefused: (code: number) => void;
 	onStatus: () => void;
-	/** For tests: stock clients in one process would otherwise meet over BroadcastChannel. */
+	/**
+	 * BroadcastChannel between tabs, off by default: on every connect the stock provider posts the
+	 * whole document to it (2 MB for a community's five years, bench/results), and a tablet runs the
+	 * app in one window. Tabs share IndexedDB and meet through the server.
+	 */
 	disableBc?: boolean;
 	WebSocketPolyfill?: typeof WebSocket;
 }
@@ -51,7 +55,7 @@ export class RoomSync {
 		this.provider = new WebsocketProvider(options.url, roomDoc.room, roomDoc.doc, {
 			connect: false,
 			params: { token: options.token },
-			disableBc: options.disableBc ?? false,
+			disableBc: options.disableBc ?? true,
 			// The stock backoff has no jitter: spread tablets that come back online together.
 			maxBackoffTime: 2500 + Math.floor(Math.random() * 2500),
 			shouldReconnect: (event) => !fatalCloseCodes.has(event.code),

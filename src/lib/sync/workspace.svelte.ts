@@ -146,8 +146,10 @@ export class Workspace {
 	async #openRooms(session: SessionRow) {
 		this.session = session;
 		const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/sync`;
-		for (const grant of session.rooms) {
-			const roomDoc = await RoomDoc.open(this.#db, grant.room);
+		// All rooms at once: IndexedDB reads overlap, and the screens wait for the last anyway.
+		const docs = await Promise.all(session.rooms.map((g) => RoomDoc.open(this.#db, g.room)));
+		session.rooms.forEach((grant, i) => {
+			const roomDoc = docs[i]!;
 			const sync = new RoomSync(roomDoc, grant.access, {
 				url,
 				token: session.token,
@@ -161,7 +163,7 @@ export class Workspace {
 				name: session.user.name
 			});
 			this.rooms.set(grant.room, new Room(roomDoc, grant.access, sync));
-		}
+		});
 	}
 
 	#connect() {
