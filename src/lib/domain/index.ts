@@ -10,6 +10,7 @@ export * from './records';
 export * from './rules';
 export * from './budget';
 export * from './workflow';
+export * from './decisions';
 export * from './calendar';
 export * from './vote';
 export * from './sha256';
