@@ -1,3 +1,4 @@
+import { demoRulesUpdate } from './demo-rules.ts';
 import { constants } from 'node:fs';
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ export type SeedOutcome = 'seeded' | 'not-empty' | 'production';
 
 /**
  * On an empty database, outside production, creates the demo city: its towns, communities and
- * users (password "demo", hashed like any other, marked as demo users).
+ * users (password "demo", hashed like any other, marked as demo users), and the city's rules.
  */
 export async function seedIfEmpty(
 	storage: Storage,
@@ -68,6 +69,7 @@ export async function seedIfEmpty(
 				createdAt: now.toISOString()
 			}))
 		);
+		storage.appendUpdate('city', demoRulesUpdate(now), 'admin', now.toISOString());
 	})();
 	return 'seeded';
 }
