@@ -443,3 +443,12 @@ export function canArchiveProject(project: Pick<Project, 'status'>): boolean {
 		project.status === 'draft' || project.status === 'returned' || project.status === 'rejected'
 	);
 }
+
+/**
+ * A project's proposal (title, budget, suggestions) may be changed while it is with the community:
+ * a draft, or returned by the town to be changed and resubmitted. Once submitted, the town reviews
+ * what was submitted; after approval the proposal is what was approved.
+ */
+export function isProjectEditable(project: Pick<Project, 'status' | 'archived'>): boolean {
+	return project.archived !== true && (project.status === 'draft' || project.status === 'returned');
+}

@@ -27,10 +27,10 @@ export const createdMarker = '*created';
 const historyKey = '_history';
 
 /**
- * Fields kept as Y.Arrays that only grow: two tablets adding photos to one record offline both
- * keep theirs (a plain array field would keep one tablet's list).
+ * Fields kept as Y.Arrays that only grow: two tablets adding photos (or progress reports) to one
+ * record offline both keep theirs (a plain array field would keep one tablet's list).
  */
-const appendOnlyFields: ReadonlySet<string> = new Set(['photos']);
+const appendOnlyFields: ReadonlySet<string> = new Set(['photos', 'progress']);
 
 export interface StoredRecord<K extends RecordKind> {
 	id: string;

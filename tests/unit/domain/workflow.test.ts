@@ -10,6 +10,7 @@ import {
 	applyTransition,
 	availableActions,
 	canArchiveProject,
+	isProjectEditable,
 	checkTransition,
 	explainActions,
 	type Actor,
@@ -371,5 +372,16 @@ describe('any sequence of permitted actions', () => {
 				}
 			)
 		);
+	});
+});
+
+describe('changing a proposal', () => {
+	it('is allowed while the project is with the community, and never once archived', () => {
+		for (const status of PROJECT_STATUSES) {
+			expect(isProjectEditable(makeProject({ status })), status).toBe(
+				status === 'draft' || status === 'returned'
+			);
+		}
+		expect(isProjectEditable(makeProject({ archived: true }))).toBe(false);
 	});
 });

@@ -1,0 +1,242 @@
+import * as Y from 'yjs';
+import {
+	applyTransition,
+	findCapBreaches,
+	isProjectEditable,
+	rulesForYear,
+	validateRecord,
+	withDecision,
+	type Actor,
+	type BudgetLine,
+	type CapBreach,
+	type CityRules,
+	type CityRulesRecord,
+	type Project,
+	type ProjectAction,
+	type ProjectCompletion,
+	type RecordRef,
+	type ReviewDecision,
+	type WorkflowContext
+} from '$lib/domain';
+import { commit, type CommandContext } from './commands';
+import type { ProcessedPhoto } from './photo-types';
+import { addPhotoMeta, forgetLocalPhotos, storeLocalPhotos } from './photos';
+import {
+	appendToRecord,
+	createRecord,
+	InvalidRecordError,
+	readRecords,
+	updateRecord,
+	type StoredRecord
+} from './records';
+
+/**
+ * Projects (DOMAIN.md steps 3–5) on the offline layer. A project lives in its community's room;
+ * the town's decisions live in the town's room, and `withDecision` (domain) puts the two together.
+ * Every cap and every step is checked by the domain core on the merged documents of the device,
+ * never on what one form holds.
+ */
+
+const touches = ['project', 'photo'];
+
+export interface ProjectInput {
+	title: string;
+	type: string;
+	summary: string;
+	urgent: boolean;
+	budget: BudgetLine[];
+	suggestions: RecordRef[];
+}
+
+/** The community's projects as everyone sees them: with the town's decisions applied. */
+export function effectiveProjects(
+	communityDoc: Y.Doc,
+	townDoc: Y.Doc | undefined
+): StoredRecord<'project'>[] {
+	const decisions = townDoc ? validRecords(townDoc, 'reviewDecision') : [];
+	return readRecords(communityDoc, 'project').map((stored) =>
+		stored.record ? { ...stored, record: withDecision(stored.record, decisions) } : stored
+	);
+}
+
+function validRecords<K extends 'reviewDecision' | 'cityRules'>(doc: Y.Doc, kind: K) {
+	return readRecords(doc, kind)
+		.map((r) => r.record)
+		.filter((r): r is NonNullable<typeof r> => r !== undefined) as K extends 'reviewDecision'
+		? ReviewDecision[]
+		: CityRulesRecord[];
+}
+
+/** The city's rules as kept in the city room (invalid records are left out of the choice). */
+export function cityRules(cityDoc: Y.Doc | undefined): CityRulesRecord[] {
+	return cityDoc ? validRecords(cityDoc, 'cityRules') : [];
+}
+
+/** The rules of a year, or undefined when the city has not entered them (the screen says so). */
+export function rulesOfYear(list: readonly CityRulesRecord[], year: number): CityRules | undefined {
+	try {
+		return rulesForYear(list, year);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Every cap the merged projects break, with each year's own rules. */
+export function capBreaches(
+	projects: readonly Project[],
+	rules: readonly CityRulesRecord[]
+): CapBreach[] {
+	const years = new Set(projects.map((p) => p.year));
+	const known = [...years].filter((y) => rulesOfYear(rules, y) !== undefined);
+	return findCapBreaches(
+		projects.filter((p) => known.includes(p.year)),
+		(year) => rulesOfYear(rules, year)!
+	);
+}
+
+export async function createProject(
+	ctx: CommandContext,
+	input: ProjectInput,
+	where: { communityId: string; townId: string; year: number }
+): Promise<Project> {
+	const now = ctx.now();
+	const project: Project = {
+		id: ctx.newId(),
+		createdAt: now.toISOString(),
+		createdBy: ctx.author.id,
+		communityId: where.communityId,
+		townId: where.townId,
+		year: where.year,
+		title: input.title.trim(),
+		type: input.type,
+		summary: input.summary.trim(),
+		suggestions: input.suggestions,
+		budget: input.budget,
+		urgent: input.urgent,
+		fastTrack: false,
+		status: 'draft',
+		progress: []
+	};
+	const checked = validateRecord('project', project);
+	if (!checked.ok) throw new InvalidRecordError('project', checked.issues);
+	await commit(ctx, 'createProject', touches, (origin) => {
+		createRecord(ctx.roomDoc.doc, 'project', project, origin, ctx.author, now);
+	});
+	return project;
+}
+
+/** Changes a draft (or a returned project): only the fields that differ are written. */
+export async function editProject(
+	ctx: CommandContext,
+	project: Project,
+	patch: Partial<ProjectInput>
+): Promise<string[]> {
+	if (!isProjectEditable(project)) throw new Error(`A ${project.status} project cannot be changed`);
+	const now = ctx.now();
+	let changed: string[] = [];
+	const clean: Partial<Project> = { ...patch };
+	if (patch.title !== undefined) clean.title = patch.title.trim();
+	if (patch.summary !== undefined) clean.summary = patch.summary.trim();
+	await commit(ctx, 'editProject', touches, (origin) => {
+		changed = updateRecord(ctx.roomDoc.doc, 'project', project.id, clean, origin, ctx.author, now);
+	});
+	return changed;
+}
+
+/**
+ * Takes a step of the workflow (submit, start…) as the domain core allows it on the merged data,
+ * writing the status and the timestamps it sets. Throws TransitionRefusedError with every reason.
+ */
+export async function takeAction(
+	ctx: CommandContext,
+	project: Project,
+	action: ProjectAction,
+	actor: Actor,
+	context: WorkflowContext
+): Promise<void> {
+	const now = ctx.now();
+	const result = applyTransition(project, action, actor, context, now.toISOString());
+	const patch: Record<string, unknown> = { status: result.status, ...result.set };
+	for (const field of result.clear) patch[field] = undefined;
+	// The town's approval is read from its room; the community's record keeps its date once the
+	// community moves the project on, so the record stays valid on its own.
+	if (project.decidedAt !== undefined && !result.clear.includes('decidedAt')) {
+		patch.decidedAt ??= project.decidedAt;
+	}
+	await commit(ctx, `project.${action}`, touches, (origin) => {
+		updateRecord(ctx.roomDoc.doc, 'project', project.id, patch, origin, ctx.author, now);
+	});
+}
+
+/** A progress report with photos (DOMAIN.md step 4), appended: two tablets' reports both stay. */
+export async function addProgress(
+	ctx: CommandContext,
+	project: Project,
+	note: string,
+	photos: ProcessedPhoto[]
+): Promise<void> {
+	const now = ctx.now();
+	const { db, room } = ctx.roomDoc;
+	const stored = await storeLocalPhotos(db, room, photos, now);
+	const update = {
+		id: ctx.newId(),
+		at: now.toISOString(),
+		by: ctx.author.id,
+		note: note.trim(),
+		photos: photos.map((p) => p.sha256)
+	};
+	try {
+		await commit(ctx, 'addProgress', touches, (origin) => {
+			addPhotoMeta(ctx.roomDoc.doc, photos, ctx.author.id, now);
+			appendToRecord(
+				ctx.roomDoc.doc,
+				'project',
+				project.id,
+				'progress',
+				[update],
+				origin,
+				ctx.author,
+				now
+			);
+		});
+	} catch (error) {
+		await forgetLocalPhotos(db, stored).catch(() => undefined);
+		throw error;
+	}
+}
+
+/**
+ * Completes the project with its evidence photos (DOMAIN.md step 5): the completion and the step
+ * are one change, checked by the domain (no evidence, no completion).
+ */
+export async function completeProject(
+	ctx: CommandContext,
+	project: Project,
+	note: string,
+	photos: ProcessedPhoto[],
+	actor: Actor,
+	context: WorkflowContext
+): Promise<void> {
+	const now = ctx.now();
+	const completion: ProjectCompletion = {
+		at: now.toISOString(),
+		by: ctx.author.id,
+		note: note.trim(),
+		photos: photos.map((p) => p.sha256)
+	};
+	const withEvidence: Project = { ...project, completion };
+	const result = applyTransition(withEvidence, 'complete', actor, context, now.toISOString());
+	const { db, room } = ctx.roomDoc;
+	const stored = await storeLocalPhotos(db, room, photos, now);
+	try {
+		await commit(ctx, 'completeProject', touches, (origin) => {
+			addPhotoMeta(ctx.roomDoc.doc, photos, ctx.author.id, now);
+			const patch: Record<string, unknown> = { completion, status: result.status, ...result.set };
+			if (project.decidedAt !== undefined) patch.decidedAt = project.decidedAt;
+			updateRecord(ctx.roomDoc.doc, 'project', project.id, patch, origin, ctx.author, now);
+		});
+	} catch (error) {
+		await forgetLocalPhotos(db, stored).catch(() => undefined);
+		throw error;
+	}
+}

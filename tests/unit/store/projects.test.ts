@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { TransitionRefusedError, ZHANGJIAGANG_2020, type CityRulesRecord } from '$lib/domain';
+import {
+	addProgress,
+	capBreaches,
+	createProject,
+	editProject,
+	effectiveProjects,
+	takeAction,
+	type ProjectInput
+} from '$lib/store/projects';
+import { createRecord } from '$lib/store/records';
+import { LocalChange } from '$lib/store/room-doc';
+import { budget, worker } from '../domain/factories';
+import { context, exchange, fakePhoto, newDevice, open } from './helpers';
+
+const rules: CityRulesRecord[] = [
+	{ ...ZHANGJIAGANG_2020, id: 'r', createdAt: '2020-01-01T00:00:00.000Z', createdBy: 'admin' }
+];
+const where = { communityId: 'tanglian', townId: 'jingkai', year: 2020 };
+const input = (yuan: number, title = `项目 ${yuan}`): ProjectInput => ({
+	title,
+	type: 'engineering',
+	summary: '',
+	urgent: false,
+	budget: budget(yuan * 100),
+	suggestions: []
+});
+
+function workflow(doc: Y.Doc) {
+	const projects = effectiveProjects(doc, undefined).flatMap((r) => (r.record ? [r.record] : []));
+	return { rules: rules[0]!, communityProjects: projects };
+}
+
+describe('projects on the offline layer', () => {
+	it('refuses a 120,000-yuan submission with the reason and the amount, and fast-tracks 9,000', async () => {
+		const tablet = await open(newDevice());
+		const ctx = context(tablet);
+		const big = await createProject(ctx, input(120_000), where);
+		const error = await takeAction(ctx, big, 'submit', worker, workflow(tablet.doc)).catch(
+			(e) => e
+		);
+		expect(error).toBeInstanceOf(TransitionRefusedError);
+		expect((error as TransitionRefusedError).reasons.map((r) => r.en).join(' ')).toMatch(/100,000/);
+		expect(effectiveProjects(tablet.doc, undefined)[0]?.record?.status).toBe('draft');
+
+		const small = await createProject(ctx, input(9_000), where);
+		await takeAction(ctx, small, 'submit', worker, workflow(tablet.doc));
+		const stored = effectiveProjects(tablet.doc, undefined).find((r) => r.id === small.id)!;
+		expect(stored.record).toMatchObject({ status: 'submitted', fastTrack: true });
+		expect(stored.issues).toEqual([]);
+	});
+
+	it('lets two offline tablets each submit 90,000 and shows the breach on both after the merge', async () => {
+		const a = await open(newDevice());
+		const b = await open(newDevice());
+		const pa = await createProject(context(a), input(90_000, 'A 的项目'), where);
+		await takeAction(context(a), pa, 'submit', worker, workflow(a.doc));
+		const pb = await createProject(
+			context(b, { id: 'w2', name: 'W2' }),
+			input(90_000, 'B 的项目'),
+			where
+		);
+		await takeAction(context(b, { id: 'w2', name: 'W2' }), pb, 'submit', worker, workflow(b.doc));
+		expect(capBreaches(workflow(a.doc).communityProjects, rules)).toEqual([]);
+
+		exchange(a.doc, b.doc);
+		for (const tablet of [a, b]) {
+			const breaches = capBreaches(workflow(tablet.doc).communityProjects, rules);
+			expect(breaches).toHaveLength(1);
+			expect(breaches[0]).toMatchObject({ kind: 'community-year', overFen: 15_000_00 });
+			expect([...breaches[0]!.projectIds].sort()).toEqual([pa.id, pb.id].sort());
+		}
+	});
+
+	it("applies the town's decision from the town room, and only a draft can be changed", async () => {
+		const tablet = await open(newDevice());
+		const ctx = context(tablet);
+		const p = await createProject(ctx, input(30_000), where);
+		expect(await editProject(ctx, p, { title: '改过的标题' })).toEqual(['title']);
+		const [draft] = effectiveProjects(tablet.doc, undefined);
+		await takeAction(ctx, draft!.record!, 'submit', worker, workflow(tablet.doc));
+		const submitted = effectiveProjects(tablet.doc, undefined)[0]!.record!;
+		await expect(editProject(ctx, submitted, { title: 'x' })).rejects.toThrow(/submitted/);
+
+		const town = new Y.Doc();
+		createRecord(
+			town,
+			'reviewDecision',
+			{
+				id: 'd1',
+				createdAt: '2030-01-01T00:00:00.000Z',
+				createdBy: 'jingkai-reviewer',
+				project: { room: 'community:tanglian', id: p.id },
+				decision: 'approve',
+				comment: '',
+				reviewer: 'jingkai-reviewer',
+				decidedAt: '2030-01-01T00:00:00.000Z'
+			},
+			new LocalChange('t', 'r'),
+			{ id: 'r', name: 'R' },
+			new Date()
+		);
+		const approved = effectiveProjects(tablet.doc, town)[0]!.record!;
+		expect(approved.status).toBe('approved');
+		await takeAction(ctx, approved, 'start', worker, workflow(tablet.doc));
+		const started = effectiveProjects(tablet.doc, town)[0]!;
+		expect(started.issues).toEqual([]);
+		expect(started.record).toMatchObject({
+			status: 'in_progress',
+			decidedAt: '2030-01-01T00:00:00.000Z'
+		});
+
+		await addProgress(ctx, started.record!, '完成一半', [await fakePhoto('progress')]);
+		expect(effectiveProjects(tablet.doc, town)[0]!.record!.progress).toHaveLength(1);
+	});
+});
