@@ -54,6 +54,11 @@ export interface CityRules {
 	readonly holidays: readonly CalendarDate[];
 	/** Weekend days that are worked (调休上班). */
 	readonly makeUpWorkdays: readonly CalendarDate[];
+	/**
+	 * The number residents call to report a problem with a project, printed on every project sign
+	 * (标识牌): DOMAIN.md, the first line of defence is residents watching.
+	 */
+	readonly supervisionPhone?: string;
 }
 
 export const DEFAULT_PROJECT_TYPES: readonly string[] = ['engineering', 'service'];
@@ -79,7 +84,9 @@ export const ZHANGJIAGANG_2020: CityRules = {
 	},
 	majority: 'absolute',
 	holidays: CHINA_PUBLIC_HOLIDAYS,
-	makeUpWorkdays: CHINA_MAKE_UP_WORKDAYS
+	makeUpWorkdays: CHINA_MAKE_UP_WORKDAYS,
+	// The citizens' service hotline of Chinese cities; a city may name its own bureau's number.
+	supervisionPhone: '12345'
 };
 
 export const DEFAULT_CITY_RULES: CityRules = ZHANGJIAGANG_2020;
@@ -184,6 +191,7 @@ export function checkRulesFields(f: Fields): void {
 				fractionItem(q.obj.memberShare, q.at('memberShare'), q.issues);
 		})
 		.oneOf('majority', ['simple', 'absolute'])
+		.string('supervisionPhone', { optional: true })
 		.array('holidays', dateListItem)
 		.array('makeUpWorkdays', (v, path, issues) => {
 			dateListItem(v, path, issues);

@@ -60,6 +60,10 @@ export class I18n {
 
 	dateTime = (iso: string): string => formatDateTime(this.locale, iso);
 
+	/** A message of the domain core (refusals, rule errors), which carries both languages. */
+	domain = (message: { zh: string; en: string }): string =>
+		this.locale === 'en' ? message.en : message.zh;
+
 	bytes = (n: number): string => formatBytes(this.locale, n);
 }
 

@@ -14,8 +14,8 @@ import {
 	type Project,
 	type ProjectAction,
 	type ProjectCompletion,
+	type RecordKinds,
 	type RecordRef,
-	type ReviewDecision,
 	type WorkflowContext
 } from '$lib/domain';
 import { commit, type CommandContext } from './commands';
@@ -59,12 +59,11 @@ export function effectiveProjects(
 	);
 }
 
-function validRecords<K extends 'reviewDecision' | 'cityRules'>(doc: Y.Doc, kind: K) {
-	return readRecords(doc, kind)
-		.map((r) => r.record)
-		.filter((r): r is NonNullable<typeof r> => r !== undefined) as K extends 'reviewDecision'
-		? ReviewDecision[]
-		: CityRulesRecord[];
+function validRecords<K extends 'reviewDecision' | 'cityRules'>(
+	doc: Y.Doc,
+	kind: K
+): RecordKinds[K][] {
+	return readRecords(doc, kind).flatMap((r) => (r.record ? [r.record] : []));
 }
 
 /** The city's rules as kept in the city room (invalid records are left out of the choice). */
@@ -134,9 +133,11 @@ export async function editProject(
 	if (!isProjectEditable(project)) throw new Error(`A ${project.status} project cannot be changed`);
 	const now = ctx.now();
 	let changed: string[] = [];
-	const clean: Partial<Project> = { ...patch };
-	if (patch.title !== undefined) clean.title = patch.title.trim();
-	if (patch.summary !== undefined) clean.summary = patch.summary.trim();
+	const clean: Partial<Project> = {
+		...patch,
+		...(patch.title !== undefined ? { title: patch.title.trim() } : {}),
+		...(patch.summary !== undefined ? { summary: patch.summary.trim() } : {})
+	};
 	await commit(ctx, 'editProject', touches, (origin) => {
 		changed = updateRecord(ctx.roomDoc.doc, 'project', project.id, clean, origin, ctx.author, now);
 	});

@@ -1,5 +1,6 @@
 import { getContext, setContext, untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
+import { parseRoom, type Actor } from '$lib/domain';
 import { KuaibanDb, type SessionRow } from '$lib/store/db';
 import type { CommandContext } from '$lib/store/commands';
 import { askPersistentStorage } from '$lib/store/photos';
@@ -303,6 +304,32 @@ export class Workspace {
 		return out.sort(
 			(a, b) => Number(b.room.access === 'write') - Number(a.room.access === 'write')
 		);
+	}
+
+	/** The town room of a community room (its reviewers' decisions), when this person may read it. */
+	townRoomOf(room: Room): Room | undefined {
+		const session = this.session;
+		const communityId = room.name.slice('community:'.length);
+		const townId = session?.directory.communities.find((c) => c.id === communityId)?.townId;
+		return townId ? this.rooms.get(`town:${townId}`) : undefined;
+	}
+
+	get cityRoom(): Room | undefined {
+		return this.rooms.get('city');
+	}
+
+	/** The signed-in person as the workflow sees them. */
+	get actor(): Actor | undefined {
+		const user = this.session?.user;
+		if (!user) return undefined;
+		const scope = parseRoom(user.scope);
+		if (scope?.kind === 'community') {
+			const townId = this.session?.directory.communities.find((c) => c.id === scope.id)?.townId;
+			return { id: user.id, role: user.role, scope: { communityId: scope.id, townId } };
+		}
+		if (scope?.kind === 'town')
+			return { id: user.id, role: user.role, scope: { townId: scope.id } };
+		return { id: user.id, role: user.role, scope: {} };
 	}
 
 	/** What a store command needs to act in a room the person may write. */
