@@ -11,6 +11,7 @@ const screens = [
 	'/suggestions/new',
 	'/meetings',
 	'/projects',
+	'/projects/new',
 	'/inspections',
 	'/review',
 	'/supervision',

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/chromium';
+import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
+
+/**
+ * Issue "community work", projects: the caps of the city's rules while typing and at submission,
+ * fast track, and the community-year cap across two tablets that submitted offline.
+ */
+
+const serverURL = inject('baseURL');
+let browser: Browser;
+const tablets: Tablet[] = [];
+
+beforeAll(async () => {
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	for (const tablet of tablets) await tablet.close().catch(() => undefined);
+	await browser?.close();
+});
+
+async function tablet(): Promise<Tablet> {
+	const t = await newTablet(browser, serverURL);
+	tablets.push(t);
+	return t;
+}
+
+/** Drafts a project with one budget line through the form, and opens its page. */
+async function draftProject(page: Page, title: string, yuan: string, type = 'Engineering') {
+	await openSection(page, 'Projects');
+	await page.getByRole('link', { name: 'New project' }).click();
+	await page.getByLabel('Title').fill(title);
+	await page.getByLabel(type).check();
+	await page.getByRole('button', { name: 'Add line item' }).click();
+	await page.getByLabel('Item').fill('材料和人工');
+	await page.getByLabel('Amount (yuan)').fill(yuan);
+	await page.getByRole('button', { name: 'Save' }).click();
+	await page.locator('article.project').waitFor();
+}
+
+const status = (page: Page) => page.getByTestId('project-status').innerText();
+
+describe('projects', () => {
+	it('refuses a 120,000-yuan project with the reason, and fast-tracks a 9,000-yuan one', async () => {
+		const t = await tablet();
+		await signIn(t.page, 'tanglian-1');
+		await waitSynced(t.page);
+
+		// While typing, the form shows the project cap and what the community has left.
+		await openSection(t.page, 'Projects');
+		await t.page.getByRole('link', { name: 'New project' }).click();
+		await t.page.getByRole('button', { name: 'Add line item' }).click();
+		await t.page.getByLabel('Amount (yuan)').fill('120000');
+		await expect
+			.poll(() => t.page.locator('.figures').innerText())
+			.toMatch(/Project cap ¥100,000\.00 — ¥20,000\.00 over/);
+
+		await draftProject(t.page, '健身步道翻新', '120000');
+		expect(await t.page.getByRole('button', { name: 'Submit to town' }).count()).toBe(0);
+		const refusal = t.page.locator('.refused');
+		await expect.poll(() => refusal.innerText()).toMatch(/Submit to town/);
+		expect(await refusal.innerText()).toMatch(/100,000/);
+		expect(await refusal.innerText()).toMatch(/120,000/);
+		expect(await status(t.page)).toBe('Draft');
+
+		await draftProject(t.page, '楼道灯更换', '9000', 'Service');
+		await t.page.getByRole('button', { name: 'Submit to town' }).click();
+		await expect.poll(() => status(t.page)).toBe('Submitted');
+		expect(await t.page.locator('article.project .badge.fast').innerText()).toBe('Fast track');
+		await expect
+			.poll(() => t.page.getByTestId('review-clock').innerText())
+			.toMatch(/0 working days elapsed, deadline \d{4}-\d{2}-\d{2} \(10 working days\)/);
+		await waitSynced(t.page);
+	});
+
+	it('shows the breach on both tablets when two offline submissions together pass the yearly cap', async () => {
+		const a = await tablet();
+		const b = await tablet();
+		// Two tablets of the community daxin, which has all of its 165,000 yuan left this year.
+		await signIn(a.page, 'daxin-1');
+		await signIn(b.page, 'daxin-1');
+		await waitSynced(a.page);
+		await waitSynced(b.page);
+		for (const t of [a, b]) {
+			await t.page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+			await t.goOffline();
+		}
+
+		for (const [t, title] of [
+			[a, '自行车库充电改造'],
+			[b, '河道护栏修复']
+		] as const) {
+			await draftProject(t.page, title, '90000');
+			// Alone, each fits: the tablet offers the submission.
+			await t.page.getByRole('button', { name: 'Submit to town' }).click();
+			await expect.poll(() => status(t.page)).toBe('Submitted');
+			expect(await t.page.locator('.breach').count()).toBe(0);
+		}
+
+		await a.goOnline();
+		await b.goOnline();
+		await waitSynced(a.page);
+		await waitSynced(b.page);
+		for (const t of [a, b]) {
+			await expect
+				.poll(() => t.page.locator('article.project .breach').innerText(), { timeout: 20_000 })
+				.toMatch(/165,000/);
+			await openSection(t.page, 'Projects');
+			await expect.poll(() => t.page.locator('li.breach-item').count()).toBe(2);
+		}
+
+		// The town's reviewer sees both submitted projects, and the breach.
+		const reviewer = await tablet();
+		await signIn(reviewer.page, 'yangshe-reviewer');
+		await waitSynced(reviewer.page);
+		await openSection(reviewer.page, 'Projects');
+		await reviewer.page.getByLabel('Community').selectOption({ label: '大新社区' });
+		for (const title of ['自行车库充电改造', '河道护栏修复']) {
+			const item = reviewer.page.locator('li', { hasText: title });
+			await expect.poll(() => item.innerText()).toMatch(/Submitted/);
+		}
+		await expect
+			.poll(() => reviewer.page.locator('.breach').first().innerText())
+			.toMatch(/165,000/);
+	});
+});
