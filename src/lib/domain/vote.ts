@@ -228,3 +228,16 @@ export function meetingOutcomes(
 		result: item.votes === undefined ? undefined : voteOutcome(item.votes, attendance, rules)
 	}));
 }
+
+/**
+ * What a vote does to the suggestion on the agenda (DOMAIN.md, "Deliberation": the council decides
+ * which suggestions become project proposals): passed → adopted (a project can be made from it),
+ * failed → declined, no quorum → still being deliberated (it goes on a later agenda).
+ */
+export function suggestionStatusAfterVote(
+	outcome: VoteOutcome
+): 'adopted' | 'declined' | 'deliberating' {
+	if (outcome === 'passed') return 'adopted';
+	if (outcome === 'failed') return 'declined';
+	return 'deliberating';
+}

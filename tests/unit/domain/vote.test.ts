@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ZHANGJIAGANG_2020, type CityRules } from '$lib/domain/rules';
-import { InvalidVoteError, checkQuorum, meetingOutcomes, voteOutcome } from '$lib/domain/vote';
+import {
+	InvalidVoteError,
+	checkQuorum,
+	meetingOutcomes,
+	suggestionStatusAfterVote,
+	voteOutcome
+} from '$lib/domain/vote';
 
 const rules = ZHANGJIAGANG_2020; // quorum: ≥ 3 people and more than half the members; absolute majority
 const simple: Pick<CityRules, 'quorum' | 'majority'> = { ...rules, majority: 'simple' };
@@ -107,5 +113,13 @@ describe('counts', () => {
 			rules
 		);
 		expect(outcomes.map((o) => o.result?.outcome)).toEqual(['passed', 'failed', undefined]);
+	});
+});
+
+describe('what a vote does to its suggestion', () => {
+	it('adopts on a pass, declines on a fail, and keeps deliberating without a quorum', () => {
+		expect(suggestionStatusAfterVote('passed')).toBe('adopted');
+		expect(suggestionStatusAfterVote('failed')).toBe('declined');
+		expect(suggestionStatusAfterVote('no-quorum')).toBe('deliberating');
 	});
 });
