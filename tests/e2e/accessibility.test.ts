@@ -10,6 +10,7 @@ const screens = [
 	'/suggestions',
 	'/suggestions/new',
 	'/meetings',
+	'/meetings/new',
 	'/projects',
 	'/projects/new',
 	'/inspections',
