@@ -16,6 +16,7 @@ import {
 	type ProjectCompletion,
 	type RecordKinds,
 	type RecordRef,
+	type ReviewDecision,
 	type WorkflowContext
 } from '$lib/domain';
 import { commit, type CommandContext } from './commands';
@@ -240,4 +241,36 @@ export async function completeProject(
 		await forgetLocalPhotos(db, stored).catch(() => undefined);
 		throw error;
 	}
+}
+
+/**
+ * The town's decision on a submitted project (approve, return, reject), written in the town's
+ * room by its reviewer: the community's record is not the town's to write (DESIGN.md, "Rooms").
+ * Checked by the domain on the merged projects first — an approval that would break the committed
+ * community-year cap, or a return without a comment, is refused with the reasons.
+ */
+export async function decideProject(
+	townCtx: CommandContext,
+	project: Project,
+	communityRoom: string,
+	decision: 'approve' | 'return' | 'reject',
+	comment: string,
+	actor: Actor,
+	context: WorkflowContext
+): Promise<void> {
+	const now = townCtx.now();
+	applyTransition(project, decision, actor, { ...context, comment }, now.toISOString());
+	const record: ReviewDecision = {
+		id: townCtx.newId(),
+		createdAt: now.toISOString(),
+		createdBy: townCtx.author.id,
+		project: { room: communityRoom, id: project.id },
+		decision,
+		comment: comment.trim(),
+		reviewer: townCtx.author.id,
+		decidedAt: now.toISOString()
+	};
+	await commit(townCtx, `review.${decision}`, ['reviewDecision'], (origin) => {
+		createRecord(townCtx.roomDoc.doc, 'reviewDecision', record, origin, townCtx.author, now);
+	});
 }

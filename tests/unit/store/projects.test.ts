@@ -5,14 +5,15 @@ import {
 	addProgress,
 	capBreaches,
 	createProject,
+	decideProject,
 	editProject,
 	effectiveProjects,
 	takeAction,
 	type ProjectInput
 } from '$lib/store/projects';
-import { createRecord } from '$lib/store/records';
+import { createRecord, readRecords } from '$lib/store/records';
 import { LocalChange } from '$lib/store/room-doc';
-import { budget, worker } from '../domain/factories';
+import { budget, reviewer, worker } from '../domain/factories';
 import { context, exchange, fakePhoto, newDevice, open } from './helpers';
 
 const rules: CityRulesRecord[] = [
@@ -114,5 +115,57 @@ describe('projects on the offline layer', () => {
 
 		await addProgress(ctx, started.record!, '完成一半', [await fakePhoto('progress')]);
 		expect(effectiveProjects(tablet.doc, town)[0]!.record!.progress).toHaveLength(1);
+	});
+});
+
+describe("the town's review", () => {
+	it('writes the decision in the town room, refusing a return without a comment', async () => {
+		const community = await open(newDevice());
+		const town = await open(newDevice(), 'town:jingkai');
+		const p = await createProject(context(community), input(20_000), where);
+		await takeAction(context(community), p, 'submit', worker, workflow(community.doc));
+		const submitted = effectiveProjects(community.doc, town.doc)[0]!.record!;
+		const townCtx = context(town, { id: 'jingkai-reviewer', name: '经开区审核' });
+
+		await expect(
+			decideProject(
+				townCtx,
+				submitted,
+				'community:tanglian',
+				'return',
+				' ',
+				reviewer,
+				workflow(community.doc)
+			)
+		).rejects.toBeInstanceOf(TransitionRefusedError);
+		expect(readRecords(town.doc, 'reviewDecision')).toEqual([]);
+		// Only a reviewer decides.
+		await expect(
+			decideProject(
+				townCtx,
+				submitted,
+				'community:tanglian',
+				'approve',
+				'',
+				worker,
+				workflow(community.doc)
+			)
+		).rejects.toBeInstanceOf(TransitionRefusedError);
+
+		await decideProject(
+			townCtx,
+			submitted,
+			'community:tanglian',
+			'approve',
+			'同意',
+			reviewer,
+			workflow(community.doc)
+		);
+		expect(effectiveProjects(community.doc, town.doc)[0]!.record!.status).toBe('approved');
+		expect(readRecords(town.doc, 'reviewDecision')[0]!.record).toMatchObject({
+			project: { room: 'community:tanglian', id: p.id },
+			decision: 'approve',
+			comment: '同意'
+		});
 	});
 });
