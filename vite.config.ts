@@ -46,7 +46,8 @@ export default defineConfig({
 				// Every route chunk, style, image and font is precached: a chunk that failed to
 				// load offline would break its route until the next reload.
 				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,jpg,woff,woff2,webmanifest,json}'],
-				navigateFallbackDenylist: [/^\/api\//, /^\/sync\//],
+				// The public project pages (/p/…) are the server's, for residents without the app.
+				navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/p\//],
 				clientsClaim: true,
 				cleanupOutdatedCaches: true,
 				maximumFileSizeToCacheInBytes: 5 * 1024 * 1024
