@@ -4,6 +4,7 @@ import { TransitionRefusedError, ZHANGJIAGANG_2020, type CityRulesRecord } from 
 import {
 	addProgress,
 	capBreaches,
+	completeProject,
 	createProject,
 	decideProject,
 	editProject,
@@ -115,6 +116,21 @@ describe('projects on the offline layer', () => {
 
 		await addProgress(ctx, started.record!, '完成一半', [await fakePhoto('progress')]);
 		expect(effectiveProjects(tablet.doc, town)[0]!.record!.progress).toHaveLength(1);
+
+		// No evidence, no completion; with a photo it completes.
+		const inProgress = effectiveProjects(tablet.doc, town)[0]!.record!;
+		await expect(
+			completeProject(ctx, inProgress, '完工', [], worker, workflow(tablet.doc))
+		).rejects.toBeInstanceOf(TransitionRefusedError);
+		const evidence = await fakePhoto('evidence');
+		await completeProject(ctx, inProgress, '完工', [evidence], worker, workflow(tablet.doc));
+		const done = effectiveProjects(tablet.doc, town)[0]!;
+		expect(done.issues).toEqual([]);
+		expect(done.record).toMatchObject({
+			status: 'completed',
+			completion: { note: '完工', photos: [evidence.sha256] }
+		});
+		expect(await tablet.db.photoQueue.get(evidence.sha256)).toBeDefined();
 	});
 });
 
