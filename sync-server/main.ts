@@ -5,6 +5,7 @@
  */
 import { LoginThrottle, TokenSigner, loadTokenSecret } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
+import { createPublicPages } from './public-page.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { DataDirError, databasePath, prepareDataDir, seedIfEmpty } from './data-dir.ts';
 import { createOrgSource } from './directory.ts';
@@ -86,6 +87,12 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 			...authRoutes(auth),
 			...photoRoutes({ auth, dataDir: config.dataDir, maxBytes: config.photoMaxBytes })
 		],
+		pages: createPublicPages({
+			readRoom: (name) => sync.rooms.read(name),
+			org: auth.org,
+			dataDir: config.dataDir,
+			log
+		}),
 		onUpgrade: (req, socket, head) => sync.handleUpgrade(req, socket, head),
 		onClose: async () => {
 			await sync.close();

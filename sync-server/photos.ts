@@ -38,6 +38,24 @@ function roomFolder(room: Room): string[] {
 	return room.kind === 'city' ? ['city'] : [room.kind, room.id];
 }
 
+async function find(folder: string, sha: string) {
+	for (const [type, ext] of Object.entries(extensions) as [PhotoType, string][]) {
+		const path = join(folder, `${sha}.${ext}`);
+		try {
+			const info = await stat(path);
+			return { path, type, size: info.size };
+		} catch {
+			// try the next type
+		}
+	}
+	return undefined;
+}
+
+/** A stored photo of a room (path, type, size), for readers other than the photo API. */
+export function findStoredPhoto(dataDir: string, room: Room, sha256: string) {
+	return find(join(photosRoot(dataDir), ...roomFolder(room)), sha256);
+}
+
 export interface PhotoOptions {
 	auth: AuthContext;
 	dataDir: string;
@@ -76,19 +94,6 @@ export function photoRoutes({ auth, dataDir, maxBytes }: PhotoOptions): ApiRoute
 			return undefined;
 		}
 		return { user, room, sha, folder: join(root, ...roomFolder(room)) };
-	}
-
-	async function find(folder: string, sha: string) {
-		for (const [type, ext] of Object.entries(extensions) as [PhotoType, string][]) {
-			const path = join(folder, `${sha}.${ext}`);
-			try {
-				const info = await stat(path);
-				return { path, type, size: info.size };
-			} catch {
-				// try the next type
-			}
-		}
-		return undefined;
 	}
 
 	return [

@@ -196,6 +196,16 @@ export class Rooms {
 		room.peers.set(peer, new Set());
 	}
 
+	/**
+	 * A room's document for a read outside any connection (the public project pages): loaded like
+	 * any room and, with nobody connected, unloaded again after the idle time.
+	 */
+	read(name: string): Y.Doc {
+		const room = this.open(name);
+		if (room.peers.size === 0) this.#scheduleUnload(room);
+		return room.doc;
+	}
+
 	leave(room: Room, peer: Peer): void {
 		const ids = room.peers.get(peer);
 		if (!ids) return;

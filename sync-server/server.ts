@@ -18,6 +18,8 @@ export interface ServerOptions {
 	config: ServerConfig;
 	log: Logger;
 	routes?: readonly ApiRoute[];
+	/** Pages the server renders itself (the public project pages); false: not one of them. */
+	pages?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 	/** Websocket upgrades on `/sync/*`; without it they are refused with 503. */
 	onUpgrade?: UpgradeHandler;
 	/** Called during close(), after new connections stop and before sockets are destroyed. */
@@ -63,6 +65,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		if (closing) res.setHeader('Connection', 'close');
 		if (pathname === '/api' || pathname.startsWith('/api/')) {
 			await api.handle(req, res, pathname);
+		} else if (options.pages && (await options.pages(req, res, pathname))) {
+			return;
 		} else {
 			await site.handle(req, res, pathname);
 		}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { renderSVG } from 'uqr';
 import { launchChromium } from './helpers/chromium';
 import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
 
@@ -123,5 +124,64 @@ describe('projects', () => {
 		await expect
 			.poll(() => reviewer.page.locator('.breach').first().innerText())
 			.toMatch(/165,000/);
+	});
+
+	it('is approved by the town, and its printed sign has a QR code that opens the public page', async () => {
+		const worker = await tablet();
+		await signIn(worker.page, 'tanglian-1');
+		await openSection(worker.page, 'Suggestions');
+		await worker.page.getByRole('link', { name: 'New suggestion' }).click();
+		await worker.page.getByLabel('Title').fill('3 号楼前路灯不亮');
+		await worker.page.getByLabel("Resident's phone").fill('13900005678');
+		await worker.page.getByRole('button', { name: 'Save' }).click();
+		await worker.page.locator('article.suggestion').waitFor();
+
+		await openSection(worker.page, 'Projects');
+		await worker.page.getByRole('link', { name: 'New project' }).click();
+		await worker.page.getByLabel('Title').fill('小区路灯改造');
+		await worker.page.getByLabel('3 号楼前路灯不亮').check();
+		await worker.page.getByRole('button', { name: 'Add line item' }).click();
+		await worker.page.getByLabel('Item').fill('LED 路灯 12 盏');
+		await worker.page.getByLabel('Amount (yuan)').fill('30000');
+		await worker.page.getByRole('button', { name: 'Save' }).click();
+		await worker.page.getByRole('button', { name: 'Submit to town' }).click();
+		await expect.poll(() => status(worker.page)).toBe('Submitted');
+		await waitSynced(worker.page);
+		const projectPath = new URL(worker.page.url()).pathname;
+
+		const reviewer = await tablet();
+		await signIn(reviewer.page, 'jingkai-reviewer');
+		await waitSynced(reviewer.page);
+		await reviewer.page.goto(projectPath);
+		await reviewer.page.getByRole('button', { name: 'Approve' }).click();
+		await expect.poll(() => status(reviewer.page)).toBe('Approved');
+		await waitSynced(reviewer.page);
+
+		await expect.poll(() => status(worker.page), { timeout: 20_000 }).toBe('Approved');
+		await expect.poll(() => worker.page.getByTestId('decision').innerText()).toMatch(/^Approve/);
+		await worker.page.getByRole('link', { name: 'Print project sign' }).click();
+		const url = await worker.page.getByTestId('public-url').innerText();
+		expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/p\/tanglian\/[\w-]+$/);
+		// The QR code on the sign is the code of that very URL.
+		const modules = await worker.page.locator('.sign .qr svg path').getAttribute('d');
+		expect(modules).toBe(/ d="([^"]+)"/.exec(renderSVG(url, { border: 2 }))?.[1]);
+		expect(await worker.page.getByTestId('supervision-phone').innerText()).toBe('12345');
+
+		// A resident's phone, with no sign-in, opens the public page: no private data on it.
+		const resident = await browser.newContext({ viewport: { width: 390, height: 844 } });
+		try {
+			const page = await resident.newPage();
+			const response = await page.goto(url);
+			expect(response?.status()).toBe(200);
+			expect(await page.locator('h1').innerText()).toBe('小区路灯改造');
+			const html = await page.content();
+			expect(html).toContain('30,000.00');
+			expect(html).not.toContain('13900005678');
+			expect(html).not.toContain('3 号楼前路灯不亮');
+			const missing = await page.goto(url.replace(/[\w-]+$/, 'no-such-project'));
+			expect(missing?.status()).toBe(404);
+		} finally {
+			await resident.close();
+		}
 	});
 });

@@ -11,6 +11,7 @@ export * from './rules';
 export * from './budget';
 export * from './workflow';
 export * from './decisions';
+export * from './public';
 export * from './calendar';
 export * from './vote';
 export * from './sha256';

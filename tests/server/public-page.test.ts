@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
+import type { Project, ReviewDecision } from '$lib/domain';
+import { createRecord } from '$lib/store/records';
+import { LocalChange } from '$lib/store/room-doc';
+import { connect, login, synced, type Client } from './helpers/clients';
+import { waitFor } from './helpers/server-process';
+import { useTestServer } from './helpers/test-server';
+
+/** The public project page: no sign-in, nothing private, a clean 404 for anything else. */
+
+const server = useTestServer();
+const clients: Client[] = [];
+afterAll(() => clients.forEach((c) => c.destroy()));
+
+// A real (tiny) JPEG: SOI, APP0, EOI is enough for the server's magic-byte check.
+const jpeg = Buffer.from([
+	0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9
+]);
+const sha = createHash('sha256').update(jpeg).digest('hex');
+const otherSha = 'b'.repeat(64);
+const at = '2026-11-20T02:00:00.000Z';
+const author = { id: 'tanglian-1', name: 'W' };
+
+function project(id: string, overrides: Partial<Project> = {}): Project {
+	return {
+		id,
+		createdAt: at,
+		createdBy: 'tanglian-1',
+		communityId: 'tanglian',
+		townId: 'jingkai',
+		year: 2026,
+		title: '健身步道翻新 <script>alert(1)</script>',
+		type: 'engineering',
+		summary: '塑胶步道 300 米',
+		suggestions: [{ room: 'community:tanglian', id: 'sugg-1' }],
+		budget: [{ id: 'l1', description: '塑胶面层', amountFen: 45_000_00 }],
+		urgent: false,
+		fastTrack: false,
+		status: 'submitted',
+		submittedAt: at,
+		progress: [],
+		completion: { at, by: 'tanglian-1', note: '已完工', photos: [sha] },
+		...overrides
+	};
+}
+
+async function write(room: string, user: string, fill: (doc: Y.Doc) => void) {
+	const client = connect(server.url, room, await login(server.url, user));
+	clients.push(client);
+	await synced(client);
+	fill(client.doc);
+	return client;
+}
+
+const get = (path: string) => fetch(`${server.url}${path}`);
+
+describe('the public project page', () => {
+	it('shows an approved project without sign-in, with its photo and nothing private', async () => {
+		const token = await login(server.url, 'tanglian-1');
+		const put = await fetch(`${server.url}/api/photos/community:tanglian/${sha}`, {
+			method: 'PUT',
+			headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
+			body: jpeg
+		});
+		expect(put.status).toBe(201);
+
+		await write('community:tanglian', 'tanglian-1', (doc) => {
+			const origin = new LocalChange('test', 'tanglian-1');
+			const when = new Date(at);
+			createRecord(
+				doc,
+				'suggestion',
+				{
+					id: 'sugg-1',
+					createdAt: at,
+					createdBy: 'tanglian-1',
+					title: '步道坑坑洼洼的居民建议',
+					description: '',
+					channel: 'door',
+					estate: '',
+					building: '',
+					category: '',
+					urgent: false,
+					photos: [otherSha],
+					residentPhone: '13800001234',
+					status: 'adopted'
+				},
+				origin,
+				author,
+				when
+			);
+			createRecord(
+				doc,
+				'project',
+				{ ...project('p-public'), residentPhone: '13800001234' } as Project,
+				origin,
+				author,
+				when
+			);
+			createRecord(doc, 'project', project('p-waiting'), origin, author, when);
+			createRecord(
+				doc,
+				'project',
+				project('p-draft', { status: 'draft', submittedAt: undefined }),
+				origin,
+				author,
+				when
+			);
+		});
+		const decision: ReviewDecision = {
+			id: 'd1',
+			createdAt: '2026-11-21T02:00:00.000Z',
+			createdBy: 'jingkai-reviewer',
+			project: { room: 'community:tanglian', id: 'p-public' },
+			decision: 'approve',
+			comment: '',
+			reviewer: 'jingkai-reviewer',
+			decidedAt: '2026-11-21T02:00:00.000Z'
+		};
+		await write('town:jingkai', 'jingkai-reviewer', (doc) =>
+			createRecord(
+				doc,
+				'reviewDecision',
+				decision,
+				new LocalChange('t', 'r'),
+				{ id: 'r', name: 'R' },
+				new Date()
+			)
+		);
+
+		const res = await waitFor(async () => {
+			const r = await get('/p/tanglian/p-public');
+			return r.status === 200 ? r : undefined;
+		});
+		expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+		expect(res.headers.get('content-security-policy')).toMatch(
+			/default-src 'none'.*style-src 'sha256-/
+		);
+		const html = await res.text();
+		expect(html).toContain('健身步道翻新 &#60;script&#62;alert(1)&#60;/script&#62;');
+		expect(html).not.toContain('<script');
+		expect(html).toContain('已批准');
+		expect(html).toContain('¥45,000.00');
+		expect(html).toContain('2026-11-21');
+		expect(html).toContain('汤联社区');
+		expect(html).toContain('监督电话');
+		expect(html).not.toContain('13800001234');
+		expect(html).not.toContain('步道坑坑洼洼');
+		expect(html).not.toContain('sugg-1');
+
+		const photo = await get(`/p/tanglian/p-public/photos/${sha}`);
+		expect(photo.status).toBe(200);
+		expect(photo.headers.get('content-type')).toBe('image/jpeg');
+		expect(Buffer.from(await photo.arrayBuffer())).toEqual(jpeg);
+	});
+
+	it('is a 404 page for projects not yet public, unknown or malformed ids, and photos it does not list', async () => {
+		for (const path of [
+			'/p/tanglian/p-waiting',
+			'/p/tanglian/p-draft',
+			'/p/tanglian/no-such-project',
+			'/p/no-such-community/p-public',
+			'/p/daxin/p-public',
+			'/p/tanglian/..%2F..%2Fetc',
+			'/p/TANGLIAN/p-public',
+			'/p/tanglian',
+			'/p/tanglian/p-public/extra',
+			`/p/tanglian/p-public/photos/${otherSha}`,
+			'/p/tanglian/p-public/photos/../../x'
+		]) {
+			const res = await get(path);
+			expect(res.status, path).toBe(404);
+			expect(res.headers.get('content-type'), path).toBe('text/html; charset=utf-8');
+			expect(await res.text(), path).toContain('找不到这个项目');
+		}
+		const post = await fetch(`${server.url}/p/tanglian/p-public`, { method: 'POST' });
+		expect(post.status).toBe(405);
+	});
+});
