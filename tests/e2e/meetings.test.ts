@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { seriousFindings } from './helpers/axe';
 import { launchChromium } from './helpers/chromium';
 import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
 
@@ -107,6 +108,7 @@ describe('a residents’ council meeting', () => {
 		await expect.poll(() => a.page.getByTestId('finalised').innerText()).toMatch(/^Finalised by/);
 		await expect.poll(() => b.page.getByTestId('finalised').innerText()).toMatch(/^Finalised by/);
 		expect(await b.page.getByRole('textbox', { name: 'Minutes' }).count()).toBe(0);
+		expect(await seriousFindings(a.page)).toEqual([]);
 
 		// The passed item becomes a project draft made from its suggestion.
 		await a.page

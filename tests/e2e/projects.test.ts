@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { renderSVG } from 'uqr';
+import { seriousFindings } from './helpers/axe';
 import { launchChromium } from './helpers/chromium';
 import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
 
@@ -159,7 +160,10 @@ describe('projects', () => {
 
 		await expect.poll(() => status(worker.page), { timeout: 20_000 }).toBe('Approved');
 		await expect.poll(() => worker.page.getByTestId('decision').innerText()).toMatch(/^Approve/);
+		expect(await seriousFindings(worker.page)).toEqual([]);
 		await worker.page.getByRole('link', { name: 'Print project sign' }).click();
+		await worker.page.getByTestId('public-url').waitFor();
+		expect(await seriousFindings(worker.page)).toEqual([]);
 		const url = await worker.page.getByTestId('public-url').innerText();
 		expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/p\/tanglian\/[\w-]+$/);
 		// The QR code on the sign is the code of that very URL.
@@ -178,6 +182,7 @@ describe('projects', () => {
 			expect(html).toContain('30,000.00');
 			expect(html).not.toContain('13900005678');
 			expect(html).not.toContain('3 号楼前路灯不亮');
+			expect(await seriousFindings(page)).toEqual([]);
 			const missing = await page.goto(url.replace(/[\w-]+$/, 'no-such-project'));
 			expect(missing?.status()).toBe(404);
 		} finally {
