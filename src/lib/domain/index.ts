@@ -12,6 +12,7 @@ export * from './budget';
 export * from './workflow';
 export * from './decisions';
 export * from './public';
+export * from './review';
 export * from './calendar';
 export * from './vote';
 export * from './sha256';

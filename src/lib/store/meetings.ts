@@ -18,6 +18,7 @@ import {
 	createRecord,
 	InvalidRecordError,
 	readRecord,
+	readRecords,
 	updateRecord
 } from './records';
 import type { LocalChange } from './room-doc';
@@ -257,4 +258,21 @@ export async function addMeetingPhotos(
 		await forgetLocalPhotos(db, stored).catch(() => undefined);
 		throw error;
 	}
+}
+
+/** The latest council vote on a suggestion, with its meeting (for the town's review). */
+export function lastVoteOn(
+	doc: Y.Doc,
+	suggestionId: string
+): { meeting: CouncilMeeting; votes: VoteCount } | undefined {
+	let best: { meeting: CouncilMeeting; votes: VoteCount } | undefined;
+	for (const stored of readRecords(doc, 'councilMeeting')) {
+		const meeting = stored.record;
+		if (!meeting || meeting.archived) continue;
+		const item = meeting.agenda.find((i) => i.suggestion.id === suggestionId && i.votes);
+		if (item?.votes && (!best || meeting.date > best.meeting.date)) {
+			best = { meeting, votes: item.votes };
+		}
+	}
+	return best;
 }
