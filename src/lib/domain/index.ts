@@ -13,6 +13,7 @@ export * from './workflow';
 export * from './decisions';
 export * from './public';
 export * from './review';
+export * from './inspection';
 export * from './calendar';
 export * from './vote';
 export * from './sha256';

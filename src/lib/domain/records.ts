@@ -174,8 +174,22 @@ export interface ReviewDecision extends BaseRecord {
 export const INSPECTION_KINDS = ['progress', 'quarterly', 'spot-check', 'other'] as const;
 export type InspectionKind = (typeof INSPECTION_KINDS)[number];
 
+export const CHECK_RESULTS = ['pass', 'fail', 'na'] as const;
+export type CheckResult = (typeof CHECK_RESULTS)[number];
+
+/** One line of an inspection's checklist: the template item, what was found, a note. */
+export interface ChecklistEntry {
+	readonly item: string;
+	readonly result: CheckResult;
+	readonly note?: string;
+}
+
 export interface SiteInspection extends BaseRecord {
 	readonly kind: InspectionKind;
+	/** The checklist as filled in (templates: `inspection.ts`). Older records may have none. */
+	readonly checklist?: readonly ChecklistEntry[];
+	/** Where the inspector stood, when the device knew it. */
+	readonly location?: { readonly lat: number; readonly lng: number };
 	readonly project?: RecordRef;
 	readonly estate?: string;
 	readonly visitedAt: IsoTimestamp;
@@ -192,6 +206,8 @@ export interface Rectification extends BaseRecord {
 	readonly orderedBy: string;
 	readonly orderedAt: IsoTimestamp;
 	readonly description: string;
+	/** Who is to put it right (a name or a unit), as the inspector wrote it. */
+	readonly owner?: string;
 	readonly dueDate: CalendarDate;
 	readonly done?: boolean;
 	readonly doneAt?: IsoTimestamp;
@@ -431,7 +447,17 @@ function checkSiteInspection(f: Fields) {
 		.string('inspector', { nonEmpty: true })
 		.string('note')
 		.boolean('problemFound')
-		.sha256List('photos');
+		.sha256List('photos')
+		.array(
+			'checklist',
+			objectItem((e) =>
+				e
+					.string('item', { nonEmpty: true })
+					.oneOf('result', CHECK_RESULTS)
+					.string('note', { optional: true })
+			),
+			{ optional: true }
+		);
 }
 
 function checkRectification(f: Fields) {
@@ -440,6 +466,7 @@ function checkRectification(f: Fields) {
 		.string('orderedBy', { nonEmpty: true })
 		.timestamp('orderedAt')
 		.string('description', { nonEmpty: true })
+		.string('owner', { optional: true })
 		.date('dueDate')
 		.boolean('done', { optional: true })
 		.timestamp('doneAt', { optional: true })

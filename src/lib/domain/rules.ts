@@ -59,6 +59,10 @@ export interface CityRules {
 	 * (标识牌): DOMAIN.md, the first line of defence is residents watching.
 	 */
 	readonly supervisionPhone?: string;
+	/** Days a rectification is given by default (30 when unset: DOMAIN.md, "within a month"). */
+	readonly rectificationDays?: number;
+	/** The site-inspection checklist's items (DEFAULT_INSPECTION_CHECKLIST when unset). */
+	readonly inspectionChecklist?: readonly string[];
 }
 
 export const DEFAULT_PROJECT_TYPES: readonly string[] = ['engineering', 'service'];
@@ -192,6 +196,8 @@ export function checkRulesFields(f: Fields): void {
 		})
 		.oneOf('majority', ['simple', 'absolute'])
 		.string('supervisionPhone', { optional: true })
+		.integer('rectificationDays', { optional: true, min: 1, max: 365 })
+		.stringList('inspectionChecklist', { optional: true })
 		.array('holidays', dateListItem)
 		.array('makeUpWorkdays', (v, path, issues) => {
 			dateListItem(v, path, issues);
