@@ -1,0 +1,156 @@
+import {
+	DomainError,
+	domainMessage,
+	failedItems,
+	rectificationCloseProblems,
+	rectificationDueDate,
+	validateRecord,
+	type CalendarDate,
+	type ChecklistEntry,
+	type CityRules,
+	type InspectionKind,
+	type Rectification,
+	type RecordRef,
+	type SiteInspection
+} from '$lib/domain';
+import { commit, type CommandContext } from './commands';
+import type { ProcessedPhoto, PhotoLocation } from './photo-types';
+import { addPhotoMeta, forgetLocalPhotos, storeLocalPhotos } from './photos';
+import { appendToRecord, createRecord, InvalidRecordError, updateRecord } from './records';
+
+/**
+ * Site inspections with their checklist, and the rectifications failed items open (DOMAIN.md,
+ * "three lines of defence"). Kept in the room of whoever inspects: a community's own inspections
+ * in its room, the town's quarterly checks in the town's room — the town then closes its own
+ * rectifications on the follow-up visit, with the photo that proves the fix.
+ */
+
+const touches = ['siteInspection', 'rectification', 'photo'];
+
+export interface InspectionInput {
+	kind: InspectionKind;
+	project?: RecordRef;
+	estate?: string;
+	note: string;
+	checklist: ChecklistEntry[];
+	/** For each failed item: what is to be done, by whom, by when (defaults from the rules). */
+	orders: Record<string, { description: string; owner: string; dueDate?: CalendarDate }>;
+	location?: PhotoLocation;
+}
+
+export class RectificationRefusedError extends DomainError {}
+
+export async function recordInspection(
+	ctx: CommandContext,
+	input: InspectionInput,
+	photos: ProcessedPhoto[],
+	rules: Pick<CityRules, 'rectificationDays'> | undefined
+): Promise<{ inspection: SiteInspection; rectifications: Rectification[] }> {
+	const now = ctx.now();
+	const at = now.toISOString();
+	const failed = failedItems(input.checklist);
+	const inspection: SiteInspection = {
+		id: ctx.newId(),
+		createdAt: at,
+		createdBy: ctx.author.id,
+		kind: input.kind,
+		...(input.project ? { project: input.project } : {}),
+		...(input.estate?.trim() ? { estate: input.estate.trim() } : {}),
+		visitedAt: at,
+		inspector: ctx.author.name,
+		note: input.note.trim(),
+		problemFound: failed.length > 0,
+		photos: photos.map((p) => p.sha256),
+		checklist: input.checklist,
+		...(input.location ? { location: { lat: input.location.lat, lng: input.location.lng } } : {})
+	};
+	const rectifications: Rectification[] = failed.map((entry) => {
+		const order = input.orders[entry.item];
+		return {
+			id: ctx.newId(),
+			createdAt: at,
+			createdBy: ctx.author.id,
+			subject: { room: ctx.roomDoc.room, id: inspection.id },
+			orderedBy: ctx.author.name,
+			orderedAt: at,
+			description: order?.description.trim() || entry.note?.trim() || entry.item,
+			...(order?.owner.trim() ? { owner: order.owner.trim() } : {}),
+			dueDate: order?.dueDate ?? rectificationDueDate(at, rules),
+			photos: []
+		};
+	});
+	for (const [kind, record] of [
+		['siteInspection', inspection],
+		...rectifications.map((r) => ['rectification', r] as const)
+	] as const) {
+		const checked = validateRecord(kind, record);
+		if (!checked.ok) throw new InvalidRecordError(kind, checked.issues);
+	}
+	const { db, room } = ctx.roomDoc;
+	const stored = await storeLocalPhotos(db, room, photos, now);
+	try {
+		await commit(ctx, 'recordInspection', touches, (origin) => {
+			const doc = ctx.roomDoc.doc;
+			addPhotoMeta(doc, photos, ctx.author.id, now);
+			createRecord(doc, 'siteInspection', inspection, origin, ctx.author, now);
+			for (const r of rectifications)
+				createRecord(doc, 'rectification', r, origin, ctx.author, now);
+		});
+	} catch (error) {
+		await forgetLocalPhotos(db, stored).catch(() => undefined);
+		throw error;
+	}
+	return { inspection, rectifications };
+}
+
+/** Closes a rectification with its evidence photo(s); refused without one. */
+export async function closeRectification(
+	ctx: CommandContext,
+	rectification: Rectification,
+	note: string,
+	photos: ProcessedPhoto[]
+): Promise<void> {
+	const shas = photos.map((p) => p.sha256);
+	const problems = rectificationCloseProblems(rectification, shas);
+	if (problems.length > 0) {
+		throw new RectificationRefusedError(
+			domainMessage(
+				'rectification.refused',
+				{},
+				problems.map((p) => p.zh).join('；'),
+				problems.map((p) => p.en).join('; ')
+			)
+		);
+	}
+	const now = ctx.now();
+	const { db, room } = ctx.roomDoc;
+	const stored = await storeLocalPhotos(db, room, photos, now);
+	try {
+		await commit(ctx, 'closeRectification', touches, (origin) => {
+			const doc = ctx.roomDoc.doc;
+			addPhotoMeta(doc, photos, ctx.author.id, now);
+			appendToRecord(
+				doc,
+				'rectification',
+				rectification.id,
+				'photos',
+				shas,
+				origin,
+				ctx.author,
+				now
+			);
+			updateRecord(
+				doc,
+				'rectification',
+				rectification.id,
+				{ done: true, doneAt: now.toISOString(), doneNote: note.trim() },
+				origin,
+				ctx.author,
+				now
+			);
+		});
+	} catch (error) {
+		await forgetLocalPhotos(db, stored).catch(() => undefined);
+		throw error;
+	}
+}
