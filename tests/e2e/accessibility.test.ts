@@ -14,6 +14,7 @@ const screens = [
 	'/projects',
 	'/projects/new',
 	'/inspections',
+	'/inspections/new',
 	'/review',
 	'/supervision',
 	'/dashboard',
