@@ -1,3 +1,4 @@
+import { isSha256Hex } from '$lib/domain/validation';
 import { cacheRemotePhoto } from '$lib/store/photos';
 import type { KuaibanDb } from '$lib/store/db';
 
@@ -29,6 +30,8 @@ export class PhotoLibrary {
 	}
 
 	async full(room: string, sha256: string): Promise<PhotoBytes | undefined> {
+		// Names come from documents other devices wrote: only a hash may become part of a URL.
+		if (!isSha256Hex(sha256)) return undefined;
 		const local = await this.db.photos.get(sha256);
 		if (local) return local;
 		const key = `${room}/${sha256}`;

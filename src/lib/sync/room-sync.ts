@@ -115,13 +115,6 @@ export class RoomSync {
 		this.options.onStatus();
 	}
 
-	/** Reconnects at once, skipping the backoff (the browser said the network is back). */
-	nudge(): void {
-		if (this.#refused || this.provider.wsconnected) return;
-		this.provider.disconnect();
-		this.provider.connect();
-	}
-
 	destroy(): void {
 		clearTimeout(this.#probeTimer);
 		this.#stopOutbox();

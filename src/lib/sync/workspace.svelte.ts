@@ -177,10 +177,9 @@ export class Workspace {
 		const online = () => {
 			this.online = true;
 			if (this.phase !== 'ready' || this.needsSignIn) return;
-			for (const room of this.rooms.values()) {
-				room.sync.start();
-				room.sync.nudge();
-			}
+			// The rooms were stopped when the network went: starting them connects at once, with
+			// no backoff left to wait out.
+			for (const room of this.rooms.values()) room.sync.start();
 			this.#uploader.kick();
 		};
 		const offline = () => {
