@@ -91,7 +91,9 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 			readRoom: (name) => sync.rooms.read(name),
 			org: auth.org,
 			dataDir: config.dataDir,
-			log
+			log,
+			ratings: storage,
+			now: () => new Date()
 		}),
 		onUpgrade: (req, socket, head) => sync.handleUpgrade(req, socket, head),
 		onClose: async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
@@ -10,13 +10,20 @@ import {
 	validateRecord,
 	withDecision,
 	formatYuan,
+	checkRating,
+	isRateable,
+	ratingSummary,
+	RATING_COMMENT_MAX,
+	type RatingSummary,
 	type CityRulesRecord,
 	type PublicProjectView,
 	type ReviewDecision
 } from '../src/lib/domain/index.ts';
 import type { Org } from './directory.ts';
 import type { Logger } from './log.ts';
+import { BodyTooLargeError, readBody } from './api.ts';
 import { findStoredPhoto } from './photos.ts';
+import type { Storage } from './storage.ts';
 
 /**
  * The public project page: what the QR code on a project sign (标识牌) opens on any phone, with no
@@ -32,7 +39,15 @@ export interface PublicPageOptions {
 	org: () => Org;
 	dataDir: string;
 	log: Logger;
+	/** Residents' ratings, kept by the server apart from the rooms. */
+	ratings: Pick<Storage, 'addRating' | 'hasRated' | 'ratingsFromAddressSince' | 'ratingTotals'>;
+	now: () => Date;
 }
+
+/** Ratings one address may post in a day: a household, a few neighbours on one network. */
+const ratingsPerAddressPerDay = 20;
+const DEVICE_COOKIE = 'kb_rater';
+const DEVICE_RE = /^[0-9a-f]{32}$/;
 
 const COMMUNITY_RE = /^[a-z0-9-]{1,64}$/;
 const ID_RE = /^[A-Za-z0-9_-]{1,100}$/;
@@ -44,10 +59,12 @@ main{max-width:720px;margin:0 auto;padding:16px 20px 48px}h1{margin:8px 0 4px;fo
 .status{display:inline-block;padding:2px 12px;border-radius:999px;background:#e3f1ec;color:#073b31;font-weight:700}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dt{color:#4a4a4a}dd{margin:0}
 table{border-collapse:collapse;width:100%}td{padding:6px 0;border-bottom:1px solid #c9d1ce}td.n{text-align:right}
-.photos{display:flex;flex-wrap:wrap;gap:8px}.photos img{width:160px;height:120px;object-fit:cover;border-radius:8px}
+.photos{display:flex;flex-wrap:wrap;gap:8px}.rating{margin-top:24px;padding:16px;background:#fff;border-radius:10px}
+.rating fieldset{border:0;padding:0;display:flex;gap:16px;flex-wrap:wrap}.rating label{display:block;margin:8px 0}
+.rating textarea{width:100%;min-height:80px;font:inherit}.rating button{font:inherit;padding:10px 20px;background:#0b5345;color:#fff;border:0;border-radius:10px}.photos img{width:160px;height:120px;object-fit:cover;border-radius:8px}
 footer{color:#4a4a4a;text-align:center;padding:24px}`;
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
-const CSP = `default-src 'none'; img-src 'self'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+const CSP = `default-src 'none'; img-src 'self'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
 const STATUS_ZH: Record<string, string> = {
 	approved: '已批准',
@@ -83,9 +100,16 @@ function valid<K extends 'reviewDecision' | 'cityRules'>(doc: Y.Doc, kind: K) {
 	return out as K extends 'reviewDecision' ? ReviewDecision[] : CityRulesRecord[];
 }
 
-function send(res: ServerResponse, req: IncomingMessage, status: number, html: string) {
+function send(
+	res: ServerResponse,
+	req: IncomingMessage,
+	status: number,
+	html: string,
+	headers: Record<string, string> = {}
+) {
 	const body = Buffer.from(html, 'utf8');
 	res.writeHead(status, {
+		...headers,
 		'Content-Type': 'text/html; charset=utf-8',
 		'Content-Length': body.length,
 		'Content-Security-Policy': CSP,
@@ -113,10 +137,38 @@ function day(iso: string | undefined): string {
 	return iso ? shanghaiDate(iso) : '—';
 }
 
+export interface RatingState {
+	summary: RatingSummary;
+	/** This device rated already; `thanks` right after it did. */
+	rated: boolean;
+	thanks: boolean;
+}
+
+function renderRating(view: PublicProjectView, state: RatingState): string {
+	const { count, average } = state.summary;
+	const summary =
+		count > 0
+			? `<p>居民满意度 <strong data-rating="${average}">${average} / 5</strong>（${count} 人评价）</p>`
+			: '<p>还没有居民评价。</p>';
+	if (state.rated) {
+		return `<section class="rating">${summary}<p>${state.thanks ? '谢谢您的评价！' : '您已评价过这个项目，谢谢！'}</p></section>`;
+	}
+	const scores = [1, 2, 3, 4, 5]
+		.map((n) => `<label><input type="radio" name="score" value="${n}" required> ${n} 分</label>`)
+		.join('');
+	return `<section class="rating">${summary}
+<form method="post" action="/p/${view.communityId}/${view.id}/rating">
+<fieldset><legend>给这个项目打分（1 分最低，5 分最高）</legend>${scores}</fieldset>
+<label>您的意见（可不填，最多 ${RATING_COMMENT_MAX} 字）<textarea name="comment" maxlength="${RATING_COMMENT_MAX}"></textarea></label>
+<button type="submit">提交评价</button>
+<p>无需登录，不收集姓名和电话。每台设备可评价一次。</p></form></section>`;
+}
+
 function renderProject(
 	view: PublicProjectView,
 	names: { community: string; town: string },
-	phone: string | undefined
+	phone: string | undefined,
+	rating: RatingState | undefined
 ): string {
 	const photo = (sha: string, i: number) =>
 		`<img src="/p/${view.communityId}/${view.id}/photos/${sha}" alt="照片 ${i + 1}" loading="lazy">`;
@@ -143,8 +195,31 @@ ${view.summary ? `<p>${escape(view.summary)}</p>` : ''}
 <h2>预算 ${formatYuan(view.budgetFen)}</h2><table>${rows}</table>
 <h2>关键日期</h2><dl><dt>提交</dt><dd>${day(view.dates.submittedAt)}</dd><dt>批准</dt><dd>${day(view.dates.decidedAt)}</dd><dt>开工</dt><dd>${day(view.dates.startedAt)}</dd><dt>完工</dt><dd>${day(view.dates.completedAt)}</dd><dt>验收</dt><dd>${day(view.dates.acceptedAt)}</dd></dl>
 ${progress ? `<h2>实施进展</h2><ol>${progress}</ol>` : ''}${completion}
-${phone ? `<p>监督电话：<strong>${escape(phone)}</strong></p>` : ''}`
+${phone ? `<p>监督电话：<strong>${escape(phone)}</strong></p>` : ''}
+${rating ? renderRating(view, rating) : ''}`
 	);
+}
+
+function message(title: string, text: string, back: string): string {
+	return page(
+		title,
+		`<h1>${escape(title)}</h1><p>${text}</p><p><a href="${back}">返回项目</a></p>`
+	);
+}
+
+function deviceOf(req: IncomingMessage): string | undefined {
+	for (const part of (req.headers.cookie ?? '').split(';')) {
+		const [name, value] = part.trim().split('=');
+		if (name === DEVICE_COOKIE && value && DEVICE_RE.test(value)) return value;
+	}
+	return undefined;
+}
+
+/** The address, kept only as a hash: enough to count, not to know who. */
+function addressOf(req: IncomingMessage): string {
+	return createHash('sha256')
+		.update(`kuaiban-rating:${req.socket.remoteAddress ?? ''}`)
+		.digest('hex');
 }
 
 export function createPublicPages(options: PublicPageOptions) {
@@ -174,6 +249,82 @@ export function createPublicPages(options: PublicPageOptions) {
 		return { view, names: { community: community.name, town: townName }, phone };
 	}
 
+	function ratingState(req: IncomingMessage, view: PublicProjectView, thanks: boolean) {
+		if (!isRateable(view)) return undefined;
+		const key = `${view.communityId}/${view.id}`;
+		const totals = options.ratings.ratingTotals(key);
+		const device = deviceOf(req);
+		return {
+			summary: ratingSummary(totals.count, totals.sum),
+			rated: device !== undefined && options.ratings.hasRated(key, device),
+			thanks
+		};
+	}
+
+	async function rate(req: IncomingMessage, res: ServerResponse, view: PublicProjectView) {
+		const back = `/p/${view.communityId}/${view.id}`;
+		let form: URLSearchParams;
+		try {
+			form = new URLSearchParams((await readBody(req, 4096)).toString('utf8'));
+		} catch (error) {
+			if (error instanceof BodyTooLargeError) {
+				return send(res, req, 413, message('内容太长', '评价内容太长。', back));
+			}
+			throw error;
+		}
+		const checked = checkRating(form.get('score') ?? undefined, form.get('comment') ?? undefined);
+		if (!checked.ok) {
+			const text = checked.problems.map(
+				(p) => `${escape(p.zh)}<br><span lang="en">${escape(p.en)}</span>`
+			);
+			return send(res, req, 400, message('评价没有提交', text.join('<br>'), back));
+		}
+		const now = options.now();
+		const address = addressOf(req);
+		const since = new Date(now.getTime() - 86_400_000).toISOString();
+		if (options.ratings.ratingsFromAddressSince(address, since) >= ratingsPerAddressPerDay) {
+			return send(
+				res,
+				req,
+				429,
+				message('请稍后再试', '这个网络今天的评价次数已经很多了，请明天再试。', back)
+			);
+		}
+		const known = deviceOf(req);
+		const device = known ?? randomBytes(16).toString('hex');
+		const added = options.ratings.addRating({
+			project: `${view.communityId}/${view.id}`,
+			device,
+			address,
+			score: checked.value.score,
+			comment: checked.value.comment,
+			at: now.toISOString()
+		});
+		if (!added) {
+			return send(
+				res,
+				req,
+				409,
+				message('已经评价过了', '这台设备已经评价过这个项目，每台设备只能评价一次。', back)
+			);
+		}
+		options.log.info('rating stored', {
+			project: `${view.communityId}/${view.id}`,
+			score: checked.value.score
+		});
+		res.writeHead(303, {
+			Location: `${back}?rated=1`,
+			'Cache-Control': 'no-store',
+			...(known
+				? {}
+				: {
+						// Only to know this device rated already: no name, no tracking elsewhere.
+						'Set-Cookie': `${DEVICE_COOKIE}=${device}; Path=/p/; Max-Age=63072000; HttpOnly; SameSite=Lax`
+					})
+		});
+		res.end();
+	}
+
 	/** Handles `/p/…`; returns false for other paths. */
 	return async function handle(
 		req: IncomingMessage,
@@ -181,19 +332,28 @@ export function createPublicPages(options: PublicPageOptions) {
 		pathname: string
 	): Promise<boolean> {
 		if (!pathname.startsWith('/p/')) return false;
-		if (req.method !== 'GET' && req.method !== 'HEAD') {
-			res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+		const parts = pathname.slice('/p/'.length).split('/');
+		const isRating = parts.length === 3 && parts[2] === 'rating';
+		const allowed = isRating ? ['POST'] : ['GET', 'HEAD'];
+		if (!allowed.includes(req.method ?? '')) {
+			res.writeHead(405, { Allow: allowed.join(', ') }).end();
 			return true;
 		}
-		const parts = pathname.slice('/p/'.length).split('/');
 		const [communityId = '', id = ''] = parts;
-		const found = parts.length === 2 || parts.length === 4 ? find(communityId, id) : undefined;
-		if (!found) {
+		const found =
+			parts.length === 2 || parts.length === 4 || isRating ? find(communityId, id) : undefined;
+		if (!found || (isRating && !isRateable(found.view))) {
 			send(res, req, 404, notFound());
 			return true;
 		}
+		if (isRating) {
+			await rate(req, res, found.view);
+			return true;
+		}
 		if (parts.length === 2) {
-			send(res, req, 200, renderProject(found.view, found.names, found.phone));
+			const thanks = new URL(req.url ?? '/', 'http://x').searchParams.get('rated') === '1';
+			const rating = ratingState(req, found.view, thanks);
+			send(res, req, 200, renderProject(found.view, found.names, found.phone, rating));
 			return true;
 		}
 		const sha = parts[3] ?? '';

@@ -53,7 +53,13 @@ const migrations: readonly string[] = [
 	   author TEXT NOT NULL, at TEXT NOT NULL);
 	 CREATE INDEX updates_room ON updates (room, id);
 	 CREATE TABLE snapshots (
-	   room TEXT PRIMARY KEY, data BLOB NOT NULL, up_to INTEGER NOT NULL, at TEXT NOT NULL);`
+	   room TEXT PRIMARY KEY, data BLOB NOT NULL, up_to INTEGER NOT NULL, at TEXT NOT NULL);`,
+	// Residents' ratings, kept apart from the rooms: one per device per project; the address is
+	// kept only as a hash, to limit how many one address may post.
+	`CREATE TABLE ratings (
+	   project TEXT NOT NULL, device TEXT NOT NULL, address TEXT NOT NULL, score INTEGER NOT NULL,
+	   comment TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (project, device));
+	 CREATE INDEX ratings_address ON ratings (address, at);`
 ];
 
 interface UserRecord {
@@ -245,6 +251,47 @@ export class Storage {
 				.prepare('UPDATE users SET password_hash = ? WHERE username = ?')
 				.run(passwordHash, username).changes === 1
 		);
+	}
+
+	// ---- ratings
+
+	/** Stores a rating; false when this device already rated this project. */
+	addRating(rating: {
+		project: string;
+		device: string;
+		address: string;
+		score: number;
+		comment: string;
+		at: string;
+	}): boolean {
+		const result = this.#sql(
+			`INSERT INTO ratings (project, device, address, score, comment, at)
+			 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project, device) DO NOTHING`
+		).run(rating.project, rating.device, rating.address, rating.score, rating.comment, rating.at);
+		return result.changes === 1;
+	}
+
+	hasRated(project: string, device: string): boolean {
+		return (
+			this.#sql('SELECT 1 FROM ratings WHERE project = ? AND device = ?').get(project, device) !==
+			undefined
+		);
+	}
+
+	ratingsFromAddressSince(address: string, since: string): number {
+		return (
+			this.#sql('SELECT count(*) AS n FROM ratings WHERE address = ? AND at >= ?').get(
+				address,
+				since
+			) as { n: number }
+		).n;
+	}
+
+	ratingTotals(project: string): { count: number; sum: number } {
+		const row = this.#sql(
+			'SELECT count(*) AS count, coalesce(sum(score), 0) AS sum FROM ratings WHERE project = ?'
+		).get(project) as { count: number; sum: number };
+		return row;
 	}
 
 	// ---- documents

@@ -103,6 +103,19 @@ describe('the public project page', () => {
 			createRecord(
 				doc,
 				'project',
+				project('p-done', {
+					status: 'completed',
+					decidedAt: '2026-11-21T02:00:00.000Z',
+					startedAt: '2026-11-22T02:00:00.000Z',
+					completedAt: '2026-11-25T02:00:00.000Z'
+				}),
+				origin,
+				author,
+				when
+			);
+			createRecord(
+				doc,
+				'project',
 				project('p-draft', { status: 'draft', submittedAt: undefined }),
 				origin,
 				author,
@@ -177,5 +190,64 @@ describe('the public project page', () => {
 		}
 		const post = await fetch(`${server.url}/p/tanglian/p-public`, { method: 'POST' });
 		expect(post.status).toBe(405);
+	});
+});
+
+describe("residents' ratings on the public page", () => {
+	const rate = (project: string, body: string, cookie?: string) =>
+		fetch(`${server.url}/p/tanglian/${project}/rating`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				...(cookie ? { cookie } : {})
+			},
+			body
+		});
+
+	it('takes one rating per device for a completed project, without sign-in, and shows the mean', async () => {
+		const before = await (await get('/p/tanglian/p-done')).text();
+		expect(before).toContain('还没有居民评价');
+		expect(before).toContain('提交评价');
+
+		const first = await rate('p-done', 'score=4&comment=%E5%BE%88%E5%A5%BD');
+		expect(first.status).toBe(303);
+		expect(first.headers.get('location')).toBe('/p/tanglian/p-done?rated=1');
+		const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
+		expect(cookie).toMatch(/^kb_rater=[0-9a-f]{32}$/);
+		expect(first.headers.get('set-cookie')).toMatch(/HttpOnly/);
+
+		const again = await rate('p-done', 'score=1', cookie);
+		expect(again.status).toBe(409);
+		expect(await again.text()).toContain('每台设备只能评价一次');
+
+		const other = await rate('p-done', 'score=5');
+		expect(other.status).toBe(303);
+
+		const seen = await (
+			await fetch(`${server.url}/p/tanglian/p-done?rated=1`, { headers: { cookie } })
+		).text();
+		expect(seen).toContain('4.5 / 5');
+		expect(seen).toContain('2 人评价');
+		expect(seen).toContain('谢谢您的评价');
+		expect(seen).not.toContain('提交评价');
+	});
+
+	it('refuses bad scores, projects not finished, and other methods', async () => {
+		expect((await rate('p-done', 'score=9')).status).toBe(400);
+		expect((await rate('p-done', 'comment=x')).status).toBe(400);
+		expect((await rate('p-done', `score=3&comment=${'好'.repeat(201)}`)).status).toBe(400);
+		expect((await rate('p-public', 'score=3')).status).toBe(404);
+		expect((await rate('no-such', 'score=3')).status).toBe(404);
+		expect((await get('/p/tanglian/p-done/rating')).status).toBe(405);
+		expect(await (await get('/p/tanglian/p-public')).text()).not.toContain('提交评价');
+	});
+
+	it('limits how many ratings one address posts in a day', async () => {
+		const statuses: number[] = [];
+		for (let i = 0; i < 20; i++) statuses.push((await rate('p-done', 'score=3')).status);
+		// Two were posted above: 18 more fit in the day's 20, then the address waits.
+		expect(statuses.slice(0, 18).every((s) => s === 303)).toBe(true);
+		expect(statuses.slice(18)).toEqual([429, 429]);
 	});
 });

@@ -14,6 +14,7 @@ export * from './decisions';
 export * from './public';
 export * from './review';
 export * from './inspection';
+export * from './rating';
 export * from './calendar';
 export * from './vote';
 export * from './sha256';
