@@ -1,3 +1,4 @@
+import { demoDataUpdates } from './demo-data.ts';
 import { demoRulesUpdate } from './demo-rules.ts';
 import { constants } from 'node:fs';
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
@@ -43,7 +44,8 @@ export type SeedOutcome = 'seeded' | 'not-empty' | 'production';
 
 /**
  * On an empty database, outside production, creates the demo city: its towns, communities and
- * users (password "demo", hashed like any other, marked as demo users), and the city's rules.
+ * users (password "demo", hashed like any other, marked as demo users), the city's rules and its
+ * records (demo-data.ts).
  */
 export async function seedIfEmpty(
 	storage: Storage,
@@ -70,6 +72,9 @@ export async function seedIfEmpty(
 			}))
 		);
 		storage.appendUpdate('city', demoRulesUpdate(now), 'admin', now.toISOString());
+		for (const { room, update } of demoDataUpdates(city)) {
+			storage.appendUpdate(room, update, 'demo', now.toISOString());
+		}
 	})();
 	return 'seeded';
 }

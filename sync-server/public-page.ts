@@ -232,7 +232,12 @@ export function createPublicPages(options: PublicPageOptions) {
 		const map = options.readRoom(`community:${communityId}`).getMap('project').get(id);
 		if (!(map instanceof Y.Map)) return undefined;
 		const result = validateRecord('project', plain(map));
-		if (!result.ok || result.value.communityId !== communityId) return undefined;
+		// The view's ids go into the page's links unescaped, so they must be the ids the URL pattern
+		// checked: the app keys every record by its own id, and a record that says otherwise (a
+		// forged or broken write) is no project of this page.
+		if (!result.ok || result.value.id !== id || result.value.communityId !== communityId) {
+			return undefined;
+		}
 		const town = options.readRoom(`town:${community.townId}`);
 		const view = publicProjectView(withDecision(result.value, valid(town, 'reviewDecision')));
 		if (!view) return undefined;

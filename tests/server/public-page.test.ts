@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { Project, ReviewDecision } from '$lib/domain';
 import { createRecord } from '$lib/store/records';
 import { LocalChange } from '$lib/store/room-doc';
@@ -19,7 +19,9 @@ const jpeg = Buffer.from([
 	0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9
 ]);
 const sha = createHash('sha256').update(jpeg).digest('hex');
-const otherSha = 'b'.repeat(64);
+// Another photo stored in the same room (the suggestion's): the public page must not serve it.
+const otherJpeg = Buffer.from([...jpeg.subarray(0, -2), 0, 0xff, 0xd9]);
+const otherSha = createHash('sha256').update(otherJpeg).digest('hex');
 const at = '2026-11-20T02:00:00.000Z';
 const author = { id: 'tanglian-1', name: 'W' };
 
@@ -59,16 +61,35 @@ const get = (path: string) => fetch(`${server.url}${path}`);
 describe('the public project page', () => {
 	it('shows an approved project without sign-in, with its photo and nothing private', async () => {
 		const token = await login(server.url, 'tanglian-1');
-		const put = await fetch(`${server.url}/api/photos/community:tanglian/${sha}`, {
-			method: 'PUT',
-			headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
-			body: jpeg
-		});
-		expect(put.status).toBe(201);
+		for (const [name, bytes] of [
+			[sha, jpeg],
+			[otherSha, otherJpeg]
+		] as const) {
+			const put = await fetch(`${server.url}/api/photos/community:tanglian/${name}`, {
+				method: 'PUT',
+				headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
+				body: bytes
+			});
+			expect(put.status).toBe(201);
+		}
 
 		await write('community:tanglian', 'tanglian-1', (doc) => {
 			const origin = new LocalChange('test', 'tanglian-1');
 			const when = new Date(at);
+			// Written before p-public, so they have reached the server once p-public shows and their
+			// 404s below are not just "not synced yet".
+			const running = { status: 'in_progress', decidedAt: at, startedAt: at } as const;
+			createRecord(
+				doc,
+				'project',
+				project('p-archived', { ...running, archived: true }),
+				origin,
+				author,
+				when
+			);
+			createRecord(doc, 'project', project('p-forged', running), origin, author, when);
+			// A record whose id field differs from its key, with markup in it (a forged write).
+			(doc.getMap('project').get('p-forged') as Y.Map<unknown>).set('id', '"><b>forged</b>');
 			createRecord(
 				doc,
 				'suggestion',
@@ -167,12 +188,26 @@ describe('the public project page', () => {
 		expect(photo.status).toBe(200);
 		expect(photo.headers.get('content-type')).toBe('image/jpeg');
 		expect(Buffer.from(await photo.arrayBuffer())).toEqual(jpeg);
+
+		const head = await fetch(`${server.url}/p/tanglian/p-public`, { method: 'HEAD' });
+		expect(head.status).toBe(200);
+		expect(head.headers.get('content-type')).toBe('text/html; charset=utf-8');
+		expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(html));
+		expect(await head.text()).toBe('');
+
+		// The other photo is stored (its room's readers get it), just not public.
+		const stored = await fetch(`${server.url}/api/photos/community:tanglian/${otherSha}`, {
+			headers: { authorization: `Bearer ${token}` }
+		});
+		expect(stored.status).toBe(200);
 	});
 
 	it('is a 404 page for projects not yet public, unknown or malformed ids, and photos it does not list', async () => {
 		for (const path of [
 			'/p/tanglian/p-waiting',
 			'/p/tanglian/p-draft',
+			'/p/tanglian/p-archived',
+			'/p/tanglian/p-forged',
 			'/p/tanglian/no-such-project',
 			'/p/no-such-community/p-public',
 			'/p/daxin/p-public',

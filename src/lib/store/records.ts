@@ -1,6 +1,10 @@
 import * as Y from 'yjs';
-import { validateRecord, type RecordKind, type RecordKinds } from '$lib/domain';
+// Relative, not `$lib`: the server's demo seed writes records with these functions too.
+import { validateRecord, type RecordKind, type RecordKinds } from '../domain/index.ts';
 import type { LocalChange } from './room-doc';
+
+/** Who a write is from: a person's command, or the server's demo seed. */
+export type ChangeOrigin = LocalChange | { readonly seed: string };
 
 /**
  * Typed access to the records of a room's document (DESIGN.md, "Rooms"): a top-level Y.Map per
@@ -116,7 +120,7 @@ export function createRecord<K extends RecordKind>(
 	doc: Y.Doc,
 	kind: K,
 	record: RecordKinds[K],
-	origin: LocalChange,
+	origin: ChangeOrigin,
 	author: Author,
 	at: Date
 ): void {
@@ -156,7 +160,7 @@ export function updateRecord<K extends RecordKind>(
 	kind: K,
 	id: string,
 	patch: Partial<RecordKinds[K]>,
-	origin: LocalChange,
+	origin: ChangeOrigin,
 	author: Author,
 	at: Date
 ): string[] {
@@ -219,7 +223,7 @@ export function appendToRecord<K extends RecordKind>(
 	id: string,
 	key: string,
 	items: readonly unknown[],
-	origin: LocalChange,
+	origin: ChangeOrigin,
 	author: Author,
 	at: Date
 ): unknown[] {

@@ -1,0 +1,309 @@
+import * as Y from 'yjs';
+import type {
+	Project,
+	ReviewDecision,
+	Suggestion,
+	SuggestionChannel
+} from '../src/lib/domain/index.ts';
+import { createRecord } from '../src/lib/store/records.ts';
+import type { DemoCity } from './demo-city.ts';
+
+/**
+ * The demo city's records (DESIGN.md, "Demo city"): generated deterministically, so that the
+ * dashboard shows exactly what Zhangjiagang reported to September 2020 (DOMAIN.md) — 1,448
+ * suggestions; 924 projects, 618 engineering and 306 service; 43,296,700 yuan; 98% of
+ * communities covered — with the article's two stories among them.
+ *
+ * - 108 of the 110 communities have projects (98%): 60 have nine and 48 have eight, three a year
+ *   at most over 2018–2020, each under 55,000 yuan, so no community-year passes 165,000.
+ * - Each project comes from one adopted suggestion; 524 more suggestions are open or declined.
+ * - Projects were approved by the town (a decision in the town's room), started and, except for
+ *   some of 2020, completed, with dates that follow the workflow.
+ */
+
+export const DEMO_FIGURES = {
+	suggestions: 1448,
+	projects: 924,
+	engineering: 618,
+	service: 306,
+	budgetFen: 43_296_700_00,
+	coveredCommunities: 108
+} as const;
+
+/** A small deterministic generator (mulberry32): the same city on every machine. */
+function random(seed: number) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const ESTATES = ['花苑', '新村', '家园', '华庭', '小区', '公寓', '雅苑', '名邸'];
+const ESTATE_PREFIX = [
+	'塘市',
+	'府前',
+	'金港',
+	'长江',
+	'暨阳',
+	'沙洲',
+	'梁丰',
+	'乐余',
+	'凤凰',
+	'南丰'
+];
+const PROBLEMS: { title: string; category: string; type: 'engineering' | 'service' }[] = [
+	{ title: '健身器材老化损坏', category: '公共设施', type: 'engineering' },
+	{ title: '河道护栏缺失', category: '安全隐患', type: 'engineering' },
+	{ title: '健身步道破损', category: '公共设施', type: 'engineering' },
+	{ title: '下水管道油污堵塞', category: '环境卫生', type: 'engineering' },
+	{ title: '自行车库没有电，飞线充电', category: '安全隐患', type: 'engineering' },
+	{ title: '楼道灯不亮', category: '公共设施', type: 'engineering' },
+	{ title: '路面坑洼积水', category: '道路交通', type: 'engineering' },
+	{ title: '老年人助餐服务', category: '为老服务', type: 'service' },
+	{ title: '暑期儿童托管', category: '文体活动', type: 'service' },
+	{ title: '独居老人上门探访', category: '为老服务', type: 'service' },
+	{ title: '小区垃圾分类督导', category: '环境卫生', type: 'service' }
+];
+const CHANNELS: SuggestionChannel[] = ['wechat', 'council', 'door', 'hotline', 'other'];
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface DemoRoomUpdate {
+	room: string;
+	update: Uint8Array;
+}
+
+/** The demo records as one update per room (communities and towns). */
+export function demoDataUpdates(city: DemoCity): DemoRoomUpdate[] {
+	const rand = random(20201123);
+	const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+	const communities = city.communities;
+	// Two communities of the city have no project yet: the 2% not covered.
+	const uncovered = new Set(communities.slice(-2).map((c) => c.id));
+	const covered = communities.filter((c) => !uncovered.has(c.id));
+
+	interface Slot {
+		community: (typeof communities)[number];
+		year: number;
+	}
+	const slots: Slot[] = [];
+	covered.forEach((community, i) => {
+		const years =
+			i < 60
+				? [2018, 2018, 2018, 2019, 2019, 2019, 2020, 2020, 2020]
+				: [2018, 2018, 2018, 2019, 2019, 2019, 2020, 2020];
+		for (const year of years) slots.push({ community, year });
+	});
+
+	// Budgets between 40,000 and 52,000 yuan, then shifted together to the reported total.
+	const raw = slots.map(() => (40_000 + Math.floor(rand() * 12_000)) * 100);
+	const shift = DEMO_FIGURES.budgetFen - raw.reduce((a, b) => a + b, 0);
+	const each = Math.floor(shift / raw.length);
+	const rest = shift - each * raw.length;
+	const amounts = raw.map((fen, i) => fen + each + (i < rest ? 1 : 0));
+
+	const docs = new Map<string, Y.Doc>();
+	const docOf = (room: string) => {
+		let doc = docs.get(room);
+		if (!doc) docs.set(room, (doc = new Y.Doc()));
+		return doc;
+	};
+	const origin = { seed: 'demo' };
+	let serviceLeft: number = DEMO_FIGURES.service;
+	let n = 0;
+
+	const addSuggestion = (
+		communityId: string,
+		suggestion: Omit<Suggestion, 'id' | 'createdBy' | 'photos' | 'urgent' | 'building'> &
+			Partial<Suggestion>
+	) => {
+		const record: Suggestion = {
+			id: `demo-s-${++n}`,
+			createdBy: `${communityId}-1`,
+			photos: [],
+			urgent: false,
+			building: String(1 + Math.floor(rand() * 30)),
+			...suggestion
+		};
+		const author = { id: record.createdBy, name: '社区工作者' };
+		createRecord(
+			docOf(`community:${communityId}`),
+			'suggestion',
+			record,
+			origin,
+			author,
+			new Date(record.createdAt)
+		);
+		return record;
+	};
+
+	slots.forEach(({ community, year }, i) => {
+		const story = storyFor(community.id, year, i, slots);
+		// Exactly the reported split: every third project is a service one until 306 are.
+		const type = story ? story.type : i % 3 === 2 && serviceLeft > 0 ? 'service' : 'engineering';
+		if (type === 'service') serviceLeft--;
+		const problem = story ?? pick(PROBLEMS.filter((p) => p.type === type));
+		const estate = story?.estate ?? `${pick(ESTATE_PREFIX)}${pick(ESTATES)}`;
+		const raised = story
+			? Date.parse(story.raisedAt)
+			: Date.UTC(year, 1 + Math.floor(rand() * 6), 1 + Math.floor(rand() * 27), 1);
+		const suggestion = addSuggestion(community.id, {
+			createdAt: iso(raised),
+			title: story?.title ?? `${estate}${problem.title}`,
+			description: story?.description ?? `居民反映：${estate}${problem.title}，希望尽快解决。`,
+			channel: story ? 'council' : pick(CHANNELS),
+			estate,
+			category: problem.category,
+			status: 'adopted'
+		});
+		const submitted = raised + (story?.submitDays ?? 3 + Math.floor(rand() * 10)) * DAY;
+		const decided = submitted + (story?.decideDays ?? 1 + Math.floor(rand() * 10)) * DAY;
+		const started = decided + (story?.startDays ?? 2 + Math.floor(rand() * 8)) * DAY;
+		const completed = started + (story?.workDays ?? 10 + Math.floor(rand() * 50)) * DAY;
+		const done = year < 2020 || story !== undefined || rand() < 0.6;
+		const amountFen = amounts[i]!;
+		const project: Project = {
+			id: `demo-p-${community.id}-${i}`,
+			createdAt: iso(submitted - DAY),
+			createdBy: `${community.id}-1`,
+			communityId: community.id,
+			townId: community.townId,
+			year,
+			title: story?.projectTitle ?? `${estate}${problem.title}整治`,
+			type,
+			summary: story?.summary ?? `解决${estate}${problem.title}的问题。`,
+			suggestions: [{ room: `community:${community.id}`, id: suggestion.id }],
+			budget: [
+				{ id: 'l1', description: type === 'service' ? '服务费用' : '材料和施工', amountFen }
+			],
+			urgent: false,
+			fastTrack: false,
+			status: done ? 'completed' : 'in_progress',
+			submittedAt: iso(submitted),
+			decidedAt: iso(decided),
+			startedAt: iso(started),
+			progress: [],
+			...(done
+				? {
+						completedAt: iso(completed),
+						completion: { at: iso(completed), by: `${community.id}-1`, note: '已完工', photos: [] }
+					}
+				: {})
+		};
+		const worker = { id: `${community.id}-1`, name: `${community.name}工作者 1` };
+		createRecord(
+			docOf(`community:${community.id}`),
+			'project',
+			project,
+			origin,
+			worker,
+			new Date(submitted)
+		);
+		const decision: ReviewDecision = {
+			id: `demo-d-${project.id}`,
+			createdAt: iso(decided),
+			createdBy: `${community.townId}-reviewer`,
+			project: { room: `community:${community.id}`, id: project.id },
+			decision: 'approve',
+			comment: '',
+			reviewer: `${community.townId}-reviewer`,
+			decidedAt: iso(decided)
+		};
+		const reviewer = { id: decision.reviewer, name: '审核员' };
+		createRecord(
+			docOf(`town:${community.townId}`),
+			'reviewDecision',
+			decision,
+			origin,
+			reviewer,
+			new Date(decided)
+		);
+	});
+
+	// The rest of the 1,448: suggestions still open or declined, in every community.
+	const others = DEMO_FIGURES.suggestions - slots.length;
+	for (let k = 0; k < others; k++) {
+		const community = communities[k % communities.length]!;
+		const problem = pick(PROBLEMS);
+		const estate = `${pick(ESTATE_PREFIX)}${pick(ESTATES)}`;
+		addSuggestion(community.id, {
+			createdAt: iso(
+				Date.UTC(2018 + (k % 3), Math.floor(rand() * 9), 1 + Math.floor(rand() * 27), 2)
+			),
+			title: `${estate}${problem.title}`,
+			description: `居民反映：${problem.title}。`,
+			channel: pick(CHANNELS),
+			estate,
+			category: problem.category,
+			status: rand() < 0.5 ? 'open' : 'declined'
+		});
+	}
+
+	return [...docs].map(([room, doc]) => ({ room, update: Y.encodeStateAsUpdate(doc) }));
+}
+
+interface Story {
+	title: string;
+	projectTitle: string;
+	description: string;
+	summary: string;
+	estate: string;
+	category: string;
+	type: 'engineering' | 'service';
+	raisedAt: string;
+	submitDays: number;
+	decideDays: number;
+	startDays: number;
+	workDays: number;
+}
+
+/** The article's two stories, as the first 2020 project of their communities. */
+function storyFor(
+	communityId: string,
+	year: number,
+	index: number,
+	slots: readonly { community: { id: string }; year: number }[]
+): Story | undefined {
+	const first2020 = slots.findIndex((s) => s.community.id === communityId && s.year === 2020);
+	if (year !== 2020 || index !== first2020) return undefined;
+	if (communityId === 'tanglian') {
+		// "前后只用了40多天就落实到位了"
+		return {
+			title: '塘市花苑货车夜间随意停放',
+			projectTitle: '塘市花苑货车停放整治',
+			description: '小区周边工厂多，不少业主从事货运，一到晚上货车随意停放，严重影响居民出行。',
+			summary: '划设货车停车区域，设置限行标志和隔离设施。',
+			estate: '塘市花苑',
+			category: '道路交通',
+			type: 'engineering',
+			raisedAt: '2020-06-02T02:00:00.000Z',
+			submitDays: 5,
+			decideDays: 3,
+			startDays: 4,
+			workDays: 30
+		};
+	}
+	if (communityId === 'daxin') {
+		// "53个自行车库……从上报到完工共20天"
+		return {
+			title: '府前新村 53 个自行车库没有电，飞线充电',
+			projectTitle: '府前新村自行车库安全接电',
+			description: '53 个自行车库一直没有铺设电线，电动车飞线充电普遍，存在很大安全隐患。',
+			summary: '申请一个总电表，再装 53 个预付费分电表，居民在车库中安全充电。',
+			estate: '府前新村',
+			category: '安全隐患',
+			type: 'engineering',
+			raisedAt: '2020-07-06T02:00:00.000Z',
+			submitDays: 2,
+			decideDays: 2,
+			startDays: 2,
+			workDays: 14
+		};
+	}
+	return undefined;
+}
