@@ -151,3 +151,66 @@ export function monthlyProgress(
 		};
 	});
 }
+
+/**
+ * The dashboard's period: one programme year, or all of them. A suggestion counts in the year it
+ * was collected (China's calendar), a project in its programme year.
+ */
+export function forYear<S extends Pick<Suggestion, 'createdAt'>, P extends Pick<Project, 'year'>>(
+	data: { suggestions: readonly S[]; projects: readonly P[] },
+	year: number | undefined
+): { suggestions: S[]; projects: P[] } {
+	if (year === undefined)
+		return { suggestions: [...data.suggestions], projects: [...data.projects] };
+	return {
+		suggestions: data.suggestions.filter(
+			(s) => Number(shanghaiMonth(s.createdAt).slice(0, 4)) === year
+		),
+		projects: data.projects.filter((p) => p.year === year)
+	};
+}
+
+export interface FunnelStep {
+	readonly step: 'collected' | 'adopted' | 'submitted' | 'produced' | 'completed';
+	readonly count: number;
+}
+
+/** The workflow as a funnel: how many suggestions and projects reached each step. */
+export function workflowFunnel(
+	suggestions: readonly Pick<Suggestion, 'status' | 'archived'>[],
+	projects: readonly Pick<Project, 'status' | 'archived'>[]
+): FunnelStep[] {
+	const live = <T extends { archived?: boolean }>(list: readonly T[]) =>
+		list.filter((x) => !x.archived);
+	const ps = live(projects);
+	const after = (statuses: readonly ProjectStatus[]) =>
+		ps.filter((p) => statuses.includes(p.status)).length;
+	const completedOn: ProjectStatus[] = ['completed', 'accepted', 'disbursed', 'closed'];
+	return [
+		{ step: 'collected', count: live(suggestions).length },
+		{ step: 'adopted', count: live(suggestions).filter((s) => s.status === 'adopted').length },
+		{ step: 'submitted', count: after(PROJECT_STATUSES.filter((s) => s !== 'draft')) },
+		{ step: 'produced', count: ps.filter(isProduced).length },
+		{ step: 'completed', count: after(completedOn) }
+	];
+}
+
+/** Produced projects and their budget per town, for the bars. */
+export function byTown(
+	projects: readonly Project[],
+	towns: readonly { id: string }[]
+): { townId: string; projects: number; budgetFen: Fen }[] {
+	return towns.map((t) => {
+		const mine = projects.filter((p) => p.townId === t.id && isProduced(p));
+		return { townId: t.id, projects: mine.length, budgetFen: sumFen(mine.map(projectBudgetFen)) };
+	});
+}
+
+/** Communities of the directory with no produced project (in the data given). */
+export function communitiesWithoutProject(
+	projects: readonly Project[],
+	communities: readonly CommunityEntry[]
+): CommunityEntry[] {
+	const covered = new Set(projects.filter(isProduced).map((p) => p.communityId));
+	return communities.filter((c) => !c.archived && !covered.has(c.id));
+}

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { findCapBreaches, projectBudgetFen } from '$lib/domain/budget';
 import { PROJECT_STATUSES, type Project, type ProjectStatus } from '$lib/domain/records';
 import {
+	byTown,
 	cityFigures,
+	communitiesWithoutProject,
+	forYear,
 	monthlyProgress,
+	workflowFunnel,
 	percentRounded,
 	type CommunityEntry
 } from '$lib/domain/report';
@@ -198,5 +202,68 @@ describe('monthly progress per town', () => {
 
 	it('refuses a month that is not YYYY-MM', () => {
 		expect(() => monthlyProgress([], [], '2020-9')).toThrow(/YYYY-MM/);
+	});
+});
+
+describe("the dashboard's views", () => {
+	const p = (
+		id: string,
+		status: ProjectStatus,
+		year = 2020,
+		townId = 'jingkai',
+		communityId = 'tanglian'
+	) =>
+		makeProject({
+			id,
+			status,
+			year,
+			townId,
+			communityId,
+			submittedAt: '2020-03-02T02:00:00.000Z',
+			decidedAt: '2020-03-05T02:00:00.000Z'
+		});
+	const projects = [
+		p('a', 'completed'),
+		p('b', 'approved', 2019),
+		p('c', 'submitted'),
+		p('d', 'draft'),
+		p('e', 'closed', 2020, 'yangshe', 'daxin')
+	];
+	const suggestions = [
+		makeSuggestion({ id: 's1', status: 'adopted', createdAt: '2019-12-31T17:00:00.000Z' }), // 2020 in China
+		makeSuggestion({ id: 's2', status: 'open', createdAt: '2019-06-01T02:00:00.000Z' }),
+		makeSuggestion({ id: 's3', status: 'adopted', archived: true })
+	];
+
+	it('filter by programme year, suggestions by their day in China', () => {
+		const y2020 = forYear({ suggestions, projects }, 2020);
+		// Archived ones are kept here; the figures leave them out.
+		expect(y2020.suggestions.map((s) => s.id)).toEqual(['s1', 's3']);
+		expect(y2020.projects.map((x) => x.id)).toEqual(['a', 'c', 'd', 'e']);
+		expect(forYear({ suggestions, projects }, undefined).projects).toHaveLength(5);
+	});
+
+	it('count each step of the workflow', () => {
+		expect(workflowFunnel(suggestions, projects)).toEqual([
+			{ step: 'collected', count: 2 },
+			{ step: 'adopted', count: 1 },
+			{ step: 'submitted', count: 4 },
+			{ step: 'produced', count: 3 },
+			{ step: 'completed', count: 2 }
+		]);
+	});
+
+	it('sum produced projects per town and list communities with none', () => {
+		expect(byTown(projects, [{ id: 'jingkai' }, { id: 'yangshe' }, { id: 'x' }])).toEqual([
+			{ townId: 'jingkai', projects: 2, budgetFen: 60_000_00 },
+			{ townId: 'yangshe', projects: 1, budgetFen: 30_000_00 },
+			{ townId: 'x', projects: 0, budgetFen: 0 }
+		]);
+		const communities = [
+			{ id: 'tanglian', townId: 'jingkai' },
+			{ id: 'daxin', townId: 'yangshe' },
+			{ id: 'empty', townId: 'x' }
+		];
+		expect(communitiesWithoutProject(projects, communities).map((c) => c.id)).toEqual(['empty']);
 	});
 });
