@@ -15,6 +15,7 @@ export * from './public';
 export * from './review';
 export * from './inspection';
 export * from './rating';
+export * from './spot-check';
 export * from './calendar';
 export * from './vote';
 export * from './sha256';

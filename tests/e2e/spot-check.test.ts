@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { seriousFindings } from './helpers/axe';
+import { launchChromium } from './helpers/chromium';
+import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
+
+/** Issue "town review…", item 5: the spot-check draw, repeatable from its seed. */
+
+const serverURL = inject('baseURL');
+let browser: Browser;
+const tablets: Tablet[] = [];
+
+beforeAll(async () => {
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	for (const tablet of tablets) await tablet.close().catch(() => undefined);
+	await browser?.close();
+});
+
+async function draw(page: Page, seed: string) {
+	await page.getByLabel('Seed').fill(seed);
+	await page.getByRole('button', { name: 'Draw sample' }).click();
+	const campaign = page.locator(`article.campaign[data-seed="${seed}"]`).first();
+	await expect.poll(() => campaign.locator('li').count()).toBe(40);
+	return campaign
+		.locator('li')
+		.evaluateAll((items) => items.map((li) => li.getAttribute('data-project')));
+}
+
+describe('the spot-check', () => {
+	it('draws 40 of the demo city’s finished projects, and the same seed draws the same 40', async () => {
+		const t = await newTablet(browser, serverURL);
+		tablets.push(t);
+		await signIn(t.page, 'city-supervisor');
+		await waitSynced(t.page, 60_000);
+		await openSection(t.page, 'Supervision');
+		await t.page.getByLabel('2018').check();
+		await t.page.getByLabel('2019').check();
+		expect(await t.page.getByLabel('Sample size').inputValue()).toBe('40');
+		// 2018–2019 of the demo city: every project finished.
+		await expect
+			.poll(() => t.page.getByText(/^Projects that can be picked: \d+$/).innerText())
+			.toMatch(/: (\d{3})$/);
+
+		const first = await draw(t.page, 'kuaiban-2020-08-03');
+		expect(new Set(first).size).toBe(40);
+		const other = await draw(t.page, 'another-seed');
+		expect(other).not.toEqual(first);
+		const again = await draw(t.page, 'kuaiban-2020-08-03');
+		expect(again).toEqual(first);
+
+		const campaign = t.page.locator('article.campaign[data-seed="kuaiban-2020-08-03"]').first();
+		await campaign.getByRole('button', { name: 'Redraw with this seed' }).click();
+		await expect
+			.poll(() => campaign.getByRole('status').innerText())
+			.toBe('The redraw gives the same sample');
+		expect(await seriousFindings(t.page)).toEqual([]);
+	});
+});
