@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
@@ -56,5 +57,38 @@ describe('the spot-check', () => {
 			.poll(() => campaign.getByRole('status').innerText())
 			.toBe('The redraw gives the same sample');
 		expect(await seriousFindings(t.page)).toEqual([]);
+	});
+
+	it('the monthly report shows each town, and its CSV export holds the same numbers', async () => {
+		const t = await newTablet(browser, serverURL);
+		tablets.push(t);
+		await signIn(t.page, 'city-supervisor');
+		await waitSynced(t.page, 60_000);
+		await openSection(t.page, 'Supervision');
+		await t.page.getByLabel('Month', { exact: true }).fill('2020-07');
+		const table = t.page.getByTestId('monthly-report');
+		await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(10);
+		const cells = await table
+			.locator('tr')
+			.evaluateAll((rows) =>
+				rows.map((r) => [...r.children].map((c) => (c as HTMLElement).innerText))
+			);
+		// July 2020 of the demo city: its towns approved projects that month.
+		const produced = cells.slice(1).reduce((sum, row) => sum + Number(row[2]), 0);
+		expect(produced).toBeGreaterThan(0);
+
+		const [download] = await Promise.all([
+			t.page.waitForEvent('download'),
+			t.page.getByRole('button', { name: 'Export CSV' }).click()
+		]);
+		expect(download.suggestedFilename()).toBe('kuaiban-report-2020-07.csv');
+		const text = await readFile((await download.path())!, 'utf8');
+		expect(text.charCodeAt(0)).toBe(0xfeff);
+		const csv = text
+			.slice(1)
+			.trimEnd()
+			.split('\r\n')
+			.map((line) => line.split(','));
+		expect(csv).toEqual(cells);
 	});
 });

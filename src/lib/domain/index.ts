@@ -16,6 +16,7 @@ export * from './review';
 export * from './inspection';
 export * from './rating';
 export * from './spot-check';
+export * from './monthly-report';
 export * from './calendar';
 export * from './vote';
 export * from './sha256';
