@@ -1,25 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
-import { launchChromium } from './helpers/chromium';
-import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
+import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 import { startServerProcess } from '../server/helpers/server-process';
 
 /** Issue "town review…", item 6: the dashboard shows the city's reported figures on the demo city. */
 
-let browser: Browser;
-const tablets: Tablet[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	for (const tablet of tablets) await tablet.close().catch(() => undefined);
-	await browser?.close();
-});
+const tablets = useTablets();
 
 const figure = (page: Page, name: string) => page.locator(`[data-figure="${name}"]`).innerText();
 
@@ -29,8 +19,7 @@ describe('the dashboard', () => {
 		const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-dashboard-'));
 		const server = await startServerProcess({ dataDir, staticDir: 'build' });
 		try {
-			const t = await newTablet(browser, server.url);
-			tablets.push(t);
+			const t = await tablets.tablet(server.url);
 			await signIn(t.page, 'city-supervisor');
 			await waitSynced(t.page, 60_000);
 			await openSection(t.page, 'Dashboard');

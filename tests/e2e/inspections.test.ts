@@ -1,35 +1,21 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { seriousFindings } from './helpers/axe';
-import { launchChromium } from './helpers/chromium';
 import {
 	cameraJpeg,
 	indicator,
-	newTablet,
 	openSection,
 	signIn,
-	waitSynced,
-	type Tablet
+	useTablets,
+	waitSynced
 } from './helpers/tablet';
 
 /** Issue "town review…", item 2: an offline site inspection and its rectification. */
 
-const serverURL = inject('baseURL');
-let browser: Browser;
-const tablets: Tablet[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	for (const tablet of tablets) await tablet.close().catch(() => undefined);
-	await browser?.close();
-});
+const tablets = useTablets(inject('baseURL'));
 
 describe('a site inspection', () => {
 	it('with a failed sign item opens a rectification, which closes only with a photo', async () => {
-		const t = await newTablet(browser, serverURL);
-		tablets.push(t);
+		const t = await tablets.tablet();
 		const page = t.page;
 		await signIn(page, 'tanglian-1');
 		await waitSynced(page);

@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
-import { launchChromium } from './helpers/chromium';
-import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
+import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /**
  * Issue "community work", meetings: a council meeting held offline, minutes typed on two tablets
  * at once, one agenda item passing and one failing, the passed one becoming a project.
  */
 
-const serverURL = inject('baseURL');
-let browser: Browser;
-const tablets: Tablet[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	for (const tablet of tablets) await tablet.close().catch(() => undefined);
-	await browser?.close();
-});
-
-async function tablet(): Promise<Tablet> {
-	const t = await newTablet(browser, serverURL);
-	tablets.push(t);
-	return t;
-}
+const tablets = useTablets(inject('baseURL'));
 
 async function addSuggestion(page: Page, title: string) {
 	await openSection(page, 'Suggestions');
@@ -46,8 +29,8 @@ async function vote(page: Page, title: string, forVotes: string, against: string
 
 describe('a residents’ council meeting', () => {
 	it('is held offline, its minutes typed on two tablets at once, and a passed item becomes a project', async () => {
-		const a = await tablet();
-		const b = await tablet();
+		const a = await tablets.tablet();
+		const b = await tablets.tablet();
 		await signIn(a.page, 'tanglian-1');
 		await signIn(b.page, 'tanglian-2');
 		await addSuggestion(a.page, '会议议题：电动车充电');

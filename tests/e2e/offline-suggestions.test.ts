@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './helpers/chromium';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
 	cameraJpeg,
 	indicator,
-	newTablet,
 	openSection,
 	signIn,
-	waitSynced,
-	type Tablet
+	useTablets,
+	waitSynced
 } from './helpers/tablet';
 
 /**
@@ -17,23 +15,7 @@ import {
  * offline, so A's offline suggestion reaches B in a short online spell between the two offline ones.
  */
 
-const serverURL = inject('baseURL');
-let browser: Browser;
-const tablets: Tablet[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	for (const tablet of tablets) await tablet.close().catch(() => undefined);
-	await browser?.close();
-});
-
-async function tablet(): Promise<Tablet> {
-	const t = await newTablet(browser, serverURL);
-	tablets.push(t);
-	return t;
-}
+const tablets = useTablets(inject('baseURL'));
 
 /** What the tablet keeps in IndexedDB for its photos, decoded back to sizes. */
 function storedPhotos(page: Page) {
@@ -88,8 +70,8 @@ async function expectMerged(page: Page) {
 
 describe('two tablets of one community, offline', () => {
 	it('keep an offline suggestion with its photo across a reload, merge two offline edits, and sync them', async () => {
-		const a = await tablet();
-		const b = await tablet();
+		const a = await tablets.tablet();
+		const b = await tablets.tablet();
 		await signIn(a.page, 'tanglian-1');
 		await signIn(b.page, 'tanglian-2');
 		await waitSynced(a.page);
@@ -174,7 +156,7 @@ describe('two tablets of one community, offline', () => {
 		await expectMerged(b.page);
 
 		// A third tablet that signs in afresh sees the same.
-		const c = await tablet();
+		const c = await tablets.tablet();
 		await signIn(c.page, 'tanglian-2');
 		await waitSynced(c.page);
 		await openSuggestion(c.page, newTitle);
@@ -187,7 +169,7 @@ describe('two tablets of one community, offline', () => {
 		expect(await c.page.locator('[data-field="residentPhone"]').innerText()).toBe('13800001234');
 
 		// The town's reviewer reads the suggestion, without the resident's phone number.
-		const reviewer = await tablet();
+		const reviewer = await tablets.tablet();
 		await signIn(reviewer.page, 'jingkai-reviewer');
 		await waitSynced(reviewer.page);
 		await openSection(reviewer.page, 'Suggestions');

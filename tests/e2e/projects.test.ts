@@ -1,32 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { renderSVG } from 'uqr';
 import { seriousFindings } from './helpers/axe';
-import { launchChromium } from './helpers/chromium';
-import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
+import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /**
  * Issue "community work", projects: the caps of the city's rules while typing and at submission,
  * fast track, and the community-year cap across two tablets that submitted offline.
  */
 
-const serverURL = inject('baseURL');
-let browser: Browser;
-const tablets: Tablet[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	for (const tablet of tablets) await tablet.close().catch(() => undefined);
-	await browser?.close();
-});
-
-async function tablet(): Promise<Tablet> {
-	const t = await newTablet(browser, serverURL);
-	tablets.push(t);
-	return t;
-}
+const tablets = useTablets(inject('baseURL'));
 
 /** Drafts a project with one budget line through the form, and opens its page. */
 async function draftProject(page: Page, title: string, yuan: string, type = 'Engineering') {
@@ -45,7 +28,7 @@ const status = (page: Page) => page.getByTestId('project-status').innerText();
 
 describe('projects', () => {
 	it('refuses a 120,000-yuan project with the reason, and fast-tracks a 9,000-yuan one', async () => {
-		const t = await tablet();
+		const t = await tablets.tablet();
 		await signIn(t.page, 'tanglian-1');
 		await waitSynced(t.page);
 
@@ -77,8 +60,8 @@ describe('projects', () => {
 	});
 
 	it('shows the breach on both tablets when two offline submissions together pass the yearly cap', async () => {
-		const a = await tablet();
-		const b = await tablet();
+		const a = await tablets.tablet();
+		const b = await tablets.tablet();
 		// Two tablets of the community daxin, which has all of its 165,000 yuan left this year.
 		await signIn(a.page, 'daxin-1');
 		await signIn(b.page, 'daxin-1');
@@ -113,7 +96,7 @@ describe('projects', () => {
 		}
 
 		// The town's reviewer sees both submitted projects, and the breach.
-		const reviewer = await tablet();
+		const reviewer = await tablets.tablet();
 		await signIn(reviewer.page, 'yangshe-reviewer');
 		await waitSynced(reviewer.page);
 		await openSection(reviewer.page, 'Projects');
@@ -128,7 +111,7 @@ describe('projects', () => {
 	});
 
 	it('is approved by the town, and its printed sign has a QR code that opens the public page', async () => {
-		const worker = await tablet();
+		const worker = await tablets.tablet();
 		await signIn(worker.page, 'tanglian-1');
 		await openSection(worker.page, 'Suggestions');
 		await worker.page.getByRole('link', { name: 'New suggestion' }).click();
@@ -150,7 +133,7 @@ describe('projects', () => {
 		await waitSynced(worker.page);
 		const projectPath = new URL(worker.page.url()).pathname;
 
-		const reviewer = await tablet();
+		const reviewer = await tablets.tablet();
 		await signIn(reviewer.page, 'jingkai-reviewer');
 		await waitSynced(reviewer.page);
 		await reviewer.page.goto(projectPath);
@@ -172,7 +155,7 @@ describe('projects', () => {
 		expect(await worker.page.getByTestId('supervision-phone').innerText()).toBe('12345');
 
 		// A resident's phone, with no sign-in, opens the public page: no private data on it.
-		const resident = await browser.newContext({ viewport: { width: 390, height: 844 } });
+		const resident = await tablets.browser.newContext({ viewport: { width: 390, height: 844 } });
 		try {
 			const page = await resident.newPage();
 			const response = await page.goto(url);

@@ -1,28 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
-import { launchChromium } from './helpers/chromium';
-import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
+import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /** Issue "town review…", item 1: the town's queue and its decisions, seen by the community. */
 
-const serverURL = inject('baseURL');
-let browser: Browser;
-const tablets: Tablet[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	for (const tablet of tablets) await tablet.close().catch(() => undefined);
-	await browser?.close();
-});
-
-async function tablet(): Promise<Tablet> {
-	const t = await newTablet(browser, serverURL);
-	tablets.push(t);
-	return t;
-}
+const tablets = useTablets(inject('baseURL'));
 
 async function submitProject(page: Page, title: string, yuan: string) {
 	await openSection(page, 'Projects');
@@ -39,13 +22,13 @@ const status = (page: Page) => page.getByTestId('project-status').innerText();
 
 describe("the town's review", () => {
 	it('approves one project and returns another from the queue; the community sees both', async () => {
-		const worker = await tablet();
+		const worker = await tablets.tablet();
 		await signIn(worker.page, 'tanglian-2');
 		await submitProject(worker.page, '审核队列：垃圾分类亭', '20000');
 		await submitProject(worker.page, '审核队列：儿童滑梯', '15000');
 		await waitSynced(worker.page);
 
-		const reviewer = await tablet();
+		const reviewer = await tablets.tablet();
 		await signIn(reviewer.page, 'jingkai-reviewer');
 		await waitSynced(reviewer.page);
 		await openSection(reviewer.page, 'Review');

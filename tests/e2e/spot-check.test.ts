@@ -1,23 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
-import { launchChromium } from './helpers/chromium';
-import { newTablet, openSection, signIn, waitSynced, type Tablet } from './helpers/tablet';
+import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /** Issue "town review…", item 5: the spot-check draw, repeatable from its seed. */
 
-const serverURL = inject('baseURL');
-let browser: Browser;
-const tablets: Tablet[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	for (const tablet of tablets) await tablet.close().catch(() => undefined);
-	await browser?.close();
-});
+const tablets = useTablets(inject('baseURL'));
 
 async function draw(page: Page, seed: string) {
 	await page.getByLabel('Seed').fill(seed);
@@ -31,8 +20,7 @@ async function draw(page: Page, seed: string) {
 
 describe('the spot-check', () => {
 	it('draws 40 of the demo city’s finished projects, and the same seed draws the same 40', async () => {
-		const t = await newTablet(browser, serverURL);
-		tablets.push(t);
+		const t = await tablets.tablet();
 		await signIn(t.page, 'city-supervisor');
 		await waitSynced(t.page, 60_000);
 		await openSection(t.page, 'Supervision');
@@ -60,8 +48,7 @@ describe('the spot-check', () => {
 	});
 
 	it('the monthly report shows each town, and its CSV export holds the same numbers', async () => {
-		const t = await newTablet(browser, serverURL);
-		tablets.push(t);
+		const t = await tablets.tablet();
 		await signIn(t.page, 'city-supervisor');
 		await waitSynced(t.page, 60_000);
 		await openSection(t.page, 'Supervision');

@@ -1,5 +1,6 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { NetworkCable } from './network';
 
 /**
@@ -102,4 +103,35 @@ export async function cameraJpeg(page: Page): Promise<Buffer> {
 		return Array.from(new Uint8Array(await blob.arrayBuffer()));
 	});
 	return Buffer.from(bytes);
+}
+
+/**
+ * One browser for a test file, and the tablets it opens (each closed with its cable after the
+ * file's tests).
+ */
+export function useTablets(defaultTarget?: string) {
+	let browser: Browser | undefined;
+	const open: Tablet[] = [];
+	beforeAll(async () => {
+		browser = await launchChromium();
+	});
+	afterAll(async () => {
+		for (const tablet of open) await tablet.close().catch(() => undefined);
+		await browser?.close();
+	});
+	const started = () => {
+		if (!browser) throw new Error('the browser is not started yet');
+		return browser;
+	};
+	return {
+		get browser(): Browser {
+			return started();
+		},
+		async tablet(target = defaultTarget): Promise<Tablet> {
+			if (!target) throw new Error('no server to connect the tablet to');
+			const tablet = await newTablet(started(), target);
+			open.push(tablet);
+			return tablet;
+		}
+	};
 }
