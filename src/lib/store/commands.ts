@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
 import { StorageFullError } from './db';
+import type { ProcessedPhoto } from './photo-types';
+import { addPhotoMeta, forgetLocalPhotos, storeLocalPhotos } from './photos';
 import type { Author } from './records';
 import { LocalChange, type RoomDoc } from './room-doc';
 
@@ -37,5 +39,31 @@ export async function commit(
 		}
 	} finally {
 		undo.destroy();
+	}
+}
+
+/**
+ * `commit` for a change that brings photos. The photos are stored first (one transaction, queued
+ * for upload); their metadata goes into the same Yjs transaction as the change; and if the change
+ * cannot reach the disk, the photos stored for it are removed again — nothing half-saved.
+ */
+export async function commitWithPhotos(
+	ctx: CommandContext,
+	command: string,
+	touches: readonly string[],
+	photos: readonly ProcessedPhoto[],
+	now: Date,
+	change: (origin: LocalChange) => void
+): Promise<void> {
+	const { db, room } = ctx.roomDoc;
+	const stored = await storeLocalPhotos(db, room, [...photos], now);
+	try {
+		await commit(ctx, command, touches, (origin) => {
+			addPhotoMeta(ctx.roomDoc.doc, [...photos], ctx.author.id, now);
+			change(origin);
+		});
+	} catch (error) {
+		await forgetLocalPhotos(db, stored).catch(() => undefined);
+		throw error;
 	}
 }

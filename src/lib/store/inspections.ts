@@ -13,9 +13,8 @@ import {
 	type RecordRef,
 	type SiteInspection
 } from '$lib/domain';
-import { commit, type CommandContext } from './commands';
+import { commitWithPhotos, type CommandContext } from './commands';
 import type { ProcessedPhoto, PhotoLocation } from './photo-types';
-import { addPhotoMeta, forgetLocalPhotos, storeLocalPhotos } from './photos';
 import { appendToRecord, createRecord, InvalidRecordError, updateRecord } from './records';
 
 /**
@@ -86,20 +85,11 @@ export async function recordInspection(
 		const checked = validateRecord(kind, record);
 		if (!checked.ok) throw new InvalidRecordError(kind, checked.issues);
 	}
-	const { db, room } = ctx.roomDoc;
-	const stored = await storeLocalPhotos(db, room, photos, now);
-	try {
-		await commit(ctx, 'recordInspection', touches, (origin) => {
-			const doc = ctx.roomDoc.doc;
-			addPhotoMeta(doc, photos, ctx.author.id, now);
-			createRecord(doc, 'siteInspection', inspection, origin, ctx.author, now);
-			for (const r of rectifications)
-				createRecord(doc, 'rectification', r, origin, ctx.author, now);
-		});
-	} catch (error) {
-		await forgetLocalPhotos(db, stored).catch(() => undefined);
-		throw error;
-	}
+	await commitWithPhotos(ctx, 'recordInspection', touches, photos, now, (origin) => {
+		const doc = ctx.roomDoc.doc;
+		createRecord(doc, 'siteInspection', inspection, origin, ctx.author, now);
+		for (const r of rectifications) createRecord(doc, 'rectification', r, origin, ctx.author, now);
+	});
 	return { inspection, rectifications };
 }
 
@@ -123,34 +113,17 @@ export async function closeRectification(
 		);
 	}
 	const now = ctx.now();
-	const { db, room } = ctx.roomDoc;
-	const stored = await storeLocalPhotos(db, room, photos, now);
-	try {
-		await commit(ctx, 'closeRectification', touches, (origin) => {
-			const doc = ctx.roomDoc.doc;
-			addPhotoMeta(doc, photos, ctx.author.id, now);
-			appendToRecord(
-				doc,
-				'rectification',
-				rectification.id,
-				'photos',
-				shas,
-				origin,
-				ctx.author,
-				now
-			);
-			updateRecord(
-				doc,
-				'rectification',
-				rectification.id,
-				{ done: true, doneAt: now.toISOString(), doneNote: note.trim() },
-				origin,
-				ctx.author,
-				now
-			);
-		});
-	} catch (error) {
-		await forgetLocalPhotos(db, stored).catch(() => undefined);
-		throw error;
-	}
+	await commitWithPhotos(ctx, 'closeRectification', touches, photos, now, (origin) => {
+		const doc = ctx.roomDoc.doc;
+		appendToRecord(doc, 'rectification', rectification.id, 'photos', shas, origin, ctx.author, now);
+		updateRecord(
+			doc,
+			'rectification',
+			rectification.id,
+			{ done: true, doneAt: now.toISOString(), doneNote: note.trim() },
+			origin,
+			ctx.author,
+			now
+		);
+	});
 }

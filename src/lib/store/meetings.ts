@@ -10,9 +10,8 @@ import {
 	type RecordRef,
 	type VoteCount
 } from '$lib/domain';
-import { commit, type CommandContext } from './commands';
+import { commit, commitWithPhotos, type CommandContext } from './commands';
 import type { ProcessedPhoto } from './photo-types';
-import { addPhotoMeta, forgetLocalPhotos, storeLocalPhotos } from './photos';
 import {
 	appendToRecord,
 	createRecord,
@@ -237,27 +236,19 @@ export async function addMeetingPhotos(
 	photos: ProcessedPhoto[]
 ): Promise<void> {
 	const now = ctx.now();
-	const { db, room } = ctx.roomDoc;
-	const stored = await storeLocalPhotos(db, room, photos, now);
-	try {
-		await commit(ctx, 'addMeetingPhotos', touches, (origin) => {
-			addPhotoMeta(ctx.roomDoc.doc, photos, ctx.author.id, now);
-			const shas = photos.map((p) => p.sha256);
-			appendToRecord(
-				ctx.roomDoc.doc,
-				'councilMeeting',
-				meeting.id,
-				'photos',
-				shas,
-				origin,
-				ctx.author,
-				now
-			);
-		});
-	} catch (error) {
-		await forgetLocalPhotos(db, stored).catch(() => undefined);
-		throw error;
-	}
+	await commitWithPhotos(ctx, 'addMeetingPhotos', touches, photos, now, (origin) => {
+		const shas = photos.map((p) => p.sha256);
+		appendToRecord(
+			ctx.roomDoc.doc,
+			'councilMeeting',
+			meeting.id,
+			'photos',
+			shas,
+			origin,
+			ctx.author,
+			now
+		);
+	});
 }
 
 /** The latest council vote on a suggestion, with its meeting (for the town's review). */

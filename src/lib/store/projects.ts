@@ -19,9 +19,8 @@ import {
 	type ReviewDecision,
 	type WorkflowContext
 } from '$lib/domain';
-import { commit, type CommandContext } from './commands';
+import { commit, commitWithPhotos, type CommandContext } from './commands';
 import type { ProcessedPhoto } from './photo-types';
-import { addPhotoMeta, forgetLocalPhotos, storeLocalPhotos } from './photos';
 import {
 	appendToRecord,
 	createRecord,
@@ -178,8 +177,6 @@ export async function addProgress(
 	photos: ProcessedPhoto[]
 ): Promise<void> {
 	const now = ctx.now();
-	const { db, room } = ctx.roomDoc;
-	const stored = await storeLocalPhotos(db, room, photos, now);
 	const update = {
 		id: ctx.newId(),
 		at: now.toISOString(),
@@ -187,24 +184,18 @@ export async function addProgress(
 		note: note.trim(),
 		photos: photos.map((p) => p.sha256)
 	};
-	try {
-		await commit(ctx, 'addProgress', touches, (origin) => {
-			addPhotoMeta(ctx.roomDoc.doc, photos, ctx.author.id, now);
-			appendToRecord(
-				ctx.roomDoc.doc,
-				'project',
-				project.id,
-				'progress',
-				[update],
-				origin,
-				ctx.author,
-				now
-			);
-		});
-	} catch (error) {
-		await forgetLocalPhotos(db, stored).catch(() => undefined);
-		throw error;
-	}
+	await commitWithPhotos(ctx, 'addProgress', touches, photos, now, (origin) => {
+		appendToRecord(
+			ctx.roomDoc.doc,
+			'project',
+			project.id,
+			'progress',
+			[update],
+			origin,
+			ctx.author,
+			now
+		);
+	});
 }
 
 /**
@@ -228,19 +219,11 @@ export async function completeProject(
 	};
 	const withEvidence: Project = { ...project, completion };
 	const result = applyTransition(withEvidence, 'complete', actor, context, now.toISOString());
-	const { db, room } = ctx.roomDoc;
-	const stored = await storeLocalPhotos(db, room, photos, now);
-	try {
-		await commit(ctx, 'completeProject', touches, (origin) => {
-			addPhotoMeta(ctx.roomDoc.doc, photos, ctx.author.id, now);
-			const patch: Record<string, unknown> = { completion, status: result.status, ...result.set };
-			if (project.decidedAt !== undefined) patch.decidedAt = project.decidedAt;
-			updateRecord(ctx.roomDoc.doc, 'project', project.id, patch, origin, ctx.author, now);
-		});
-	} catch (error) {
-		await forgetLocalPhotos(db, stored).catch(() => undefined);
-		throw error;
-	}
+	await commitWithPhotos(ctx, 'completeProject', touches, photos, now, (origin) => {
+		const patch: Record<string, unknown> = { completion, status: result.status, ...result.set };
+		if (project.decidedAt !== undefined) patch.decidedAt = project.decidedAt;
+		updateRecord(ctx.roomDoc.doc, 'project', project.id, patch, origin, ctx.author, now);
+	});
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { Suggestion, SuggestionChannel } from '$lib/domain';
-import { commit, type CommandContext } from './commands';
+import { commitWithPhotos, type CommandContext } from './commands';
 import type { ProcessedPhoto } from './photo-types';
-import { addPhotoMeta, forgetLocalPhotos, storeLocalPhotos } from './photos';
 import {
 	appendToRecord,
 	createRecord,
@@ -65,17 +64,9 @@ export async function addSuggestion(
 	const checked = validateRecord('suggestion', suggestion);
 	if (!checked.ok) throw new InvalidRecordError('suggestion', checked.issues);
 
-	const { db, room } = ctx.roomDoc;
-	const stored = await storeLocalPhotos(db, room, photos, now);
-	try {
-		await commit(ctx, 'addSuggestion', touches, (origin) => {
-			addPhotoMeta(ctx.roomDoc.doc, photos, ctx.author.id, now);
-			createRecord(ctx.roomDoc.doc, 'suggestion', suggestion, origin, ctx.author, now);
-		});
-	} catch (error) {
-		await forgetLocalPhotos(db, stored).catch(() => undefined);
-		throw error;
-	}
+	await commitWithPhotos(ctx, 'addSuggestion', touches, photos, now, (origin) => {
+		createRecord(ctx.roomDoc.doc, 'suggestion', suggestion, origin, ctx.author, now);
+	});
 	return suggestion;
 }
 
@@ -87,38 +78,30 @@ export async function editSuggestion(
 	added: ProcessedPhoto[] = []
 ): Promise<string[]> {
 	const now = ctx.now();
-	const { db, room } = ctx.roomDoc;
 	const full: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(patch)) {
 		const v = typeof value === 'string' ? value.trim() : value;
 		// An emptied contact field is removed, not kept as ''.
 		full[key] = v === '' && (key === 'residentName' || key === 'residentPhone') ? undefined : v;
 	}
-	const stored = await storeLocalPhotos(db, room, added, now);
 	let changed: string[] = [];
-	try {
-		await commit(ctx, 'editSuggestion', touches, (origin) => {
-			const doc = ctx.roomDoc.doc;
-			changed = updateRecord(
-				doc,
-				'suggestion',
-				id,
-				full as Partial<Suggestion>,
-				origin,
-				ctx.author,
-				now
-			);
-			if (added.length === 0) return;
-			addPhotoMeta(doc, added, ctx.author.id, now);
-			const shas = added.map((p) => p.sha256);
-			if (appendToRecord(doc, 'suggestion', id, 'photos', shas, origin, ctx.author, now).length) {
-				changed.push('photos');
-			}
-		});
-	} catch (error) {
-		await forgetLocalPhotos(db, stored).catch(() => undefined);
-		throw error;
-	}
+	await commitWithPhotos(ctx, 'editSuggestion', touches, added, now, (origin) => {
+		const doc = ctx.roomDoc.doc;
+		changed = updateRecord(
+			doc,
+			'suggestion',
+			id,
+			full as Partial<Suggestion>,
+			origin,
+			ctx.author,
+			now
+		);
+		if (added.length === 0) return;
+		const shas = added.map((p) => p.sha256);
+		if (appendToRecord(doc, 'suggestion', id, 'photos', shas, origin, ctx.author, now).length) {
+			changed.push('photos');
+		}
+	});
 	return changed;
 }
 
