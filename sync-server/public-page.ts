@@ -8,16 +8,15 @@ import {
 	rulesForYear,
 	shanghaiDate,
 	validateRecord,
-	withDecision,
+	projectAsSeen,
 	formatYuan,
 	checkRating,
 	isRateable,
 	ratingSummary,
 	RATING_COMMENT_MAX,
 	type RatingSummary,
-	type CityRulesRecord,
 	type PublicProjectView,
-	type ReviewDecision
+	type RecordKinds
 } from '../src/lib/domain/index.ts';
 import type { Org } from './directory.ts';
 import type { Logger } from './log.ts';
@@ -90,14 +89,17 @@ function plain(map: Y.Map<unknown>): Record<string, unknown> {
 	return raw;
 }
 
-function valid<K extends 'reviewDecision' | 'cityRules'>(doc: Y.Doc, kind: K) {
-	const out: unknown[] = [];
+function valid<K extends 'reviewDecision' | 'cityRules' | 'disbursement'>(
+	doc: Y.Doc,
+	kind: K
+): RecordKinds[K][] {
+	const out: RecordKinds[K][] = [];
 	for (const value of doc.getMap(kind).values()) {
 		if (!(value instanceof Y.Map)) continue;
 		const result = validateRecord(kind, plain(value));
 		if (result.ok) out.push(result.value);
 	}
-	return out as K extends 'reviewDecision' ? ReviewDecision[] : CityRulesRecord[];
+	return out;
 }
 
 function send(
@@ -239,14 +241,14 @@ export function createPublicPages(options: PublicPageOptions) {
 			return undefined;
 		}
 		const town = options.readRoom(`town:${community.townId}`);
-		const view = publicProjectView(withDecision(result.value, valid(town, 'reviewDecision')));
+		const city = options.readRoom('city');
+		const decisions = [...valid(town, 'reviewDecision'), ...valid(city, 'reviewDecision')];
+		const seen = projectAsSeen(result.value, decisions, valid(city, 'disbursement'));
+		const view = publicProjectView(seen);
 		if (!view) return undefined;
 		let phone: string | undefined;
 		try {
-			phone = rulesForYear(
-				valid(options.readRoom('city'), 'cityRules'),
-				view.year
-			).supervisionPhone;
+			phone = rulesForYear(valid(city, 'cityRules'), view.year).supervisionPhone;
 		} catch {
 			phone = undefined;
 		}

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import {
 	cityFigures,
 	findCapBreaches,
-	withDecision,
+	projectAsSeen,
 	ZHANGJIAGANG_2020,
 	type Project,
 	type ReviewDecision,
@@ -38,7 +38,7 @@ function all<K extends 'suggestion' | 'project' | 'reviewDecision'>(kind: K) {
 
 const suggestions = all('suggestion') as Suggestion[];
 const decisions = all('reviewDecision') as ReviewDecision[];
-const projects = (all('project') as Project[]).map((p) => withDecision(p, decisions));
+const projects = (all('project') as Project[]).map((p) => projectAsSeen(p, decisions));
 
 describe('the demo data set', () => {
 	it('holds the same records on every run', () => {

@@ -11,6 +11,7 @@ export * from './rules';
 export * from './budget';
 export * from './workflow';
 export * from './decisions';
+export * from './finance';
 export * from './public';
 export * from './review';
 export * from './inspection';

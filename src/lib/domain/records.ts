@@ -157,10 +157,18 @@ export interface Project extends BaseRecord {
 	readonly completion?: ProjectCompletion;
 }
 
-export const REVIEW_DECISIONS = ['approve', 'return', 'reject'] as const;
+/**
+ * The steps of a project that are not the community's to write (DESIGN.md, "Rooms"): the town
+ * approves, returns or rejects a submission and accepts the finished work (验收); the file is
+ * closed by the town or the city once the money is paid.
+ */
+export const REVIEW_DECISIONS = ['approve', 'return', 'reject', 'accept', 'close'] as const;
 export type ReviewDecisionKind = (typeof REVIEW_DECISIONS)[number];
 
-/** Kept in the town's room: the town's word on a community's project. */
+/**
+ * Kept in the town's room (a reviewer's decision) or in the city's (a supervisor closing a file):
+ * a step on a community's project taken by someone who may not write the community's room.
+ */
 export interface ReviewDecision extends BaseRecord {
 	readonly project: RecordRef;
 	readonly decision: ReviewDecisionKind;
@@ -222,6 +230,8 @@ export interface Disbursement extends BaseRecord {
 	readonly paidAt: IsoTimestamp;
 	readonly by: string;
 	readonly note?: string;
+	/** The last payment: what is left of the budget is not paid (the work cost less). */
+	readonly final?: boolean;
 }
 
 export interface PopulationEntry {
@@ -433,7 +443,8 @@ function checkReviewDecision(f: Fields) {
 		.string('comment')
 		.string('reviewer', { nonEmpty: true })
 		.timestamp('decidedAt');
-	if (f.obj.decision !== 'approve' && typeof f.obj.comment === 'string' && !f.obj.comment.trim()) {
+	const needsComment = f.obj.decision === 'return' || f.obj.decision === 'reject';
+	if (needsComment && typeof f.obj.comment === 'string' && !f.obj.comment.trim()) {
 		f.issues.push('comment: returning or rejecting a project needs a comment');
 	}
 }
@@ -480,7 +491,8 @@ function checkDisbursement(f: Fields) {
 		.fen('amountFen', { positive: true })
 		.timestamp('paidAt')
 		.string('by', { nonEmpty: true })
-		.string('note', { optional: true });
+		.string('note', { optional: true })
+		.boolean('final', { optional: true });
 }
 
 function checkSpotCheckCampaign(f: Fields) {

@@ -2,7 +2,8 @@ import type { Role } from './access';
 import { checkCommunityYearCap, checkProjectCap, isFastTrack, projectBudgetFen } from './budget';
 import { isIsoTimestamp, type IsoTimestamp } from './dates';
 import { DomainError, InvalidDateError, domainMessage, type DomainMessage } from './errors';
-import { formatYuan, sumFen } from './money';
+import { paidFen } from './finance';
+import { formatYuan } from './money';
 import type { Disbursement, Project, ProjectStatus } from './records';
 import type { CityRules } from './rules';
 
@@ -244,11 +245,7 @@ const GUARDS: Record<GuardName, (p: Project, ctx: WorkflowContext) => DomainMess
 			: [msg('noEvidence', {}, '完工须上传至少一张照片', 'Completion needs at least one photo')],
 	// DOMAIN.md: "funds are paid out after completion"; never more than the approved budget.
 	disbursementRecorded: (p, ctx) => {
-		const paid = sumFen(
-			(ctx.disbursements ?? [])
-				.filter((d) => d.project.id === p.id && d.archived !== true)
-				.map((d) => d.amountFen)
-		);
+		const paid = paidFen(p.id, ctx.disbursements ?? []);
 		const budget = projectBudgetFen(p);
 		if (paid === 0) {
 			return [msg('noDisbursement', {}, '尚未登记拨付金额', 'No disbursement has been recorded')];

@@ -1,22 +1,27 @@
 import * as Y from 'yjs';
 import {
 	applyTransition,
+	checkPayment,
+	paidInFullAt,
+	TransitionRefusedError,
 	findCapBreaches,
 	isProjectEditable,
 	rulesForYear,
 	validateRecord,
-	withDecision,
+	projectAsSeen,
 	type Actor,
 	type BudgetLine,
 	type CapBreach,
 	type CityRules,
 	type CityRulesRecord,
+	type Disbursement,
 	type Project,
 	type ProjectAction,
 	type ProjectCompletion,
 	type RecordKinds,
 	type RecordRef,
 	type ReviewDecision,
+	type ReviewDecisionKind,
 	type WorkflowContext
 } from '$lib/domain';
 import { commit, commitWithPhotos, type CommandContext } from './commands';
@@ -32,7 +37,8 @@ import {
 
 /**
  * Projects (DOMAIN.md steps 3–5) on the offline layer. A project lives in its community's room;
- * the town's decisions live in the town's room, and `withDecision` (domain) puts the two together.
+ * the town's decisions live in the town's room, finance's payments in the city's, and
+ * `projectAsSeen` (domain) puts them together.
  * Every cap and every step is checked by the domain core on the merged documents of the device,
  * never on what one form holds.
  */
@@ -48,18 +54,36 @@ export interface ProjectInput {
 	suggestions: RecordRef[];
 }
 
-/** The community's projects as everyone sees them: with the town's decisions applied. */
+/**
+ * The community's projects as everyone sees them: with the town's decisions and the city's
+ * payments and closings applied.
+ */
 export function effectiveProjects(
 	communityDoc: Y.Doc,
-	townDoc: Y.Doc | undefined
+	townDoc: Y.Doc | undefined,
+	cityDoc?: Y.Doc
 ): StoredRecord<'project'>[] {
-	const decisions = townDoc ? validRecords(townDoc, 'reviewDecision') : [];
+	const { decisions, disbursements } = otherRooms([townDoc, cityDoc]);
 	return readRecords(communityDoc, 'project').map((stored) =>
-		stored.record ? { ...stored, record: withDecision(stored.record, decisions) } : stored
+		stored.record
+			? { ...stored, record: projectAsSeen(stored.record, decisions, disbursements) }
+			: stored
 	);
 }
 
-function validRecords<K extends 'reviewDecision' | 'cityRules'>(
+/** What town and city rooms say about projects: decisions (both) and payments (the city's). */
+export function otherRooms(docs: readonly (Y.Doc | undefined)[]): {
+	decisions: ReviewDecision[];
+	disbursements: Disbursement[];
+} {
+	const present = docs.filter((d) => d !== undefined);
+	return {
+		decisions: present.flatMap((d) => validRecords(d, 'reviewDecision')),
+		disbursements: present.flatMap((d) => validRecords(d, 'disbursement'))
+	};
+}
+
+function validRecords<K extends 'reviewDecision' | 'cityRules' | 'disbursement'>(
 	doc: Y.Doc,
 	kind: K
 ): RecordKinds[K][] {
@@ -227,33 +251,80 @@ export async function completeProject(
 }
 
 /**
- * The town's decision on a submitted project (approve, return, reject), written in the town's
- * room by its reviewer: the community's record is not the town's to write (DESIGN.md, "Rooms").
- * Checked by the domain on the merged projects first — an approval that would break the committed
- * community-year cap, or a return without a comment, is refused with the reasons.
+ * A step on a community's project taken by someone who may not write the community's room
+ * (DESIGN.md, "Rooms"): the town's reviewer approves, returns or rejects a submission and accepts
+ * finished work, in the town's room; the file is closed by the town's reviewer or a city
+ * supervisor, each in their own room (`ctx`). Checked by the domain on the merged projects first —
+ * an approval that would break the committed community-year cap, or a return without a comment,
+ * is refused with the reasons.
  */
 export async function decideProject(
-	townCtx: CommandContext,
+	ctx: CommandContext,
 	project: Project,
 	communityRoom: string,
-	decision: 'approve' | 'return' | 'reject',
+	decision: ReviewDecisionKind,
 	comment: string,
 	actor: Actor,
 	context: WorkflowContext
 ): Promise<void> {
-	const now = townCtx.now();
+	const now = ctx.now();
 	applyTransition(project, decision, actor, { ...context, comment }, now.toISOString());
 	const record: ReviewDecision = {
-		id: townCtx.newId(),
+		id: ctx.newId(),
 		createdAt: now.toISOString(),
-		createdBy: townCtx.author.id,
+		createdBy: ctx.author.id,
 		project: { room: communityRoom, id: project.id },
 		decision,
 		comment: comment.trim(),
-		reviewer: townCtx.author.id,
+		reviewer: ctx.author.id,
 		decidedAt: now.toISOString()
 	};
-	await commit(townCtx, `review.${decision}`, ['reviewDecision'], (origin) => {
-		createRecord(townCtx.roomDoc.doc, 'reviewDecision', record, origin, townCtx.author, now);
+	await commit(ctx, `review.${decision}`, ['reviewDecision'], (origin) => {
+		createRecord(ctx.roomDoc.doc, 'reviewDecision', record, origin, ctx.author, now);
 	});
+}
+
+/**
+ * A payment by finance, in the city's room, on a project the town has accepted (`checkPayment`:
+ * never beyond the budget). `final` marks the last payment when the work cost less than approved;
+ * a payment that marks the project paid must also pass the workflow's `disburse` step.
+ */
+export async function recordDisbursement(
+	cityCtx: CommandContext,
+	project: Project & { ref: RecordRef },
+	input: { amountFen: number; note: string; final: boolean },
+	actor: Actor,
+	context: WorkflowContext
+): Promise<Disbursement> {
+	const now = cityCtx.now();
+	const earlier = context.disbursements ?? [];
+	const reasons = checkPayment(project, input.amountFen, actor, earlier);
+	if (reasons.length > 0) throw new TransitionRefusedError('disburse', reasons);
+	const payment: Disbursement = {
+		id: cityCtx.newId(),
+		createdAt: now.toISOString(),
+		createdBy: cityCtx.author.id,
+		project: project.ref,
+		amountFen: input.amountFen,
+		paidAt: now.toISOString(),
+		by: cityCtx.author.id,
+		...(input.note.trim() ? { note: input.note.trim() } : {}),
+		...(input.final ? { final: true } : {})
+	};
+	const after = [...earlier, payment];
+	if (paidInFullAt(project, after) !== undefined) {
+		applyTransition(
+			project,
+			'disburse',
+			actor,
+			{ ...context, disbursements: after },
+			payment.paidAt
+		);
+	}
+	const checked = validateRecord('disbursement', payment);
+	if (!checked.ok) throw new InvalidRecordError('disbursement', checked.issues);
+	await commit(cityCtx, 'disburse', ['disbursement'], (origin) => {
+		createRecord(cityCtx.roomDoc.doc, 'disbursement', payment, origin, cityCtx.author, now);
+	});
+	return payment;
 }

@@ -1,13 +1,12 @@
 import {
-	withDecision,
+	projectAsSeen,
 	type CityRulesRecord,
 	type Project,
 	type RecordRef,
 	type Rectification,
-	type ReviewDecision,
 	type Suggestion
 } from '$lib/domain';
-import { capBreaches, cityRules, effectiveProjects } from '$lib/store/projects';
+import { capBreaches, cityRules, effectiveProjects, otherRooms } from '$lib/store/projects';
 import { readRecords, type StoredRecord } from '$lib/store/records';
 import type { Room, Workspace } from './workspace.svelte';
 
@@ -29,27 +28,25 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 	void room.version;
 	void town?.version;
 	void city?.version;
-	const stored = effectiveProjects(room.doc, town?.doc);
+	const stored = effectiveProjects(room.doc, town?.doc, city?.doc);
 	const valid = stored.flatMap((r) => (r.record && !r.record.archived ? [r.record] : []));
 	const rules = cityRules(city?.doc);
 	return { stored, valid, rules, breaches: capBreaches(valid, rules) };
 }
 
 /**
- * Everything the city's screens (dashboard, supervision) read from every room this person can:
- * suggestions with their community, projects with their room and the town's decision applied,
- * rectifications, and the city's rules. Reading each room's `version` makes a `$derived` that
- * calls this run again on any change.
+ * Everything the city's screens (dashboard, supervision, money) read from every room this person
+ * can: suggestions with their community, projects with their room and the other rooms' records
+ * applied, rectifications, payments, and the city's rules. Reading each room's `version` makes a
+ * `$derived` that calls this run again on any change.
  */
 export function cityRecords(workspace: Workspace) {
 	const valid = <T>(list: { record?: T }[]) => list.flatMap((r) => (r.record ? [r.record] : []));
-	const decisions: ReviewDecision[] = [];
 	const rooms = [...workspace.rooms.values()];
-	for (const room of rooms) {
-		void room.version;
-		if (room.name.startsWith('town:'))
-			decisions.push(...valid(readRecords(room.doc, 'reviewDecision')));
-	}
+	for (const room of rooms) void room.version;
+	const { decisions, disbursements } = otherRooms(
+		rooms.filter((r) => !r.name.startsWith('community:')).map((r) => r.doc)
+	);
 	const suggestions: (Suggestion & { communityId: string })[] = [];
 	const projects: (Project & { ref: RecordRef })[] = [];
 	const rectifications: Rectification[] = [];
@@ -59,9 +56,16 @@ export function cityRecords(workspace: Workspace) {
 		for (const s of valid(readRecords(room.doc, 'suggestion')))
 			suggestions.push({ ...s, communityId });
 		for (const p of valid(readRecords(room.doc, 'project'))) {
-			projects.push({ ...withDecision(p, decisions), ref: { room: room.name, id: p.id } });
+			const seen = projectAsSeen(p, decisions, disbursements);
+			projects.push({ ...seen, ref: { room: room.name, id: p.id } });
 		}
 		rectifications.push(...valid(readRecords(room.doc, 'rectification')));
 	}
-	return { suggestions, projects, rectifications, rules: cityRules(workspace.cityRoom?.doc) };
+	return {
+		suggestions,
+		projects,
+		rectifications,
+		disbursements,
+		rules: cityRules(workspace.cityRoom?.doc)
+	};
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { currentDecision, withDecision, type ReviewDecision } from '$lib/domain';
-import { makeProject } from './factories';
+import {
+	currentDecision,
+	projectAsSeen,
+	type Disbursement,
+	type ReviewDecision
+} from '$lib/domain';
+import { makeDisbursement, makeProject } from './factories';
 
 const submitted = makeProject({ status: 'submitted', submittedAt: '2020-03-02T02:00:00.000Z' });
 
@@ -25,7 +30,7 @@ describe("the town's decision on a community's project", () => {
 			['return', 'returned'],
 			['reject', 'rejected']
 		] as const) {
-			expect(withDecision(submitted, [decision({ decision: kind, comment: 'x' })])).toMatchObject({
+			expect(projectAsSeen(submitted, [decision({ decision: kind, comment: 'x' })])).toMatchObject({
 				status,
 				decidedAt: '2020-03-05T02:00:00.000Z'
 			});
@@ -37,7 +42,7 @@ describe("the town's decision on a community's project", () => {
 		const other = decision({ project: { room: 'community:tanglian', id: 'p-2' } });
 		const archived = decision({ archived: true });
 		const old = decision({ decision: 'return', decidedAt: '2020-03-01T02:00:00.000Z' });
-		expect(withDecision(submitted, [other, archived, old])).toBe(submitted);
+		expect(projectAsSeen(submitted, [other, archived, old])).toBe(submitted);
 		expect(currentDecision(makeProject(), [decision()])).toBeUndefined();
 	});
 
@@ -65,9 +70,62 @@ describe("the town's decision on a community's project", () => {
 			status: 'in_progress' as const,
 			startedAt: '2020-03-09T02:00:00.000Z'
 		};
-		expect(withDecision(started, [decision()])).toMatchObject({
+		expect(projectAsSeen(started, [decision()])).toMatchObject({
 			status: 'in_progress',
 			decidedAt: '2020-03-05T02:00:00.000Z'
 		});
+	});
+});
+
+describe('acceptance, payment and closing from the town and city rooms', () => {
+	const completed = makeProject({
+		status: 'completed',
+		submittedAt: '2020-03-02T02:00:00.000Z',
+		decidedAt: '2020-03-05T02:00:00.000Z',
+		completedAt: '2020-06-01T02:00:00.000Z'
+	});
+	const accept = decision({ id: 'acc', decision: 'accept', decidedAt: '2020-06-10T02:00:00.000Z' });
+	const close = decision({ id: 'cl', decision: 'close', decidedAt: '2020-09-01T02:00:00.000Z' });
+	const payment = (o: Partial<Disbursement> = {}) =>
+		makeDisbursement({ project: { room: 'community:tanglian', id: completed.id }, ...o });
+
+	it('moves a completed project to accepted, disbursed and closed as the records come', () => {
+		expect(projectAsSeen(completed, [accept])).toMatchObject({
+			status: 'accepted',
+			acceptedAt: '2020-06-10T02:00:00.000Z'
+		});
+		const paid = [payment({ amountFen: 10_000_00 }), payment({ id: 'd-2', amountFen: 20_000_00 })];
+		expect(projectAsSeen(completed, [accept], paid)).toMatchObject({
+			status: 'disbursed',
+			disbursedAt: paid[1]!.paidAt
+		});
+		expect(projectAsSeen(completed, [accept, close], paid)).toMatchObject({
+			status: 'closed',
+			closedAt: '2020-09-01T02:00:00.000Z'
+		});
+	});
+
+	it('skips no step: no payment before acceptance, no closing before payment in full', () => {
+		const paid = [payment()];
+		expect(projectAsSeen(completed, [], paid).status).toBe('completed');
+		expect(projectAsSeen(completed, [accept, close], [payment({ amountFen: 100 })]).status).toBe(
+			'accepted'
+		);
+		expect(projectAsSeen(completed, [close], paid).status).toBe('completed');
+	});
+
+	it('counts a payment marked last as paid in full, and ignores archived payments', () => {
+		const part = payment({ amountFen: 25_000_00, final: true, paidAt: '2020-07-01T02:00:00.000Z' });
+		expect(projectAsSeen(completed, [accept], [part])).toMatchObject({
+			status: 'disbursed',
+			disbursedAt: '2020-07-01T02:00:00.000Z'
+		});
+		expect(projectAsSeen(completed, [accept], [{ ...part, archived: true }]).status).toBe(
+			'accepted'
+		);
+	});
+
+	it('leaves approvals to the submission: an accept record does not approve a submitted project', () => {
+		expect(projectAsSeen(submitted, [decision({ decision: 'accept' })])).toBe(submitted);
 	});
 });

@@ -1,0 +1,167 @@
+import type { Actor } from './workflow';
+import { projectBudgetFen } from './budget';
+import { domainMessage, type DomainMessage } from './errors';
+import { formatYuan, sumFen, type Fen } from './money';
+import type { Disbursement, Project, ProjectStatus } from './records';
+
+/**
+ * Following the money (DOMAIN.md, "Money rules" and step 5: funds are paid out after completion;
+ * the third line of defence checks that they were). Finance records each payment in the city's
+ * room against a project the town has accepted; several payments may be made, never more than
+ * the approved budget. The project counts as paid (`disbursed`) when a payment is marked as the
+ * last one — the work may have cost less than approved — or when the budget is paid in full.
+ *
+ * What a programme owes: the approved budget of every produced project (approved and onwards),
+ * less what was paid, until the project is paid; a paid project owes nothing more. Of that, what
+ * is due now is the part owed on projects the town has accepted.
+ */
+
+/** Approved and onwards: the budget is committed. */
+const COMMITTED: readonly ProjectStatus[] = [
+	'approved',
+	'in_progress',
+	'completed',
+	'accepted',
+	'disbursed',
+	'closed'
+];
+/** Paid: nothing more is owed. */
+const SETTLED: readonly ProjectStatus[] = ['disbursed', 'closed'];
+
+function paymentsOf(projectId: string, disbursements: readonly Disbursement[]): Disbursement[] {
+	return disbursements.filter((d) => d.project.id === projectId && d.archived !== true);
+}
+
+export function paidFen(projectId: string, disbursements: readonly Disbursement[]): Fen {
+	return sumFen(paymentsOf(projectId, disbursements).map((d) => d.amountFen));
+}
+
+/**
+ * When the project was paid, if it is: the time of the payment marked last, or of the payment
+ * that reached the budget; undefined while money is still owed.
+ */
+export function paidInFullAt(
+	project: Pick<Project, 'id' | 'budget'>,
+	disbursements: readonly Disbursement[]
+): string | undefined {
+	const budget = projectBudgetFen(project);
+	let paid = 0;
+	const ordered = paymentsOf(project.id, disbursements).sort(
+		(a, b) => a.paidAt.localeCompare(b.paidAt) || a.id.localeCompare(b.id)
+	);
+	for (const d of ordered) {
+		paid += d.amountFen;
+		if (d.final === true || (budget > 0 && paid >= budget)) return d.paidAt;
+	}
+	return undefined;
+}
+
+function msg(code: string, params: Record<string, string | number>, zh: string, en: string) {
+	return domainMessage(`finance.${code}`, params, zh, en);
+}
+
+/**
+ * Every reason a payment of `amountFen` may not be recorded now (none when it may): finance
+ * pays, on a project the town has accepted, more than nothing and not beyond the budget.
+ */
+export function checkPayment(
+	project: Project,
+	amountFen: number,
+	actor: Pick<Actor, 'role'>,
+	disbursements: readonly Disbursement[]
+): DomainMessage[] {
+	const reasons: DomainMessage[] = [];
+	if (actor.role !== 'finance') {
+		reasons.push(msg('notFinance', {}, '拨付由市财政局登记', 'Payments are recorded by finance'));
+	}
+	if (project.status !== 'accepted') {
+		reasons.push(
+			msg(
+				'notAccepted',
+				{ status: project.status },
+				'项目须经镇（街道）验收后方可拨付',
+				'A project is paid after the town has accepted it'
+			)
+		);
+	}
+	if (!Number.isSafeInteger(amountFen) || amountFen <= 0) {
+		reasons.push(msg('amount', {}, '拨付金额必须大于零', 'The amount must be more than zero'));
+		return reasons;
+	}
+	const owed = projectBudgetFen(project) - paidFen(project.id, disbursements);
+	if (amountFen > owed) {
+		reasons.push(
+			msg(
+				'overBudget',
+				{ owedFen: owed, owed: formatYuan(Math.max(0, owed)) },
+				`超过尚未拨付的预算 ${formatYuan(Math.max(0, owed))}`,
+				`More than the ${formatYuan(Math.max(0, owed))} of the budget not yet paid`
+			)
+		);
+	}
+	return reasons;
+}
+
+export interface MoneyRow {
+	/** What the row groups by: a project, community or town id, or a year. */
+	readonly key: string;
+	readonly projects: number;
+	/** Budget of the produced projects. */
+	readonly approvedFen: Fen;
+	readonly paidFen: Fen;
+	/** Approved and not yet paid, on projects not yet paid in full. */
+	readonly owedFen: Fen;
+	/** The part of `owedFen` on projects the town has accepted: payable now. */
+	readonly dueFen: Fen;
+}
+
+/**
+ * Approved, paid and owed per group (`keyOf`: the project's id, community, town or year), over
+ * the produced, unarchived projects, in the order of the keys.
+ */
+export function moneyLedger(
+	projects: readonly Project[],
+	disbursements: readonly Disbursement[],
+	keyOf: (p: Project) => string
+): MoneyRow[] {
+	const rows = new Map<
+		string,
+		{ projects: number; approved: Fen; paid: Fen; owed: Fen; due: Fen }
+	>();
+	for (const p of projects) {
+		if (p.archived === true || !COMMITTED.includes(p.status)) continue;
+		const key = keyOf(p);
+		const row = rows.get(key) ?? { projects: 0, approved: 0, paid: 0, owed: 0, due: 0 };
+		const budget = projectBudgetFen(p);
+		const paid = paidFen(p.id, disbursements);
+		const owed = SETTLED.includes(p.status) ? 0 : Math.max(0, budget - paid);
+		row.projects += 1;
+		row.approved += budget;
+		row.paid += paid;
+		row.owed += owed;
+		if (p.status === 'accepted') row.due += owed;
+		rows.set(key, row);
+	}
+	return [...rows.entries()]
+		.sort(([a], [b]) => a.localeCompare(b))
+		.map(([key, r]) => ({
+			key,
+			projects: r.projects,
+			approvedFen: r.approved,
+			paidFen: r.paid,
+			owedFen: r.owed,
+			dueFen: r.due
+		}));
+}
+
+/** The sum of ledger rows: the programme's line. */
+export function moneyTotal(rows: readonly MoneyRow[]): Omit<MoneyRow, 'key'> {
+	const sum = (f: (r: MoneyRow) => number) => rows.reduce((s, r) => s + f(r), 0);
+	return {
+		projects: sum((r) => r.projects),
+		approvedFen: sum((r) => r.approvedFen),
+		paidFen: sum((r) => r.paidFen),
+		owedFen: sum((r) => r.owedFen),
+		dueFen: sum((r) => r.dueFen)
+	};
+}

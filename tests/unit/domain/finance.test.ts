@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { checkPayment, moneyLedger, moneyTotal, paidFen, paidInFullAt } from '$lib/domain';
+import { budget, makeDisbursement, makeProject } from './factories';
+
+const finance = { role: 'finance' as const };
+const accepted = makeProject({
+	id: 'p-1',
+	status: 'accepted',
+	budget: budget(20_000_00, 10_000_00)
+});
+const pay = (id: string, amountFen: number, o = {}) =>
+	makeDisbursement({ id, project: { room: 'community:tanglian', id: 'p-1' }, amountFen, ...o });
+
+describe('payments on a project', () => {
+	it('adds up live payments of the project only', () => {
+		const other = makeDisbursement({ id: 'x', project: { room: 'community:daxin', id: 'p-9' } });
+		const list = [pay('a', 100_00), pay('b', 50_00), pay('c', 999_00, { archived: true }), other];
+		expect(paidFen('p-1', list)).toBe(150_00);
+	});
+
+	it('is paid in full at the payment reaching the budget, or at one marked last', () => {
+		const first = pay('a', 10_000_00, { paidAt: '2020-08-01T02:00:00.000Z' });
+		const second = pay('b', 20_000_00, { paidAt: '2020-09-01T02:00:00.000Z' });
+		expect(paidInFullAt(accepted, [first])).toBeUndefined();
+		expect(paidInFullAt(accepted, [second, first])).toBe('2020-09-01T02:00:00.000Z');
+		expect(paidInFullAt(accepted, [{ ...first, final: true }])).toBe('2020-08-01T02:00:00.000Z');
+	});
+
+	it('refuses payments by others, before acceptance, of nothing, or beyond the budget', () => {
+		expect(checkPayment(accepted, 10_000_00, finance, [])).toEqual([]);
+		const codes = (r: ReturnType<typeof checkPayment>) => r.map((m) => m.code);
+		expect(codes(checkPayment(accepted, 1, { role: 'supervisor' }, []))).toEqual([
+			'finance.notFinance'
+		]);
+		expect(codes(checkPayment({ ...accepted, status: 'completed' }, 1, finance, []))).toEqual([
+			'finance.notAccepted'
+		]);
+		expect(codes(checkPayment(accepted, 0, finance, []))).toEqual(['finance.amount']);
+		expect(codes(checkPayment(accepted, 1.5, finance, []))).toEqual(['finance.amount']);
+		const over = checkPayment(accepted, 20_000_01, finance, [pay('a', 10_000_00)]);
+		expect(codes(over)).toEqual(['finance.overBudget']);
+		expect(over[0]!.zh).toContain('20,000.00');
+		expect(checkPayment(accepted, 20_000_00, finance, [pay('a', 10_000_00)])).toEqual([]);
+	});
+});
+
+describe('the money ledger', () => {
+	const projects = [
+		accepted,
+		makeProject({ id: 'p-2', status: 'in_progress', budget: budget(50_000_00) }),
+		makeProject({ id: 'p-3', status: 'disbursed', budget: budget(40_000_00) }),
+		makeProject({ id: 'p-4', status: 'closed', townId: 'yangshe', budget: budget(10_000_00) }),
+		makeProject({ id: 'p-5', status: 'submitted', budget: budget(90_000_00) }),
+		makeProject({ id: 'p-6', status: 'approved', archived: true, budget: budget(90_000_00) })
+	];
+	const payments = [
+		pay('a', 10_000_00),
+		makeDisbursement({
+			id: 'b',
+			project: { room: 'community:tanglian', id: 'p-3' },
+			amountFen: 35_000_00,
+			final: true
+		}),
+		makeDisbursement({
+			id: 'c',
+			project: { room: 'community:tanglian', id: 'p-4' },
+			amountFen: 10_000_00
+		})
+	];
+
+	it('gives approved, paid, owed and due per town, leaving out what is not produced', () => {
+		const rows = moneyLedger(projects, payments, (p) => p.townId);
+		expect(rows).toEqual([
+			{
+				key: 'jingkai',
+				projects: 3,
+				approvedFen: 120_000_00,
+				paidFen: 45_000_00,
+				// p-1 owes 20,000 (due now), p-2 all 50,000; p-3 was paid with its last payment.
+				owedFen: 70_000_00,
+				dueFen: 20_000_00
+			},
+			{
+				key: 'yangshe',
+				projects: 1,
+				approvedFen: 10_000_00,
+				paidFen: 10_000_00,
+				owedFen: 0,
+				dueFen: 0
+			}
+		]);
+		expect(moneyTotal(rows)).toEqual({
+			projects: 4,
+			approvedFen: 130_000_00,
+			paidFen: 55_000_00,
+			owedFen: 70_000_00,
+			dueFen: 20_000_00
+		});
+	});
+
+	it('groups by any key: per project, per year', () => {
+		expect(moneyLedger(projects, payments, (p) => p.id).map((r) => r.key)).toEqual([
+			'p-1',
+			'p-2',
+			'p-3',
+			'p-4'
+		]);
+		expect(moneyLedger(projects, payments, (p) => String(p.year))).toHaveLength(1);
+	});
+});
