@@ -9,13 +9,14 @@ import {
 	decideProject,
 	editProject,
 	effectiveProjects,
+	recordDisbursement,
 	takeAction,
 	type ProjectInput
 } from '$lib/store/projects';
 import { createRecord, readRecords } from '$lib/store/records';
 import { LocalChange } from '$lib/store/room-doc';
-import { budget, reviewer, worker } from '../domain/factories';
-import { context, exchange, fakePhoto, newDevice, open } from './helpers';
+import { budget, finance, reviewer, supervisor, worker } from '../domain/factories';
+import { context, exchange, fakePhoto, fixedClock, newDevice, open } from './helpers';
 
 const rules: CityRulesRecord[] = [
 	{ ...ZHANGJIAGANG_2020, id: 'r', createdAt: '2020-01-01T00:00:00.000Z', createdBy: 'admin' }
@@ -183,5 +184,54 @@ describe("the town's review", () => {
 			decision: 'approve',
 			comment: '同意'
 		});
+	});
+});
+
+describe('acceptance, payment and closing', () => {
+	it('the town accepts, finance pays in two parts, the city closes: each in its own room', async () => {
+		const community = await open(newDevice());
+		const town = await open(newDevice(), 'town:jingkai');
+		const city = await open(newDevice(), 'city');
+		const seen = () => effectiveProjects(community.doc, town.doc, city.doc)[0]!.record!;
+		// One clock for the three devices, so that each step comes after the one before.
+		const now = fixedClock();
+		const ctx = { ...context(community), now };
+		const townCtx = { ...context(town, { id: 'jingkai-reviewer', name: '经开区审核' }), now };
+		const cityCtx = { ...context(city, { id: 'city-finance', name: '市财政局' }), now };
+		const wf = () => ({
+			...workflow(community.doc),
+			disbursements: readRecords(city.doc, 'disbursement').flatMap((r) => r.record ?? [])
+		});
+		const ref = { room: 'community:tanglian', id: '' };
+
+		const p = await createProject(ctx, input(30_000), where);
+		await takeAction(ctx, p, 'submit', worker, workflow(community.doc));
+		await decideProject(townCtx, seen(), ref.room, 'approve', '', reviewer, wf());
+		await takeAction(ctx, seen(), 'start', worker, wf());
+		await completeProject(ctx, seen(), '完工', [await fakePhoto('done')], worker, wf());
+		const project = () => ({ ...seen(), ref: { ...ref, id: p.id } });
+
+		// Nothing is paid before the town accepts the work.
+		const pay = (amountFen: number, final = false) =>
+			recordDisbursement(cityCtx, project(), { amountFen, note: '', final }, finance, wf());
+		await expect(pay(10_000_00)).rejects.toBeInstanceOf(TransitionRefusedError);
+		await decideProject(townCtx, seen(), ref.room, 'accept', '', reviewer, wf());
+		expect(seen().status).toBe('accepted');
+
+		await pay(10_000_00);
+		expect(seen().status).toBe('accepted');
+		// Beyond the budget is refused with what is left.
+		const over = await pay(20_000_01).catch((e: TransitionRefusedError) => e);
+		expect(over).toBeInstanceOf(TransitionRefusedError);
+		expect((over as TransitionRefusedError).reasons[0]!.en).toMatch(/20,000\.00/);
+		await pay(15_000_00, true);
+		expect(seen()).toMatchObject({ status: 'disbursed' });
+		expect(readRecords(city.doc, 'disbursement')).toHaveLength(2);
+
+		const supervisorCtx = { ...context(city, { id: 'city-supervisor', name: '市民政局' }), now };
+		await decideProject(supervisorCtx, seen(), ref.room, 'close', '', supervisor, wf());
+		expect(seen()).toMatchObject({ status: 'closed' });
+		// The community's own record was never written by the town or the city.
+		expect(readRecords(community.doc, 'project')[0]!.record!.status).toBe('completed');
 	});
 });
