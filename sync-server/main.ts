@@ -12,6 +12,7 @@ import { createOrgSource } from './directory.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
 import { createLogger, type Logger } from './log.ts';
 import { photoRoutes } from './photos.ts';
+import { ratingsRoutes } from './ratings-api.ts';
 import { startServer } from './server.ts';
 import { Storage } from './storage.ts';
 import { createSyncService } from './sync.ts';
@@ -85,7 +86,8 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		log,
 		routes: [
 			...authRoutes(auth),
-			...photoRoutes({ auth, dataDir: config.dataDir, maxBytes: config.photoMaxBytes })
+			...photoRoutes({ auth, dataDir: config.dataDir, maxBytes: config.photoMaxBytes }),
+			...ratingsRoutes({ auth })
 		],
 		pages: createPublicPages({
 			readRoom: (name) => sync.rooms.read(name),

@@ -33,6 +33,15 @@ export interface UserRow {
 	createdAt: string;
 }
 
+/** A resident's rating as it may leave the server: no device, no address. */
+export interface RatingRow {
+	/** `<community>/<project>`, as the public page keys it. */
+	project: string;
+	score: number;
+	comment: string;
+	at: string;
+}
+
 export interface StoredRoom {
 	snapshot: Uint8Array | undefined;
 	snapshotUpTo: number;
@@ -292,6 +301,31 @@ export class Storage {
 			'SELECT count(*) AS count, coalesce(sum(score), 0) AS sum FROM ratings WHERE project = ?'
 		).get(project) as { count: number; sum: number };
 		return row;
+	}
+
+	/**
+	 * The ratings of projects in the given communities, newest first, without the device or the
+	 * address. `from` (inclusive) and `before` (exclusive) bound `at`; both are ISO UTC timestamps
+	 * like the stored ones, so comparing the strings compares the instants.
+	 */
+	ratingsOfCommunities(
+		communities: readonly string[],
+		range: { from?: string; before?: string } = {}
+	): RatingRow[] {
+		// A project key is `<community>/<project>` and community ids hold no '/': the keys of one
+		// community are the range ['<id>/', '<id>0'), ('0' follows '/'), which the primary key's
+		// index serves, so a worker's or a town's request does not scan the whole table.
+		return this.#sql(
+			`SELECT r.project AS project, r.score AS score, r.comment AS comment, r.at AS at
+			 FROM json_each(@communities) AS c
+			 JOIN ratings AS r ON r.project >= c.value || '/' AND r.project < c.value || '0'
+			 WHERE (@from IS NULL OR r.at >= @from) AND (@before IS NULL OR r.at < @before)
+			 ORDER BY r.at DESC, r.rowid DESC`
+		).all({
+			communities: JSON.stringify(communities),
+			from: range.from ?? null,
+			before: range.before ?? null
+		}) as RatingRow[];
 	}
 
 	// ---- documents
