@@ -11,9 +11,10 @@ const navWordsEn = [
 	'Inspections',
 	'Review',
 	'Supervision',
+	'Money',
 	'Dashboard'
 ];
-const navWordsZh = ['建议', '议事会', '项目', '巡查', '审核', '监督', '看板'];
+const navWordsZh = ['建议', '议事会', '项目', '巡查', '审核', '监督', '资金', '看板'];
 
 let browser: Browser;
 beforeAll(async () => {
@@ -150,6 +151,7 @@ describe('offline', () => {
 				['/inspections', 'Site inspections'],
 				['/review', 'Review'],
 				['/supervision', 'Supervision'],
+				['/money', 'Money'],
 				['/dashboard', 'Dashboard']
 			] as const) {
 				await page.goto(path);

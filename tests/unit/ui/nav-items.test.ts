@@ -10,6 +10,7 @@ describe('navigation', () => {
 			'nav.inspections',
 			'nav.review',
 			'nav.supervision',
+			'nav.money',
 			'nav.dashboard'
 		]);
 	});

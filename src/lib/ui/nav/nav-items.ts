@@ -10,6 +10,7 @@ export type SectionRoute = Extract<
 	| '/inspections'
 	| '/review'
 	| '/supervision'
+	| '/money'
 	| '/dashboard'
 >;
 
@@ -38,6 +39,11 @@ export const navItems: readonly NavItem[] = [
 		href: '/supervision',
 		label: 'nav.supervision',
 		icon: 'M12 3l8 4v5c0 5-3.5 8-8 9c-4.5-1-8-4-8-9V7z'
+	},
+	{
+		href: '/money',
+		label: 'nav.money',
+		icon: 'M3 7h18v10H3zM12 9.5a2.5 2.5 0 1 0 0 5a2.5 2.5 0 0 0 0-5M6 10v4M18 10v4'
 	},
 	{ href: '/dashboard', label: 'nav.dashboard', icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2' }
 ];
