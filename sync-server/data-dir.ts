@@ -1,10 +1,12 @@
-import { demoDataUpdates } from './demo-data.ts';
+import { demoData } from './demo-data.ts';
 import { demoRulesUpdate } from './demo-rules.ts';
 import { constants } from 'node:fs';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPassword } from './auth.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
+import { parseRoom } from '../src/lib/domain/access.ts';
+import { storePhoto } from './photos.ts';
 import type { Storage } from './storage.ts';
 
 /**
@@ -29,13 +31,6 @@ export async function prepareDataDir(dir: string): Promise<void> {
 	}
 }
 
-/** Writes a file so that a crash leaves the old content or the new, never half of it. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-	const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-	await writeFile(temp, data, { mode: 0o600 });
-	await rename(temp, path);
-}
-
 export function databasePath(dir: string): string {
 	return join(dir, databaseFile);
 }
@@ -44,17 +39,19 @@ export type SeedOutcome = 'seeded' | 'not-empty' | 'production';
 
 /**
  * On an empty database, outside production, creates the demo city: its towns, communities and
- * users (password "demo", hashed like any other, marked as demo users), the city's rules and its
- * records (demo-data.ts).
+ * users (password "demo", hashed like any other, marked as demo users), the city's rules, its
+ * records (demo-data.ts) and, given the data folder, the photos they name.
  */
 export async function seedIfEmpty(
 	storage: Storage,
 	production: boolean,
-	now: Date
+	now: Date,
+	dataDir?: string
 ): Promise<SeedOutcome> {
 	if (!storage.isEmpty()) return 'not-empty';
 	if (production) return 'production';
 	const city = demoCity();
+	const data = demoData(city);
 	const hashes = await Promise.all(city.users.map(() => hashPassword(DEMO_PASSWORD)));
 	storage.db.transaction(() => {
 		for (const town of city.towns) storage.upsertTown(town);
@@ -72,9 +69,15 @@ export async function seedIfEmpty(
 			}))
 		);
 		storage.appendUpdate('city', demoRulesUpdate(now), 'admin', now.toISOString());
-		for (const { room, update } of demoDataUpdates(city)) {
+		for (const { room, update } of data.updates) {
 			storage.appendUpdate(room, update, 'demo', now.toISOString());
 		}
 	})();
+	// The photos the records name; a server without a data folder (tests) shows them as missing.
+	if (dataDir !== undefined) {
+		for (const photo of data.photos) {
+			await storePhoto(dataDir, parseRoom(photo.room)!, photo.sha256, photo.bytes);
+		}
+	}
 	return 'seeded';
 }

@@ -1,12 +1,19 @@
 import * as Y from 'yjs';
-import type {
-	Project,
-	ReviewDecision,
-	Suggestion,
-	SuggestionChannel
+import {
+	DEFAULT_INSPECTION_CHECKLIST,
+	rectificationDueDate,
+	type ChecklistEntry,
+	type Disbursement,
+	type Project,
+	type Rectification,
+	type ReviewDecision,
+	type SiteInspection,
+	type Suggestion,
+	type SuggestionChannel
 } from '../src/lib/domain/index.ts';
 import { createRecord } from '../src/lib/store/records.ts';
 import type { DemoCity } from './demo-city.ts';
+import { demoPhoto, type DemoPhoto } from './demo-photos.ts';
 
 /**
  * The demo city's records (DESIGN.md, "Demo city"): generated deterministically, so that the
@@ -18,7 +25,14 @@ import type { DemoCity } from './demo-city.ts';
  *   at most over 2018–2020, each under 55,000 yuan, so no community-year passes 165,000.
  * - Each project comes from one adopted suggestion; 524 more suggestions are open or declined.
  * - Projects were approved by the town (a decision in the town's room), started and, except for
- *   some of 2020, completed, with dates that follow the workflow.
+ *   some of 2020, completed with a photo, with dates that follow the workflow.
+ * - Then the money (DOMAIN.md step 5): the town accepted nearly all finished work (the two stories,
+ *   finished in 2020, still wait for it); finance paid the 2018–2019 projects but a few, in one
+ *   payment or two, some for less than approved, and 60% of 2020's; the towns closed the files of
+ *   2018 once paid.
+ * - Each town made its quarterly check of one finished project per community in September 2020:
+ *   one in nine found the sign fallen, one in thirteen equipment needing repair, each ordered
+ *   rectified within the rules' 30 days; half are put right with a photo, the rest are overdue.
  */
 
 export const DEMO_FIGURES = {
@@ -78,9 +92,20 @@ export interface DemoRoomUpdate {
 	update: Uint8Array;
 }
 
+export interface DemoRoomPhoto extends DemoPhoto {
+	room: string;
+}
+
 /** The demo records as one update per room (communities and towns). */
 export function demoDataUpdates(city: DemoCity): DemoRoomUpdate[] {
+	return demoData(city).updates;
+}
+
+/** The demo records, and the photos they name, each in the room that holds its record. */
+export function demoData(city: DemoCity): { updates: DemoRoomUpdate[]; photos: DemoRoomPhoto[] } {
 	const rand = random(20201123);
+	// A stream of its own for what follows completion, so the earlier records stay as they were.
+	const later = random(20200930);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 	const communities = city.communities;
 	// Two communities of the city have no project yet: the 2% not covered.
@@ -116,6 +141,28 @@ export function demoDataUpdates(city: DemoCity): DemoRoomUpdate[] {
 	const origin = { seed: 'demo' };
 	let serviceLeft: number = DEMO_FIGURES.service;
 	let n = 0;
+	const photos = new Map<string, DemoRoomPhoto>();
+	const withPhoto = (room: string, photo: DemoPhoto) => {
+		photos.set(`${room}/${photo.sha256}`, { room, ...photo });
+		return photo.sha256;
+	};
+	const add = <K extends 'reviewDecision' | 'disbursement' | 'siteInspection' | 'rectification'>(
+		room: string,
+		kind: K,
+		record: K extends 'reviewDecision'
+			? ReviewDecision
+			: K extends 'disbursement'
+				? Disbursement
+				: K extends 'siteInspection'
+					? SiteInspection
+					: Rectification,
+		at: number
+	) => {
+		const author = { id: record.createdBy, name: record.createdBy };
+		createRecord(docOf(room), kind, record as never, origin, author, new Date(at));
+	};
+	/** The last finished project of each community: what its town's quarterly check looks at. */
+	const lastDone = new Map<string, { project: Project; completed: number }>();
 
 	const addSuggestion = (
 		communityId: string,
@@ -167,6 +214,7 @@ export function demoDataUpdates(city: DemoCity): DemoRoomUpdate[] {
 		const completed = started + (story?.workDays ?? 10 + Math.floor(rand() * 50)) * DAY;
 		const done = year < 2020 || story !== undefined || rand() < 0.6;
 		const amountFen = amounts[i]!;
+		const room = `community:${community.id}`;
 		const project: Project = {
 			id: `demo-p-${community.id}-${i}`,
 			createdAt: iso(submitted - DAY),
@@ -191,7 +239,12 @@ export function demoDataUpdates(city: DemoCity): DemoRoomUpdate[] {
 			...(done
 				? {
 						completedAt: iso(completed),
-						completion: { at: iso(completed), by: `${community.id}-1`, note: '已完工', photos: [] }
+						completion: {
+							at: iso(completed),
+							by: `${community.id}-1`,
+							note: '已完工',
+							photos: [withPhoto(room, demoPhoto('completion', i))]
+						}
 					}
 				: {})
 		};
@@ -223,6 +276,121 @@ export function demoDataUpdates(city: DemoCity): DemoRoomUpdate[] {
 			reviewer,
 			new Date(decided)
 		);
+		if (done) {
+			lastDone.set(community.id, { project, completed });
+			if (!story) addMoney(project, completed);
+		}
+	});
+
+	/** Acceptance by the town, payments by finance, closing by the town (see the top). */
+	function addMoney(project: Project, completed: number) {
+		const town = `town:${project.townId}`;
+		const reviewer = `${project.townId}-reviewer`;
+		const ref = { room: `community:${project.communityId}`, id: project.id };
+		if (project.year === 2020 && later() < 0.15) return;
+		const accepted = completed + (3 + Math.floor(later() * 10)) * DAY;
+		const decide = (decision: 'accept' | 'close', at: number, comment: string) =>
+			add(
+				town,
+				'reviewDecision',
+				{
+					id: `demo-${decision}-${project.id}`,
+					createdAt: iso(at),
+					createdBy: reviewer,
+					project: ref,
+					decision,
+					comment,
+					reviewer,
+					decidedAt: iso(at)
+				},
+				at
+			);
+		decide('accept', accepted, '验收合格');
+		if (later() >= (project.year < 2020 ? 0.97 : 0.6)) return;
+		const budget = project.budget.reduce((sum, l) => sum + l.amountFen, 0);
+		const split = later();
+		// Most in one payment; some in two; a few for less than approved (the work cost less).
+		const parts =
+			split < 0.15
+				? [Math.round(budget * 0.6), budget - Math.round(budget * 0.6)]
+				: split < 0.23
+					? [Math.round(budget * 0.96)]
+					: [budget];
+		let paid = accepted;
+		parts.forEach((amountFen, k) => {
+			paid += (10 + Math.floor(later() * 30)) * DAY;
+			add(
+				'city',
+				'disbursement',
+				{
+					id: `demo-pay-${project.id}-${k}`,
+					createdAt: iso(paid),
+					createdBy: 'city-finance',
+					project: ref,
+					amountFen,
+					paidAt: iso(paid),
+					by: 'city-finance',
+					note: `拨付凭证 ${project.year}-${project.id.slice(-4)}-${k + 1}`,
+					...(k === parts.length - 1 && parts.length === 1 && amountFen < budget
+						? { final: true }
+						: {})
+				},
+				paid
+			);
+		});
+		if (project.year === 2018) decide('close', paid + 15 * DAY, '资金已拨付，结项');
+	}
+
+	// The towns' quarterly checks of September 2020, with what they ordered rectified.
+	covered.forEach((community, k) => {
+		const done = lastDone.get(community.id);
+		if (!done) return;
+		const town = `town:${community.townId}`;
+		const reviewer = `${community.townId}-reviewer`;
+		const visited = Math.max(Date.UTC(2020, 8, 7 + (k % 18), 2), done.completed + 7 * DAY);
+		const failures: Record<string, string> = {
+			...(k % 9 === 4 ? { sign: '项目标识牌脱落' } : {}),
+			...(k % 13 === 6 ? { maintenance: '健身器材螺丝松动，需要维修' } : {})
+		};
+		const checklist: ChecklistEntry[] = DEFAULT_INSPECTION_CHECKLIST.map((item) =>
+			failures[item] ? { item, result: 'fail', note: failures[item] } : { item, result: 'pass' }
+		);
+		const inspection: SiteInspection = {
+			id: `demo-insp-${community.id}`,
+			createdAt: iso(visited),
+			createdBy: reviewer,
+			kind: 'quarterly',
+			checklist,
+			project: { room: `community:${community.id}`, id: done.project.id },
+			visitedAt: iso(visited),
+			inspector: reviewer,
+			note: Object.keys(failures).length ? '发现问题，已责令整改' : '运行良好',
+			problemFound: Object.keys(failures).length > 0,
+			photos: [withPhoto(town, demoPhoto('inspection', k))]
+		};
+		add(town, 'siteInspection', inspection, visited);
+		Object.entries(failures).forEach(([item, description], j) => {
+			const fixed = (k + j) % 2 === 0;
+			const doneAt = visited + 12 * DAY;
+			add(
+				town,
+				'rectification',
+				{
+					id: `demo-rect-${community.id}-${item}`,
+					createdAt: iso(visited),
+					createdBy: reviewer,
+					subject: { room: town, id: inspection.id },
+					orderedBy: reviewer,
+					orderedAt: iso(visited),
+					description,
+					owner: community.name,
+					dueDate: rectificationDueDate(iso(visited), undefined),
+					...(fixed ? { done: true, doneAt: iso(doneAt), doneNote: '已整改到位' } : {}),
+					photos: fixed ? [withPhoto(town, demoPhoto(item === 'sign' ? 'sign' : 'completion'))] : []
+				},
+				fixed ? doneAt : visited
+			);
+		});
 	});
 
 	// The rest of the 1,448: suggestions still open or declined, in every community.
@@ -244,7 +412,10 @@ export function demoDataUpdates(city: DemoCity): DemoRoomUpdate[] {
 		});
 	}
 
-	return [...docs].map(([room, doc]) => ({ room, update: Y.encodeStateAsUpdate(doc) }));
+	return {
+		updates: [...docs].map(([room, doc]) => ({ room, update: Y.encodeStateAsUpdate(doc) })),
+		photos: [...photos.values()]
+	};
 }
 
 interface Story {

@@ -50,7 +50,7 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 	await prepareDataDir(config.dataDir);
 	const storage = new Storage(databasePath(config.dataDir));
 	storage.checkpointInBackground();
-	const seeded = await seedIfEmpty(storage, config.production, new Date());
+	const seeded = await seedIfEmpty(storage, config.production, new Date(), config.dataDir);
 	if (seeded === 'seeded') log.info('demo city seeded', { dataDir: config.dataDir });
 	if (seeded === 'production') {
 		log.info('empty database in production: create users with `npm run admin -- add-user`');

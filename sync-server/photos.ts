@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseRoom, roomAccess, type Room } from '../src/lib/domain/access.ts';
 import { BodyTooLargeError, readBody, sendJson, type ApiRoute } from './api.ts';
 import { bearer, userFromToken, type AuthContext } from './auth-routes.ts';
-import { writeFileAtomic } from './data-dir.ts';
+import { writeFileAtomic } from './files.ts';
 
 /**
  * Photos, content-addressed: `PUT /api/photos/<room>/<sha256>` stores the bytes once the hash and
@@ -54,6 +54,25 @@ async function find(folder: string, sha: string) {
 /** A stored photo of a room (path, type, size), for readers other than the photo API. */
 export function findStoredPhoto(dataDir: string, room: Room, sha256: string) {
 	return find(join(photosRoot(dataDir), ...roomFolder(room)), sha256);
+}
+
+/**
+ * Keeps a photo's bytes under its room, named by their SHA-256 (the caller checked it) and typed
+ * by their first bytes; 'exists' when it was already kept, 'unsupported' for other bytes.
+ */
+export async function storePhoto(
+	dataDir: string,
+	room: Room,
+	sha256: string,
+	bytes: Uint8Array
+): Promise<'stored' | 'exists' | 'unsupported'> {
+	const type = sniffPhotoType(bytes);
+	if (!type) return 'unsupported';
+	const folder = join(photosRoot(dataDir), ...roomFolder(room));
+	if (await find(folder, sha256)) return 'exists';
+	await mkdir(folder, { recursive: true, mode: 0o700 });
+	await writeFileAtomic(join(folder, `${sha256}.${extensions[type]}`), bytes);
+	return 'stored';
 }
 
 export interface PhotoOptions {
@@ -123,10 +142,8 @@ export function photoRoutes({ auth, dataDir, maxBytes }: PhotoOptions): ApiRoute
 						error: 'unsupported_type',
 						accepted: Object.keys(extensions)
 					});
-				if (await find(target.folder, target.sha))
+				if ((await storePhoto(dataDir, target.room, target.sha, body)) === 'exists')
 					return sendJson(res, 200, { sha256: actual, type });
-				await mkdir(target.folder, { recursive: true, mode: 0o700 });
-				await writeFileAtomic(join(target.folder, `${target.sha}.${extensions[type]}`), body);
 				auth.log.info('photo stored', {
 					room: params.room,
 					sha256: actual,

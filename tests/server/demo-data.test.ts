@@ -1,17 +1,27 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
 	cityFigures,
 	findCapBreaches,
+	isRectificationOverdue,
+	moneyLedger,
+	moneyTotal,
+	paidFen,
 	projectAsSeen,
+	projectBudgetFen,
 	ZHANGJIAGANG_2020,
+	type Disbursement,
 	type Project,
+	type Rectification,
 	type ReviewDecision,
+	type SiteInspection,
 	type Suggestion
 } from '$lib/domain';
 import { readRecords } from '$lib/store/records';
 import { demoCity } from '../../sync-server/demo-city';
-import { DEMO_FIGURES, demoDataUpdates } from '../../sync-server/demo-data';
+import { DEMO_FIGURES, demoData, demoDataUpdates } from '../../sync-server/demo-data';
+import { sniffPhotoType } from '../../sync-server/photos';
 
 /** DESIGN.md "Demo city": the seeded records reproduce the city's reported figures. */
 
@@ -25,7 +35,15 @@ const docs = new Map(
 	})
 );
 
-function all<K extends 'suggestion' | 'project' | 'reviewDecision'>(kind: K) {
+function all<
+	K extends
+		| 'suggestion'
+		| 'project'
+		| 'reviewDecision'
+		| 'disbursement'
+		| 'siteInspection'
+		| 'rectification'
+>(kind: K) {
 	const out = [];
 	for (const doc of docs.values()) {
 		for (const stored of readRecords(doc, kind)) {
@@ -38,7 +56,10 @@ function all<K extends 'suggestion' | 'project' | 'reviewDecision'>(kind: K) {
 
 const suggestions = all('suggestion') as Suggestion[];
 const decisions = all('reviewDecision') as ReviewDecision[];
-const projects = (all('project') as Project[]).map((p) => projectAsSeen(p, decisions));
+const disbursements = all('disbursement') as Disbursement[];
+const projects = (all('project') as Project[]).map((p) =>
+	projectAsSeen(p, decisions, disbursements)
+);
 
 describe('the demo data set', () => {
 	it('holds the same records on every run', () => {
@@ -96,5 +117,64 @@ describe('the demo data set', () => {
 					Date.parse(suggestions.find((s) => s.id === garages!.suggestions[0]!.id)!.createdAt)) /
 					86_400_000
 		).toBe(18);
+	});
+
+	it('follows the money: accepted, paid within the budget, closed once paid', () => {
+		const count = (status: string) => projects.filter((p) => p.status === status).length;
+		// Every 2018 project paid is closed; few of 2018–2019 wait; 2020 has every stage.
+		expect(count('closed')).toBeGreaterThan(250);
+		expect(count('disbursed')).toBeGreaterThan(250);
+		expect(count('accepted')).toBeGreaterThan(20);
+		expect(count('completed')).toBeGreaterThan(2);
+		expect(count('in_progress')).toBeGreaterThan(20);
+		for (const p of projects) {
+			expect(paidFen(p.id, disbursements), p.id).toBeLessThanOrEqual(projectBudgetFen(p));
+			if (p.year === 2018 && p.status === 'disbursed') throw new Error(`${p.id} not closed`);
+			const steps = [p.completedAt, p.acceptedAt, p.disbursedAt, p.closedAt].filter(Boolean);
+			expect([...steps].sort(), p.id).toEqual(steps);
+		}
+		const total = moneyTotal(moneyLedger(projects, disbursements, (p) => p.townId));
+		expect(total.approvedFen).toBe(DEMO_FIGURES.budgetFen);
+		expect(total.paidFen).toBeGreaterThan(total.approvedFen / 2);
+		expect(total.dueFen).toBeGreaterThan(0);
+		expect(total.owedFen).toBeGreaterThan(total.dueFen);
+	});
+
+	it("holds the towns' quarterly checks, with rectifications done and overdue", () => {
+		const inspections = all('siteInspection') as SiteInspection[];
+		const rectifications = all('rectification') as Rectification[];
+		expect(inspections).toHaveLength(DEMO_FIGURES.coveredCommunities);
+		expect(inspections.filter((i) => i.problemFound).length).toBeGreaterThan(10);
+		expect(rectifications.filter((r) => r.done).length).toBeGreaterThan(5);
+		const now = '2026-01-01T00:00:00.000Z';
+		expect(rectifications.filter((r) => isRectificationOverdue(r, now)).length).toBeGreaterThan(5);
+		for (const r of rectifications) {
+			expect(inspections.some((i) => i.id === r.subject.id)).toBe(true);
+			expect(r.done === true ? r.photos.length : 0, r.id).toBe(r.done === true ? 1 : 0);
+		}
+	});
+
+	it('names only photos it stores, each a picture, in the room of its record', () => {
+		const { photos, updates: again } = demoData(city);
+		expect(again.length).toBe(updates.length);
+		const stored = new Set(photos.map((p) => `${p.room}/${p.sha256}`));
+		const named: string[] = [];
+		for (const [room, doc] of docs) {
+			for (const kind of ['project', 'siteInspection', 'rectification'] as const) {
+				for (const { record } of readRecords(doc, kind)) {
+					const shas =
+						kind === 'project'
+							? ((record as Project).completion?.photos ?? [])
+							: (record as SiteInspection | Rectification).photos;
+					named.push(...shas.map((sha) => `${room}/${sha}`));
+				}
+			}
+		}
+		expect(named.length).toBeGreaterThan(700);
+		expect(named.filter((n) => !stored.has(n))).toEqual([]);
+		for (const photo of photos.slice(0, 20)) {
+			expect(sniffPhotoType(photo.bytes)).toBe('image/png');
+			expect(createHash('sha256').update(photo.bytes).digest('hex')).toBe(photo.sha256);
+		}
 	});
 });

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { demoCity } from '../../sync-server/demo-city';
+import { demoData } from '../../sync-server/demo-data';
 import { sniffPhotoType } from '../../sync-server/photos';
 import { login } from './helpers/clients';
 
@@ -73,10 +75,14 @@ describe('photos', () => {
 		}
 		const pngRes = await get('community:tanglian', sha(png), worker);
 		expect(pngRes.headers.get('content-type')).toBe('image/png');
-		// Stored under the data folder, one file per photo, no temporary files left behind.
+		// Stored under the data folder, one file per photo, no temporary files left behind (beside
+		// the demo city's own photos of the room).
 		const files = await readdir(join(ctx.dataDir, 'photos', 'community', 'tanglian'));
+		const demo = demoData(demoCity())
+			.photos.filter((p) => p.room === 'community:tanglian')
+			.map((p) => `${p.sha256}.png`);
 		expect(files.sort()).toEqual(
-			[`${sha(jpeg)}.jpg`, `${sha(png)}.png`, `${sha(webp)}.webp`].sort()
+			[`${sha(jpeg)}.jpg`, `${sha(png)}.png`, `${sha(webp)}.webp`, ...demo].sort()
 		);
 	});
 
