@@ -1,10 +1,20 @@
 import {
+	DomainError,
+	domainMessage,
 	drawStratifiedSample,
+	findingProblems,
+	findingRectification,
 	validateRecord,
+	type CityRules,
+	type FindingKind,
 	type PopulationEntry,
-	type SpotCheckCampaign
+	type RecordRef,
+	type Rectification,
+	type SpotCheckCampaign,
+	type SpotCheckFinding
 } from '$lib/domain';
-import { commit, type CommandContext } from './commands';
+import { commit, commitWithPhotos, type CommandContext } from './commands';
+import type { ProcessedPhoto } from './photo-types';
 import { createRecord, InvalidRecordError } from './records';
 
 /**
@@ -43,4 +53,91 @@ export async function drawCampaign(
 		createRecord(ctx.roomDoc.doc, 'spotCheckCampaign', campaign, origin, ctx.author, now);
 	});
 	return campaign;
+}
+
+export class FindingRefusedError extends DomainError {}
+
+export interface FindingInput {
+	campaign: SpotCheckCampaign;
+	/** The sampled project, in its community's room. */
+	project: RecordRef;
+	kind: FindingKind;
+	note: string;
+	/** Who is to put it right (a name or a unit). */
+	owner?: string;
+	photos: ProcessedPhoto[];
+}
+
+/**
+ * Records what the spot-check found on one sampled project, and the rectification it orders, in
+ * one change of the city room: nobody sees a finding without its rectification. The supervisor
+ * closes the rectification in the city room too, with `closeRectification` (inspections.ts).
+ */
+export async function recordFinding(
+	ctx: CommandContext,
+	input: FindingInput,
+	rules: Pick<CityRules, 'rectificationDays'> | undefined
+): Promise<{ finding: SpotCheckFinding; rectification: Rectification }> {
+	const room = ctx.roomDoc.room;
+	// Campaigns live in the city room; a finding elsewhere would point at nothing.
+	if (room !== 'city')
+		throw new Error(`Spot-check findings are kept in the city room, not ${room}`);
+	const problems = findingProblems(input.campaign, input.project);
+	if (problems.length > 0) {
+		throw new FindingRefusedError(
+			domainMessage(
+				'spotCheck.findingRefused',
+				{},
+				problems.map((p) => p.zh).join('；'),
+				problems.map((p) => p.en).join('; ')
+			)
+		);
+	}
+	const now = ctx.now();
+	const at = now.toISOString();
+	const findingId = ctx.newId();
+	const rectificationId = ctx.newId();
+	const note = input.note.trim();
+	const finding: SpotCheckFinding = {
+		id: findingId,
+		createdAt: at,
+		createdBy: ctx.author.id,
+		campaign: { room, id: input.campaign.id },
+		project: { room: input.project.room, id: input.project.id },
+		kind: input.kind,
+		note,
+		rectification: { room, id: rectificationId },
+		photos: input.photos.map((p) => p.sha256)
+	};
+	const order = findingRectification(finding, at, rules);
+	const owner = input.owner?.trim();
+	const rectification: Rectification = {
+		id: rectificationId,
+		createdAt: at,
+		createdBy: ctx.author.id,
+		subject: { room, id: findingId },
+		orderedBy: ctx.author.name,
+		orderedAt: at,
+		description: order.description,
+		...(owner ? { owner } : {}),
+		dueDate: order.dueDate,
+		photos: []
+	};
+	const checkedFinding = validateRecord('spotCheckFinding', finding);
+	if (!checkedFinding.ok) throw new InvalidRecordError('spotCheckFinding', checkedFinding.issues);
+	const checkedRect = validateRecord('rectification', rectification);
+	if (!checkedRect.ok) throw new InvalidRecordError('rectification', checkedRect.issues);
+	await commitWithPhotos(
+		ctx,
+		'recordFinding',
+		['spotCheckFinding', 'rectification', 'photo'],
+		input.photos,
+		now,
+		(origin) => {
+			const doc = ctx.roomDoc.doc;
+			createRecord(doc, 'spotCheckFinding', finding, origin, ctx.author, now);
+			createRecord(doc, 'rectification', rectification, origin, ctx.author, now);
+		}
+	);
+	return { finding, rectification };
 }

@@ -51,6 +51,9 @@ export function cityRecords(workspace: Workspace) {
 	const projects: (Project & { ref: RecordRef })[] = [];
 	const rectifications: Rectification[] = [];
 	for (const room of rooms) {
+		// Rectifications are ordered in every kind of room: a community's own inspections, the
+		// town's quarterly checks, the city's spot-checks.
+		rectifications.push(...valid(readRecords(room.doc, 'rectification')));
 		if (!room.name.startsWith('community:')) continue;
 		const communityId = room.name.slice('community:'.length);
 		for (const s of valid(readRecords(room.doc, 'suggestion')))
@@ -59,7 +62,6 @@ export function cityRecords(workspace: Workspace) {
 			const seen = projectAsSeen(p, decisions, disbursements);
 			projects.push({ ...seen, ref: { room: room.name, id: p.id } });
 		}
-		rectifications.push(...valid(readRecords(room.doc, 'rectification')));
 	}
 	return {
 		suggestions,
