@@ -1,11 +1,11 @@
 import { projectBudgetFen } from './budget';
 import { reviewDeadline, workingDaysElapsed } from './calendar';
-import { shanghaiDate, shanghaiMonth } from './dates';
-import type { Fen } from './money';
-import type { Project, Suggestion } from './records';
+import { addDays, isCalendarDate, shanghaiDate, shanghaiMonth, type CalendarDate } from './dates';
+import { sumFen, type Fen } from './money';
+import { ratingSummary, type RatingSummary } from './rating';
+import type { Disbursement, Project, Suggestion } from './records';
 import { isProduced, percentRounded, ReportMonthError } from './report';
 import type { CityRules } from './rules';
-import { isCalendarDate } from './dates';
 
 /**
  * The city's monthly report on each town (DOMAIN.md, "Supervision": civil affairs reports every
@@ -15,8 +15,9 @@ import { isCalendarDate } from './dates';
  *   their budget;
  * - the median working days from submission to that approval, and the share decided by the
  *   deadline of the rules (10 working days in 2020);
- * - projects completed and disbursed that month;
- * - the share of the town's communities with a produced project by the end of the month.
+ * - projects completed and paid in full that month, and the money finance paid that month;
+ * - the share of the town's communities with a produced project by the end of the month;
+ * - residents' ratings posted that month (满意度): how many, and their average.
  */
 
 export interface MonthlyTownRow {
@@ -32,7 +33,27 @@ export interface MonthlyTownRow {
 	readonly withinDeadlinePercent: number | undefined;
 	readonly completed: number;
 	readonly disbursed: number;
+	/** Paid by finance that month on the town's projects, in part or in full. */
+	readonly paidFen: Fen;
 	readonly coveredPercent: number;
+	/** Ratings posted that month; undefined when the ratings were not available (offline). */
+	readonly ratings: RatingSummary | undefined;
+}
+
+/** A resident's rating as the server gives it to the city (`GET /api/ratings`). */
+export interface RatingEntry {
+	readonly communityId: string;
+	readonly score: number;
+	readonly at: string;
+}
+
+/** The first and last China calendar dates of a report month (`YYYY-MM`). */
+export function monthDates(month: string): { from: CalendarDate; to: CalendarDate } {
+	const from = `${month}-01`;
+	if (!/^\d{4}-\d{2}$/.test(month) || !isCalendarDate(from)) throw new ReportMonthError(month);
+	const [y, m] = month.split('-').map(Number) as [number, number];
+	const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+	return { from, to: addDays(next, -1) };
 }
 
 export function median(values: readonly number[]): number | undefined {
@@ -49,6 +70,9 @@ export function monthlyReport(input: {
 	suggestions: readonly (Pick<Suggestion, 'createdAt' | 'archived'> & { communityId: string })[];
 	projects: readonly Project[];
 	rulesOf: (year: number) => CityRules | undefined;
+	disbursements?: readonly Disbursement[];
+	/** Undefined when they could not be read: the report says so rather than showing none. */
+	ratings?: readonly RatingEntry[];
 }): MonthlyTownRow[] {
 	const { month } = input;
 	if (!isCalendarDate(`${month}-01`)) throw new ReportMonthError(month);
@@ -67,6 +91,13 @@ export function monthlyReport(input: {
 			if (shanghaiDate(p.decidedAt) <= reviewDeadline(p.submittedAt, rules)) inTime++;
 		}
 		const communities = input.communities.filter((c) => c.townId === townId);
+		const ids = new Set(projects.map((p) => p.id));
+		const paid = (input.disbursements ?? []).filter(
+			(d) => !d.archived && ids.has(d.project.id) && inMonth(d.paidAt)
+		);
+		const ratings = input.ratings?.filter(
+			(r) => townOf.get(r.communityId) === townId && inMonth(r.at)
+		);
 		const covered = new Set(
 			projects.filter((p) => isProduced(p) && upTo(p.decidedAt)).map((p) => p.communityId)
 		);
@@ -83,10 +114,17 @@ export function monthlyReport(input: {
 			withinDeadlinePercent: days.length ? percentRounded(inTime, days.length) : undefined,
 			completed: projects.filter((p) => inMonth(p.completedAt)).length,
 			disbursed: projects.filter((p) => inMonth(p.disbursedAt)).length,
+			paidFen: sumFen(paid.map((d) => d.amountFen)),
 			coveredPercent: percentRounded(
 				communities.filter((c) => covered.has(c.id)).length,
 				communities.length
-			)
+			),
+			ratings: ratings
+				? ratingSummary(
+						ratings.length,
+						ratings.reduce((sum, r) => sum + r.score, 0)
+					)
+				: undefined
 		};
 	});
 }

@@ -198,6 +198,15 @@ export const en: Record<MessageKey, string> = {
 	'report.completed': 'Completed',
 	'report.disbursed': 'Disbursed',
 	'report.coverage': 'Communities covered',
+	'report.paid': 'Paid (yuan)',
+	'report.ratings': 'Ratings',
+	'report.rating': 'Average rating',
+	'report.ratingsUnavailable.offline':
+		"Residents' ratings are read from the server: they show when the tablet is online.",
+	'report.ratingsUnavailable.unauthorized': "Residents' ratings show after signing in again.",
+	'report.ratingsUnavailable.server':
+		"The server did not give the residents' ratings; try again later.",
+	'supervision.exportXlsx': 'Export XLSX',
 	'projects.new': 'New project',
 	'projects.empty': 'No projects yet.',
 	'projects.count': '{count} projects',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, monthlyReport, toCsv, ZHANGJIAGANG_2020 } from '$lib/domain';
-import { budget, makeProject } from './factories';
+import { median, monthDates, monthlyReport, toCsv, ZHANGJIAGANG_2020 } from '$lib/domain';
+import { budget, makeDisbursement, makeProject } from './factories';
 
 const approved = (id: string, submittedAt: string, decidedAt: string, over = {}) =>
 	makeProject({ id, status: 'approved', submittedAt, decidedAt, ...over });
@@ -37,6 +37,34 @@ describe('the monthly report', () => {
 		rulesOf: () => ZHANGJIAGANG_2020
 	};
 
+	it("counts the month's payments and ratings per town", () => {
+		const pay = (id: string, project: string, paidAt: string, amountFen: number, o = {}) =>
+			makeDisbursement({
+				id,
+				project: { room: 'community:x', id: project },
+				paidAt,
+				amountFen,
+				...o
+			});
+		const [jingkai, yangshe] = monthlyReport({
+			...input,
+			disbursements: [
+				pay('1', 'c', '2020-03-25T02:00:00.000Z', 10_000_00),
+				pay('2', 'c', '2020-03-31T17:00:00.000Z', 5_000_00), // 1 April in China
+				pay('3', 'c', '2020-03-26T02:00:00.000Z', 7_000_00, { archived: true }),
+				pay('4', 'elsewhere', '2020-03-26T02:00:00.000Z', 9_000_00)
+			],
+			ratings: [
+				{ communityId: 'tanglian', score: 5, at: '2020-03-03T02:00:00.000Z' },
+				{ communityId: 'other', score: 4, at: '2020-03-04T02:00:00.000Z' },
+				{ communityId: 'other', score: 4, at: '2020-03-05T02:00:00.000Z' },
+				{ communityId: 'tanglian', score: 1, at: '2020-04-03T02:00:00.000Z' }
+			]
+		});
+		expect(jingkai).toMatchObject({ paidFen: 10_000_00, ratings: { count: 3, average: 4.3 } });
+		expect(yangshe).toMatchObject({ paidFen: 0, ratings: { count: 0, average: undefined } });
+	});
+
 	it('gives each town its month', () => {
 		const [jingkai, yangshe] = monthlyReport(input);
 		expect(jingkai).toEqual({
@@ -50,7 +78,9 @@ describe('the monthly report', () => {
 			withinDeadlinePercent: 50,
 			completed: 1,
 			disbursed: 0,
-			coveredPercent: 50
+			paidFen: 0,
+			coveredPercent: 50,
+			ratings: undefined
 		});
 		expect(yangshe).toMatchObject({
 			suggestions: 0,
@@ -77,5 +107,15 @@ describe('the monthly report', () => {
 				['经开区', 'a "b", c']
 			])
 		).toBe('\uFEFF镇,说明\r\n经开区,"a ""b"", c"\r\n');
+	});
+});
+
+describe('the dates of a report month', () => {
+	it('runs from the first to the last day, leap years and December included', () => {
+		expect(monthDates('2020-02')).toEqual({ from: '2020-02-01', to: '2020-02-29' });
+		expect(monthDates('2021-02')).toEqual({ from: '2021-02-01', to: '2021-02-28' });
+		expect(monthDates('2020-12')).toEqual({ from: '2020-12-01', to: '2020-12-31' });
+		expect(() => monthDates('2020-13')).toThrow();
+		expect(() => monthDates('2020-1')).toThrow();
 	});
 });
