@@ -76,7 +76,10 @@ describe('the money after completion', () => {
 			.poll(() => finance.page.getByTestId('project-paid').innerText())
 			.toMatch(/^Paid ¥?10,000\.00 of/);
 		expect(await status(finance.page)).toBe('Accepted');
-		await finance.page.getByLabel('Amount paid (yuan)').fill((budget - 10_000).toFixed(2));
+		// The form empties once the payment is stored: then the rest.
+		const amount = finance.page.getByLabel('Amount paid (yuan)');
+		await expect.poll(() => amount.inputValue()).toBe('');
+		await amount.fill((budget - 10_000).toFixed(2));
 		await finance.page.getByRole('button', { name: 'Record payment' }).click();
 		await expect.poll(() => status(finance.page)).toBe('Disbursed');
 		expect(await finance.page.getByLabel('Amount paid (yuan)').count()).toBe(0);
