@@ -291,7 +291,7 @@ export const en: Record<MessageKey, string> = {
 	'money.approved': 'Approved (yuan)',
 	'money.paid': 'Paid (yuan)',
 	'money.owed': 'Owed (yuan)',
-	'money.due': 'Of which due now (yuan)',
+	'money.due': 'Due now (yuan)',
 	'money.total': 'Total',
 	'money.definitions':
 		'Approved: the budget of projects the town approved. Owed: approved and not yet paid, until a project is paid in full or its last payment is made. Due now: owed on projects the town has accepted.',

@@ -276,7 +276,7 @@ export const zhCN = {
 	'money.approved': '核定金额（元）',
 	'money.paid': '已拨付（元）',
 	'money.owed': '待拨付（元）',
-	'money.due': '其中已验收可拨付（元）',
+	'money.due': '可拨付（元）',
 	'money.total': '合计',
 	'money.definitions':
 		'核定：镇（街道）审核通过的项目预算。待拨付：核定而尚未拨付的金额，直至项目拨付完毕或登记最后一笔。可拨付：已验收项目的待拨付金额。',
