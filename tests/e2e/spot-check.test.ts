@@ -27,7 +27,7 @@ describe('the spot-check', () => {
 		await t.page.getByLabel('2018').check();
 		await t.page.getByLabel('2019').check();
 		expect(await t.page.getByLabel('Sample size').inputValue()).toBe('40');
-		// 2018–2019 of the demo city: every project finished.
+		// 2018–2019 of the demo city: nearly every project paid in full.
 		await expect
 			.poll(() => t.page.getByText(/^Projects that can be picked: \d+$/).innerText())
 			.toMatch(/: (\d{3})$/);

@@ -18,8 +18,9 @@ import type { CityRules } from './rules';
  * Who can be picked for the annual spot-check ("回头看", DOMAIN.md: in 2020, 40 projects of
  * 2018–2019, stratified by category, among projects whose funds were fully disbursed).
  *
- * - Eligible: projects of the chosen years whose work is finished — completed or later. Funds are
- *   paid after completion; until disbursements are recorded in the app, finished stands for paid.
+ * - Eligible: projects of the chosen years that the records show paid in full — disbursed or
+ *   closed (`projectAsSeen` applies finance's payments). The check is whether the ground agrees
+ *   with the records: in 2020 it found one project "paid" whose funds had not reached it.
  * - Strata: project type and town (`engineering|jingkai`), so every town's and every type's
  *   share of the sample follows its share of the projects (the issue's "stratified by project type
  *   and town").
@@ -27,7 +28,7 @@ import type { CityRules } from './rules';
 
 export const SPOT_CHECK_DEFAULT_SIZE = 40;
 
-const FINISHED: readonly ProjectStatus[] = ['completed', 'accepted', 'disbursed', 'closed'];
+const PAID: readonly ProjectStatus[] = ['disbursed', 'closed'];
 
 export function spotCheckStratum(project: Pick<Project, 'type' | 'townId'>): string {
 	return `${project.type}|${project.townId}`;
@@ -38,7 +39,7 @@ export function spotCheckPopulation(
 	years: readonly number[]
 ): PopulationEntry[] {
 	return projects
-		.filter((p) => !p.archived && years.includes(p.year) && FINISHED.includes(p.status))
+		.filter((p) => !p.archived && years.includes(p.year) && PAID.includes(p.status))
 		.map((p) => ({ id: p.id, stratum: spotCheckStratum(p), room: p.ref.room }));
 }
 

@@ -18,13 +18,15 @@ const project = (id: string, over: Parameters<typeof makeProject>[0]) => ({
 });
 
 describe('the spot-check population', () => {
-	it('holds the finished projects of the chosen years, stratified by type and town', () => {
+	it('holds the projects of the chosen years recorded as paid in full, stratified by type and town', () => {
 		const projects = [
-			project('a', { status: 'completed', year: 2018 }),
+			project('a', { status: 'disbursed', year: 2018 }),
 			project('b', { status: 'closed', year: 2019, type: 'service', townId: 'yangshe' }),
+			project('a2', { status: 'accepted', year: 2018 }),
+			project('a3', { status: 'completed', year: 2019 }),
 			project('c', { status: 'in_progress', year: 2019 }),
-			project('d', { status: 'completed', year: 2020 }),
-			project('e', { status: 'completed', year: 2018, archived: true })
+			project('d', { status: 'disbursed', year: 2020 }),
+			project('e', { status: 'disbursed', year: 2018, archived: true })
 		];
 		expect(spotCheckPopulation(projects, [2018, 2019])).toEqual([
 			{ id: 'a', stratum: 'engineering|jingkai', room: 'community:tanglian' },
