@@ -11,8 +11,11 @@ import { bearer, userFromToken, type AuthContext } from './auth-routes.ts';
  * the hashed address stay on the server: they exist only to hold one rating per device and to
  * slow down one address, and would tell a reader who rated what.
  *
- * `?from=YYYY-MM-DD&to=YYYY-MM-DD` bound the China calendar dates of the ratings, both inclusive.
+ * `?from=YYYY-MM-DD&to=YYYY-MM-DD` bound the China calendar dates of the ratings, both inclusive;
+ * `?community=<id>` keeps one community's (a project's page asks for its community's).
  */
+
+const COMMUNITY_RE = /^[a-z0-9-]{1,64}$/;
 
 export interface RatingsApiOptions {
 	auth: AuthContext;
@@ -68,9 +71,14 @@ export function ratingsRoutes({ auth }: RatingsApiOptions): ApiRoute[] {
 		if ('problem' in range) {
 			return sendJson(res, 400, { error: 'bad_request', message: range.problem });
 		}
+		const only = new URL(req.url ?? '/', 'http://localhost').searchParams.getAll('community');
+		if (only.length > 1 || (only.length === 1 && !COMMUNITY_RE.test(only[0]!))) {
+			return sendJson(res, 400, { error: 'bad_request', message: 'community: one community id' });
+		}
 		const org = auth.org();
 		const communities = org
 			.communities()
+			.filter((id) => only.length === 0 || id === only[0])
 			.filter((id) => roomAccess(user, `community:${id}`, org) !== 'none');
 		const ratings = auth.storage.ratingsOfCommunities(communities, range).map((row) => {
 			// The key is `<community>/<project>` (public-page.ts); neither id holds a '/'.

@@ -147,5 +147,11 @@ describe("residents' ratings", () => {
 		expect(Number(after.at(-2))).toBe(count + 1);
 		expect(Number(after.at(-1))).toBeGreaterThan(0);
 		if (count === 0) expect(after.at(-1)).toBe('5');
+
+		// And on the project's own page in the app.
+		await supervisor.page.goto(`/projects/${id}`);
+		await expect
+			.poll(() => supervisor.page.getByTestId('project-rating').innerText(), { timeout: 30_000 })
+			.toMatch(/^Residents' rating: [\d.]+ \/ 5 \([1-9]\d* ratings\)$/);
 	});
 });

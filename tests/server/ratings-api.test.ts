@@ -212,6 +212,17 @@ describe('GET /api/ratings', () => {
 		expect(keys(await ratingsAs('daxin-1'))).toEqual(['daxin/r-daxin']);
 		// A worker reads its town's room, but not the other communities of the town.
 		expect(await ratingsAs('chenyang-1')).toEqual([]);
+
+		// One community's, for a project's page; never one the reader may not read.
+		expect(communities(await ratingsAs('city-supervisor', '?community=daxin'))).toEqual(['daxin']);
+		expect(await ratingsAs('jingkai-reviewer', '?community=tanglian')).toHaveLength(6);
+		expect(await ratingsAs('jingkai-reviewer', '?community=daxin')).toEqual([]);
+		expect(await ratingsAs('tanglian-1', '?community=sanxing')).toEqual([]);
+		const token = await tokenOf('city-supervisor');
+		for (const bad of ['?community=Tang/lian', '?community=a&community=b', '?community=']) {
+			const res = await api(bad, { authorization: `Bearer ${token}` });
+			expect(res.status, bad).toBe(400);
+		}
 	});
 
 	it('limits by China calendar date, both ends inclusive', async () => {

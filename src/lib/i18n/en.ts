@@ -277,6 +277,8 @@ export const en: Record<MessageKey, string> = {
 	'project.acceptedAt': 'Accepted',
 	'project.disbursedAt': 'Paid',
 	'project.closedAt': 'Closed',
+	'project.rating': "Residents' rating: {average} / 5 ({count} ratings)",
+	'project.noRatings': 'No resident has rated this project yet.',
 	'money.title': 'Money',
 	'money.intro':
 		'What is approved, paid and still owed, per town, community and year; and the accepted projects waiting for payment.',

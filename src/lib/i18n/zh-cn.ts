@@ -263,6 +263,8 @@ export const zhCN = {
 	'project.acceptedAt': '验收',
 	'project.disbursedAt': '拨付完毕',
 	'project.closedAt': '结项',
+	'project.rating': '居民满意度：{average} / 5（{count} 人评价）',
+	'project.noRatings': '还没有居民评价这个项目。',
 	'money.title': '资金',
 	'money.intro': '按镇（街道）、社区和年度查看核定、已拨付和待拨付资金，以及已验收待拨付的项目。',
 	'money.ledger': '核定、拨付与待拨付',

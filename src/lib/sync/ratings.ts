@@ -7,14 +7,19 @@ import type { RatingEntry } from '$lib/domain';
  */
 
 export type RatingsResult =
-	| { readonly ok: true; readonly ratings: RatingEntry[] }
+	| { readonly ok: true; readonly ratings: ProjectRating[] }
 	| { readonly ok: false; readonly reason: 'offline' | 'unauthorized' | 'server' };
 
-function isRating(value: unknown): value is RatingEntry {
+export interface ProjectRating extends RatingEntry {
+	readonly projectId: string;
+}
+
+function isRating(value: unknown): value is ProjectRating {
 	if (typeof value !== 'object' || value === null) return false;
 	const r = value as Record<string, unknown>;
 	return (
 		typeof r.communityId === 'string' &&
+		typeof r.projectId === 'string' &&
 		typeof r.score === 'number' &&
 		Number.isInteger(r.score) &&
 		r.score >= 1 &&
@@ -23,14 +28,14 @@ function isRating(value: unknown): value is RatingEntry {
 	);
 }
 
-/** Ratings posted between two China calendar dates, both included. */
+/** Ratings posted between two China calendar dates (both included), or of one community. */
 export async function fetchRatings(
 	token: string | undefined,
-	range: { from: string; to: string },
+	filter: { from: string; to: string } | { community: string },
 	fetchFn: typeof fetch = fetch
 ): Promise<RatingsResult> {
 	if (!token) return { ok: false, reason: 'unauthorized' };
-	const query = new URLSearchParams(range).toString();
+	const query = new URLSearchParams(filter).toString();
 	let res: Response;
 	try {
 		res = await fetchFn(`/api/ratings?${query}`, {
