@@ -17,6 +17,7 @@ const screens = [
 	'/inspections/new',
 	'/review',
 	'/supervision',
+	'/money',
 	'/dashboard',
 	'/no-such-page'
 ];
