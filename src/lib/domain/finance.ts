@@ -1,5 +1,5 @@
 import type { Actor } from './workflow';
-import { projectBudgetFen } from './budget';
+import { COMMITTED_STATUSES, projectBudgetFen } from './budget';
 import { domainMessage, type DomainMessage } from './errors';
 import { formatYuan, sumFen, type Fen } from './money';
 import type { Disbursement, Project, ProjectStatus } from './records';
@@ -16,15 +16,6 @@ import type { Disbursement, Project, ProjectStatus } from './records';
  * is due now is the part owed on projects the town has accepted.
  */
 
-/** Approved and onwards: the budget is committed. */
-const COMMITTED: readonly ProjectStatus[] = [
-	'approved',
-	'in_progress',
-	'completed',
-	'accepted',
-	'disbursed',
-	'closed'
-];
 /** Paid: nothing more is owed. */
 const SETTLED: readonly ProjectStatus[] = ['disbursed', 'closed'];
 
@@ -129,7 +120,7 @@ export function moneyLedger(
 		{ projects: number; approved: Fen; paid: Fen; owed: Fen; due: Fen }
 	>();
 	for (const p of projects) {
-		if (p.archived === true || !COMMITTED.includes(p.status)) continue;
+		if (p.archived === true || !COMMITTED_STATUSES.includes(p.status)) continue;
 		const key = keyOf(p);
 		const row = rows.get(key) ?? { projects: 0, approved: 0, paid: 0, owed: 0, due: 0 };
 		const budget = projectBudgetFen(p);

@@ -132,6 +132,17 @@ export interface ProjectCompletion {
 	readonly photos: readonly Sha256Hex[];
 }
 
+/** The times a project's steps stamp on it, in the order of the workflow. */
+export const PROJECT_TIMESTAMPS = [
+	'submittedAt',
+	'decidedAt',
+	'startedAt',
+	'completedAt',
+	'acceptedAt',
+	'disbursedAt',
+	'closedAt'
+] as const;
+
 export interface Project extends BaseRecord {
 	readonly communityId: string;
 	readonly townId: string;
@@ -392,15 +403,7 @@ function checkProject(f: Fields) {
 		.boolean('urgent')
 		.boolean('fastTrack')
 		.oneOf('status', PROJECT_STATUSES);
-	for (const key of [
-		'submittedAt',
-		'decidedAt',
-		'startedAt',
-		'completedAt',
-		'acceptedAt',
-		'disbursedAt',
-		'closedAt'
-	]) {
+	for (const key of PROJECT_TIMESTAMPS) {
 		f.timestamp(key, { optional: true });
 	}
 	f.array(

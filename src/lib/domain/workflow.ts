@@ -4,7 +4,7 @@ import { isIsoTimestamp, type IsoTimestamp } from './dates';
 import { DomainError, InvalidDateError, domainMessage, type DomainMessage } from './errors';
 import { paidFen } from './finance';
 import { formatYuan } from './money';
-import type { Disbursement, Project, ProjectStatus } from './records';
+import type { Disbursement, Project, PROJECT_TIMESTAMPS, ProjectStatus } from './records';
 import type { CityRules } from './rules';
 
 /**
@@ -64,14 +64,7 @@ export type GuardName =
 	| 'hasEvidencePhotos'
 	| 'disbursementRecorded';
 
-export type TimestampField =
-	| 'submittedAt'
-	| 'decidedAt'
-	| 'startedAt'
-	| 'completedAt'
-	| 'acceptedAt'
-	| 'disbursedAt'
-	| 'closedAt';
+export type TimestampField = (typeof PROJECT_TIMESTAMPS)[number];
 
 export interface Transition {
 	readonly action: ProjectAction;
