@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
-import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
+import { cameraJpeg, openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /** Issue "town review…", item 5: the spot-check draw, repeatable from its seed. */
 
@@ -19,7 +19,7 @@ async function draw(page: Page, seed: string) {
 }
 
 describe('the spot-check', () => {
-	it('draws 40 of the demo city’s finished projects, and the same seed draws the same 40', async () => {
+	it('draws 40 of the demo city’s paid projects, and the same seed draws the same 40', async () => {
 		const t = await tablets.tablet();
 		await signIn(t.page, 'city-supervisor');
 		await waitSynced(t.page, 60_000);
@@ -45,6 +45,54 @@ describe('the spot-check', () => {
 			.poll(() => campaign.getByRole('status').innerText())
 			.toBe('The redraw gives the same sample');
 		expect(await seriousFindings(t.page)).toEqual([]);
+	});
+
+	it('records a finding on a drawn project: it opens a rectification, closed with a photo', async () => {
+		const t = await tablets.tablet();
+		await signIn(t.page, 'city-supervisor');
+		await waitSynced(t.page, 60_000);
+		await openSection(t.page, 'Supervision');
+		await t.page.getByLabel('2019').check();
+		const [first] = await draw(t.page, 'findings-e2e');
+		const campaign = t.page.locator('article.campaign[data-seed="findings-e2e"]').first();
+		const summary = campaign.getByTestId('campaign-summary');
+		expect(await summary.innerText()).toBe(
+			'40 checked: 0 funds not disbursed, 0 low usage, 0 needs maintenance, 0 sign damaged or missing, 0 other; 0 rectifications done, 0 open'
+		);
+
+		const item = campaign.locator(`li[data-project="${first}"]`);
+		await item.getByText('Record finding').click();
+		// The label's name takes in the select's shown option ("Finding Choose…").
+		await item
+			.getByRole('combobox', { name: /^Finding\b/ })
+			.selectOption({ label: 'Sign damaged or missing' });
+		await item.getByLabel('What was found').fill('东门标识牌缺失');
+		await item.getByLabel('Owner').fill('汤联社区居委会');
+		await item.getByRole('button', { name: 'Save' }).click();
+		await expect
+			.poll(() => summary.innerText())
+			.toMatch(/1 sign damaged or missing.*; 0 rectifications done, 1 open$/);
+		const rectification = item.locator('li.rectification');
+		await expect
+			.poll(() => rectification.innerText())
+			.toMatch(
+				/标识牌损坏或缺失：东门标识牌缺失[\s\S]*Owner: 汤联社区居委会 · Due \d{4}-\d{2}-\d{2}/
+			);
+		expect(await seriousFindings(t.page)).toEqual([]);
+
+		await rectification.getByLabel('What was done').fill('已补装标识牌');
+		await rectification.getByLabel('Add photo').setInputFiles({
+			name: 'sign.jpg',
+			mimeType: 'image/jpeg',
+			buffer: await cameraJpeg(t.page)
+		});
+		await rectification.locator('.previews img').waitFor();
+		await rectification.getByRole('button', { name: 'Close rectification' }).click();
+		await expect
+			.poll(() => rectification.getByTestId('rectified').innerText())
+			.toMatch(/^Rectified .*已补装标识牌/);
+		await expect.poll(() => summary.innerText()).toMatch(/; 1 rectification done, 0 open$/);
+		await waitSynced(t.page);
 	});
 
 	it('the monthly report shows each town, and its CSV export holds the same numbers', async () => {
