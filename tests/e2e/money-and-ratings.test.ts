@@ -42,7 +42,7 @@ async function moneyTotals(page: Page) {
 }
 
 describe('the money after completion', () => {
-	it('the town accepts, finance pays in two parts, the city closes; the Money screen follows', async () => {
+	it('the town accepts, finance pays in two parts (and withdraws a wrong entry), the city closes; the Money screen follows', async () => {
 		// The article's bicycle garages in daxin: completed in 2020, waiting for the town.
 		const id = demoProject('daxin', '府前新村自行车库安全接电');
 
@@ -83,6 +83,16 @@ describe('the money after completion', () => {
 		await finance.page.getByRole('button', { name: 'Record payment' }).click();
 		await expect.poll(() => status(finance.page)).toBe('Disbursed');
 		expect(await finance.page.getByLabel('Amount paid (yuan)').count()).toBe(0);
+		// The second was entered by mistake: withdrawn with a reason, the project is owed again.
+		const rows = finance.page.locator('section[aria-labelledby="payments-title"] tbody tr');
+		await rows.nth(1).getByRole('button', { name: 'Withdraw' }).click();
+		await rows.nth(1).getByLabel(/^Why/).fill('金额录错');
+		await rows.nth(1).getByRole('button', { name: 'Withdraw payment' }).click();
+		await expect.poll(() => status(finance.page)).toBe('Accepted');
+		expect(await rows.nth(1).innerText()).toMatch(/Withdrawn: 金额录错/);
+		await amount.fill((budget - 10_000).toFixed(2));
+		await finance.page.getByRole('button', { name: 'Record payment' }).click();
+		await expect.poll(() => status(finance.page)).toBe('Disbursed');
 		await waitSynced(finance.page);
 
 		const after = await moneyTotals(finance.page);

@@ -93,6 +93,36 @@ export function checkPayment(
 	return reasons;
 }
 
+/**
+ * Every reason a recorded payment may not be withdrawn now (none when it may). A wrong entry is
+ * withdrawn, never deleted: it is archived with the reason and stops counting, so the project may
+ * again be owed money. Only finance withdraws, with a reason, and not once the file is closed —
+ * a closed file is the city's final word on the project.
+ */
+export function checkWithdrawal(
+	project: Pick<Project, 'status'>,
+	payment: Pick<Disbursement, 'archived'>,
+	actor: Pick<Actor, 'role'>,
+	reason: string
+): DomainMessage[] {
+	const reasons: DomainMessage[] = [];
+	if (actor.role !== 'finance') {
+		reasons.push(msg('notFinance', {}, '拨付由市财政局登记', 'Payments are recorded by finance'));
+	}
+	if (payment.archived === true) {
+		reasons.push(msg('withdrawn', {}, '这笔拨付已经撤销', 'This payment is already withdrawn'));
+	}
+	if (project.status === 'closed') {
+		reasons.push(
+			msg('closed', {}, '项目已结项，拨付不能撤销', 'The file is closed: its payments stand')
+		);
+	}
+	if (reason.trim() === '') {
+		reasons.push(msg('noReason', {}, '撤销拨付须说明原因', 'Withdrawing a payment needs a reason'));
+	}
+	return reasons;
+}
+
 export interface MoneyRow {
 	/** What the row groups by: a project, community or town id, or a year. */
 	readonly key: string;

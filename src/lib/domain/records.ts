@@ -243,6 +243,8 @@ export interface Disbursement extends BaseRecord {
 	readonly note?: string;
 	/** The last payment: what is left of the budget is not paid (the work cost less). */
 	readonly final?: boolean;
+	/** Why finance withdrew it (a wrong entry): set with `archived`, the payment no longer counts. */
+	readonly withdrawnReason?: string;
 }
 
 export interface PopulationEntry {
@@ -495,7 +497,8 @@ function checkDisbursement(f: Fields) {
 		.timestamp('paidAt')
 		.string('by', { nonEmpty: true })
 		.string('note', { optional: true })
-		.boolean('final', { optional: true });
+		.boolean('final', { optional: true })
+		.string('withdrawnReason', { optional: true });
 }
 
 function checkSpotCheckCampaign(f: Fields) {

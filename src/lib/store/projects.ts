@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import {
 	applyTransition,
 	checkPayment,
+	checkWithdrawal,
 	paidInFullAt,
 	TransitionRefusedError,
 	findCapBreaches,
@@ -327,4 +328,31 @@ export async function recordDisbursement(
 		createRecord(cityCtx.roomDoc.doc, 'disbursement', payment, origin, cityCtx.author, now);
 	});
 	return payment;
+}
+
+/**
+ * Withdraws a payment entered by mistake (`checkWithdrawal`): archived with the reason in the city
+ * room, never deleted, so the history keeps who entered and who withdrew it.
+ */
+export async function withdrawPayment(
+	cityCtx: CommandContext,
+	project: Project,
+	payment: Disbursement,
+	reason: string,
+	actor: Actor
+): Promise<void> {
+	const reasons = checkWithdrawal(project, payment, actor, reason);
+	if (reasons.length > 0) throw new TransitionRefusedError('withdraw', reasons);
+	const now = cityCtx.now();
+	await commit(cityCtx, 'withdrawPayment', ['disbursement'], (origin) => {
+		updateRecord(
+			cityCtx.roomDoc.doc,
+			'disbursement',
+			payment.id,
+			{ archived: true, withdrawnReason: reason.trim() },
+			origin,
+			cityCtx.author,
+			now
+		);
+	});
 }

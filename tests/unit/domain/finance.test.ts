@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkPayment, moneyLedger, moneyTotal, paidFen, paidInFullAt } from '$lib/domain';
+import {
+	checkPayment,
+	checkWithdrawal,
+	moneyLedger,
+	moneyTotal,
+	paidFen,
+	paidInFullAt
+} from '$lib/domain';
 import { budget, makeDisbursement, makeProject } from './factories';
 
 const finance = { role: 'finance' as const };
@@ -41,6 +48,26 @@ describe('payments on a project', () => {
 		expect(codes(over)).toEqual(['finance.overBudget']);
 		expect(over[0]!.zh).toContain('20,000.00');
 		expect(checkPayment(accepted, 20_000_00, finance, [pay('a', 10_000_00)])).toEqual([]);
+	});
+});
+
+describe('withdrawing a payment entered by mistake', () => {
+	const codes = (r: ReturnType<typeof checkWithdrawal>) => r.map((m) => m.code);
+	it('is for finance, with a reason, once, and not on a closed file', () => {
+		const payment = pay('a', 100_00);
+		expect(checkWithdrawal({ status: 'disbursed' }, payment, finance, '金额录错')).toEqual([]);
+		expect(
+			codes(checkWithdrawal({ status: 'accepted' }, payment, { role: 'reviewer' }, 'x'))
+		).toEqual(['finance.notFinance']);
+		expect(codes(checkWithdrawal({ status: 'accepted' }, payment, finance, '  '))).toEqual([
+			'finance.noReason'
+		]);
+		expect(
+			codes(checkWithdrawal({ status: 'accepted' }, { archived: true }, finance, 'again'))
+		).toEqual(['finance.withdrawn']);
+		expect(codes(checkWithdrawal({ status: 'closed' }, payment, finance, 'late'))).toEqual([
+			'finance.closed'
+		]);
 	});
 });
 

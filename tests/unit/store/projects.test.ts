@@ -11,6 +11,7 @@ import {
 	effectiveProjects,
 	recordDisbursement,
 	takeAction,
+	withdrawPayment,
 	type ProjectInput
 } from '$lib/store/projects';
 import { createRecord, readRecords } from '$lib/store/records';
@@ -228,9 +229,28 @@ describe('acceptance, payment and closing', () => {
 		expect(seen()).toMatchObject({ status: 'disbursed' });
 		expect(readRecords(city.doc, 'disbursement')).toHaveLength(2);
 
+		// A payment entered by mistake is withdrawn with a reason: the project is owed again.
+		const second = readRecords(city.doc, 'disbursement')
+			.flatMap((r) => r.record ?? [])
+			.find((d) => d.final === true)!;
+		await expect(withdrawPayment(cityCtx, seen(), second, '', finance)).rejects.toBeInstanceOf(
+			TransitionRefusedError
+		);
+		await withdrawPayment(cityCtx, seen(), second, '金额录错', finance);
+		expect(seen().status).toBe('accepted');
+		expect(readRecords(city.doc, 'disbursement')).toHaveLength(2);
+		await pay(20_000_00);
+		expect(seen().status).toBe('disbursed');
+
 		const supervisorCtx = { ...context(city, { id: 'city-supervisor', name: '市民政局' }), now };
 		await decideProject(supervisorCtx, seen(), ref.room, 'close', '', supervisor, wf());
 		expect(seen()).toMatchObject({ status: 'closed' });
+		const last = readRecords(city.doc, 'disbursement')
+			.flatMap((r) => r.record ?? [])
+			.find((d) => d.archived !== true && d.amountFen === 20_000_00)!;
+		await expect(withdrawPayment(cityCtx, seen(), last, '太晚了', finance)).rejects.toThrow(
+			/closed/
+		);
 		// The community's own record was never written by the town or the city.
 		expect(readRecords(community.doc, 'project')[0]!.record!.status).toBe('completed');
 	});
