@@ -242,8 +242,10 @@ export function createPublicPages(options: PublicPageOptions) {
 		}
 		const town = options.readRoom(`town:${community.townId}`);
 		const city = options.readRoom('city');
-		const decisions = [...valid(town, 'reviewDecision'), ...valid(city, 'reviewDecision')];
-		const seen = projectAsSeen(result.value, decisions, valid(city, 'disbursement'));
+		const seen = projectAsSeen(result.value, valid(town, 'reviewDecision'), {
+			decisions: valid(city, 'reviewDecision'),
+			disbursements: valid(city, 'disbursement')
+		});
 		const view = publicProjectView(seen);
 		if (!view) return undefined;
 		let phone: string | undefined;

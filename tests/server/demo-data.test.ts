@@ -35,6 +35,9 @@ const docs = new Map(
 	})
 );
 
+/** The room each record was read from (the domain takes each step only from its own room). */
+const decisionRooms = new Map<unknown, string>();
+
 function all<
 	K extends
 		| 'suggestion'
@@ -45,10 +48,11 @@ function all<
 		| 'rectification'
 >(kind: K) {
 	const out = [];
-	for (const doc of docs.values()) {
+	for (const [room, doc] of docs) {
 		for (const stored of readRecords(doc, kind)) {
 			expect(stored.issues, `${kind} ${stored.id}`).toEqual([]);
 			out.push(stored.record!);
+			decisionRooms.set(stored.record, room);
 		}
 	}
 	return out;
@@ -58,7 +62,11 @@ const suggestions = all('suggestion') as Suggestion[];
 const decisions = all('reviewDecision') as ReviewDecision[];
 const disbursements = all('disbursement') as Disbursement[];
 const projects = (all('project') as Project[]).map((p) =>
-	projectAsSeen(p, decisions, disbursements)
+	projectAsSeen(
+		p,
+		decisions.filter((d) => decisionRooms.get(d) === `town:${p.townId}`),
+		{ disbursements }
+	)
 );
 
 describe('the demo data set', () => {

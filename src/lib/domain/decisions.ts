@@ -17,7 +17,17 @@ import type { Disbursement, Project, ReviewDecision, ReviewDecisionKind } from '
  *   every device picks the same one.
  * - Step 5: a completed project the town has accepted is `accepted`; an accepted one paid in full
  *   (`paidInFullAt`) is `disbursed`; a paid one whose file the town or city closed is `closed`.
+ * - Each record counts only from the room whose authors may take that step: review and
+ *   acceptance from the project's own town room, payments from the city room, closing from either.
+ *   A supervisor (who writes the city room) cannot approve a project, nor a reviewer of another
+ *   town, nor can a town room hold a payment — whatever a forged record claims.
  */
+
+/** What the city room holds about projects: its supervisors' closings and finance's payments. */
+export interface CityProjectRecords {
+	readonly decisions?: readonly ReviewDecision[];
+	readonly disbursements?: readonly Disbursement[];
+}
 
 const SUBMISSION_DECISIONS: readonly ReviewDecisionKind[] = ['approve', 'return', 'reject'];
 
@@ -57,14 +67,17 @@ export function currentDecision(
 	return latestDecision(project.id, decisions, SUBMISSION_DECISIONS, project.submittedAt);
 }
 
-/** The project with the other rooms' records applied (see above); the input is not changed. */
+/**
+ * The project with the other rooms' records applied (see above): `townDecisions` from the room of
+ * the project's own town, `city` from the city room. The input is not changed.
+ */
 export function projectAsSeen(
 	project: Project,
-	decisions: readonly ReviewDecision[],
-	disbursements: readonly Disbursement[] = []
+	townDecisions: readonly ReviewDecision[],
+	city: CityProjectRecords = {}
 ): Project {
 	let seen = project;
-	const decision = currentDecision(project, decisions);
+	const decision = currentDecision(project, townDecisions);
 	if (decision && project.status === 'submitted') {
 		seen = {
 			...seen,
@@ -75,15 +88,16 @@ export function projectAsSeen(
 		seen = { ...seen, decidedAt: decision.decidedAt };
 	}
 	if (seen.status === 'completed') {
-		const accept = latestDecision(seen.id, decisions, ['accept'], seen.completedAt);
+		const accept = latestDecision(seen.id, townDecisions, ['accept'], seen.completedAt);
 		if (accept) seen = { ...seen, status: 'accepted', acceptedAt: accept.decidedAt };
 	}
 	if (seen.status === 'accepted') {
-		const paidAt = paidInFullAt(seen, disbursements);
+		const paidAt = paidInFullAt(seen, city.disbursements ?? []);
 		if (paidAt !== undefined) seen = { ...seen, status: 'disbursed', disbursedAt: paidAt };
 	}
 	if (seen.status === 'disbursed') {
-		const close = latestDecision(seen.id, decisions, ['close'], undefined);
+		const closings = [...townDecisions, ...(city.decisions ?? [])];
+		const close = latestDecision(seen.id, closings, ['close'], undefined);
 		if (close) seen = { ...seen, status: 'closed', closedAt: close.decidedAt };
 	}
 	return seen;

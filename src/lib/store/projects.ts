@@ -56,32 +56,37 @@ export interface ProjectInput {
 }
 
 /**
- * The community's projects as everyone sees them: with the town's decisions and the city's
- * payments and closings applied.
+ * The community's projects as everyone sees them: with its town's decisions and the city's
+ * payments and closings applied (`projectAsSeen`).
  */
 export function effectiveProjects(
 	communityDoc: Y.Doc,
 	townDoc: Y.Doc | undefined,
 	cityDoc?: Y.Doc
 ): StoredRecord<'project'>[] {
-	const { decisions, disbursements } = otherRooms([townDoc, cityDoc]);
+	const decisions = townDecisions(townDoc);
+	const city = cityProjectRecords(cityDoc);
 	return readRecords(communityDoc, 'project').map((stored) =>
-		stored.record
-			? { ...stored, record: projectAsSeen(stored.record, decisions, disbursements) }
-			: stored
+		stored.record ? { ...stored, record: projectAsSeen(stored.record, decisions, city) } : stored
 	);
 }
 
-/** What town and city rooms say about projects: decisions (both) and payments (the city's). */
-export function otherRooms(docs: readonly (Y.Doc | undefined)[]): {
+/** The decisions kept in a town's room. */
+export function townDecisions(townDoc: Y.Doc | undefined): ReviewDecision[] {
+	return townDoc ? validRecords(townDoc, 'reviewDecision') : [];
+}
+
+/** What the city room says about projects: closings by supervisors and finance's payments. */
+export function cityProjectRecords(cityDoc: Y.Doc | undefined): {
 	decisions: ReviewDecision[];
 	disbursements: Disbursement[];
 } {
-	const present = docs.filter((d) => d !== undefined);
-	return {
-		decisions: present.flatMap((d) => validRecords(d, 'reviewDecision')),
-		disbursements: present.flatMap((d) => validRecords(d, 'disbursement'))
-	};
+	return cityDoc
+		? {
+				decisions: validRecords(cityDoc, 'reviewDecision'),
+				disbursements: validRecords(cityDoc, 'disbursement')
+			}
+		: { decisions: [], disbursements: [] };
 }
 
 function validRecords<K extends 'reviewDecision' | 'cityRules' | 'disbursement'>(

@@ -4,9 +4,16 @@ import {
 	type Project,
 	type RecordRef,
 	type Rectification,
+	type ReviewDecision,
 	type Suggestion
 } from '$lib/domain';
-import { capBreaches, cityRules, effectiveProjects, otherRooms } from '$lib/store/projects';
+import {
+	capBreaches,
+	cityProjectRecords,
+	cityRules,
+	effectiveProjects,
+	townDecisions
+} from '$lib/store/projects';
 import { readRecords, type StoredRecord } from '$lib/store/records';
 import type { Room, Workspace } from './workspace.svelte';
 
@@ -44,9 +51,17 @@ export function cityRecords(workspace: Workspace) {
 	const valid = <T>(list: { record?: T }[]) => list.flatMap((r) => (r.record ? [r.record] : []));
 	const rooms = [...workspace.rooms.values()];
 	for (const room of rooms) void room.version;
-	const { decisions, disbursements } = otherRooms(
-		rooms.filter((r) => !r.name.startsWith('community:')).map((r) => r.doc)
-	);
+	const city = cityProjectRecords(workspace.cityRoom?.doc);
+	// Each community's projects take the decisions of its own town (by the directory, not by what
+	// the project says), read once per town.
+	const byTown = new Map<string, ReviewDecision[]>();
+	const decisionsOf = (room: Room) => {
+		const town = workspace.townRoomOf(room);
+		if (!town) return [];
+		let list = byTown.get(town.name);
+		if (!list) byTown.set(town.name, (list = townDecisions(town.doc)));
+		return list;
+	};
 	const suggestions: (Suggestion & { communityId: string })[] = [];
 	const projects: (Project & { ref: RecordRef })[] = [];
 	const rectifications: Rectification[] = [];
@@ -59,7 +74,7 @@ export function cityRecords(workspace: Workspace) {
 		for (const s of valid(readRecords(room.doc, 'suggestion')))
 			suggestions.push({ ...s, communityId });
 		for (const p of valid(readRecords(room.doc, 'project'))) {
-			const seen = projectAsSeen(p, decisions, disbursements);
+			const seen = projectAsSeen(p, decisionsOf(room), city);
 			projects.push({ ...seen, ref: { room: room.name, id: p.id } });
 		}
 	}
@@ -67,7 +82,7 @@ export function cityRecords(workspace: Workspace) {
 		suggestions,
 		projects,
 		rectifications,
-		disbursements,
+		disbursements: city.disbursements,
 		rules: cityRules(workspace.cityRoom?.doc)
 	};
 }

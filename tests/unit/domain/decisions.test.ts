@@ -95,11 +95,11 @@ describe('acceptance, payment and closing from the town and city rooms', () => {
 			acceptedAt: '2020-06-10T02:00:00.000Z'
 		});
 		const paid = [payment({ amountFen: 10_000_00 }), payment({ id: 'd-2', amountFen: 20_000_00 })];
-		expect(projectAsSeen(completed, [accept], paid)).toMatchObject({
+		expect(projectAsSeen(completed, [accept], { disbursements: paid })).toMatchObject({
 			status: 'disbursed',
 			disbursedAt: paid[1]!.paidAt
 		});
-		expect(projectAsSeen(completed, [accept, close], paid)).toMatchObject({
+		expect(projectAsSeen(completed, [accept, close], { disbursements: paid })).toMatchObject({
 			status: 'closed',
 			closedAt: '2020-09-01T02:00:00.000Z'
 		});
@@ -107,25 +107,37 @@ describe('acceptance, payment and closing from the town and city rooms', () => {
 
 	it('skips no step: no payment before acceptance, no closing before payment in full', () => {
 		const paid = [payment()];
-		expect(projectAsSeen(completed, [], paid).status).toBe('completed');
-		expect(projectAsSeen(completed, [accept, close], [payment({ amountFen: 100 })]).status).toBe(
-			'accepted'
-		);
-		expect(projectAsSeen(completed, [close], paid).status).toBe('completed');
+		expect(projectAsSeen(completed, [], { disbursements: paid }).status).toBe('completed');
+		expect(
+			projectAsSeen(completed, [accept, close], { disbursements: [payment({ amountFen: 100 })] })
+				.status
+		).toBe('accepted');
+		expect(projectAsSeen(completed, [close], { disbursements: paid }).status).toBe('completed');
 	});
 
 	it('counts a payment marked last as paid in full, and ignores archived payments', () => {
 		const part = payment({ amountFen: 25_000_00, final: true, paidAt: '2020-07-01T02:00:00.000Z' });
-		expect(projectAsSeen(completed, [accept], [part])).toMatchObject({
+		expect(projectAsSeen(completed, [accept], { disbursements: [part] })).toMatchObject({
 			status: 'disbursed',
 			disbursedAt: '2020-07-01T02:00:00.000Z'
 		});
-		expect(projectAsSeen(completed, [accept], [{ ...part, archived: true }]).status).toBe(
-			'accepted'
-		);
+		expect(
+			projectAsSeen(completed, [accept], { disbursements: [{ ...part, archived: true }] }).status
+		).toBe('accepted');
 	});
 
 	it('leaves approvals to the submission: an accept record does not approve a submitted project', () => {
 		expect(projectAsSeen(submitted, [decision({ decision: 'accept' })])).toBe(submitted);
+	});
+
+	it('takes each step only from the room whose authors may take it', () => {
+		// The city room's supervisors cannot approve or accept; they may close a paid file.
+		const city = { decisions: [decision({ decision: 'approve' }), accept] };
+		expect(projectAsSeen(submitted, [], city)).toBe(submitted);
+		expect(projectAsSeen(completed, [], city).status).toBe('completed');
+		const paid = { disbursements: [payment()] };
+		expect(projectAsSeen(completed, [accept], { ...paid, decisions: [close] }).status).toBe(
+			'closed'
+		);
 	});
 });
