@@ -1,6 +1,12 @@
 import { addDays, shanghaiDate, type CalendarDate, type IsoTimestamp } from './dates';
 import { domainMessage, type DomainMessage } from './errors';
-import type { ChecklistEntry, Rectification } from './records';
+import type {
+	ChecklistEntry,
+	Rectification,
+	RectificationReport,
+	RoomName,
+	SiteInspection
+} from './records';
 import type { CityRules } from './rules';
 
 /**
@@ -82,4 +88,30 @@ export function rectificationCloseProblems(
 		);
 	}
 	return problems;
+}
+
+/**
+ * The rectifications a town ordered on a community (DOMAIN.md: the town inspects every quarter):
+ * those whose inspection named one of the community's projects. The community is to put them
+ * right; it reads them from the town's room and reports back from its own.
+ */
+export function rectificationsOrderedOn(
+	communityRoom: RoomName,
+	townInspections: readonly SiteInspection[],
+	townRectifications: readonly Rectification[]
+): Rectification[] {
+	const inspections = new Set(
+		townInspections.filter((i) => !i.archived && i.project?.room === communityRoom).map((i) => i.id)
+	);
+	return townRectifications.filter((r) => !r.archived && inspections.has(r.subject.id));
+}
+
+/** The community's live reports on a rectification, the latest first. */
+export function reportsOn(
+	rectificationId: string,
+	reports: readonly RectificationReport[]
+): RectificationReport[] {
+	return reports
+		.filter((r) => !r.archived && r.rectification.id === rectificationId)
+		.toSorted((a, b) => b.reportedAt.localeCompare(a.reportedAt));
 }

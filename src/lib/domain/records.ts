@@ -232,6 +232,19 @@ export interface Rectification extends BaseRecord {
 	readonly doneAt?: IsoTimestamp;
 	readonly doneNote?: string;
 	readonly photos: readonly Sha256Hex[];
+	/** The community's report it was closed on, when the evidence is the community's photos. */
+	readonly closedOnReport?: RecordRef;
+}
+
+/**
+ * Kept in the community's room: the community says it has put right what the town ordered, with
+ * photos. The rectification is the town's (its room); the town confirms by closing it on this.
+ */
+export interface RectificationReport extends BaseRecord {
+	readonly rectification: RecordRef;
+	readonly note: string;
+	readonly photos: readonly Sha256Hex[];
+	readonly reportedAt: IsoTimestamp;
 }
 
 /** DOMAIN.md: funds are paid out after completion; finance records them in the city room. */
@@ -296,6 +309,7 @@ export interface RecordKinds {
 	reviewDecision: ReviewDecision;
 	siteInspection: SiteInspection;
 	rectification: Rectification;
+	rectificationReport: RectificationReport;
 	disbursement: Disbursement;
 	spotCheckCampaign: SpotCheckCampaign;
 	spotCheckFinding: SpotCheckFinding;
@@ -487,7 +501,15 @@ function checkRectification(f: Fields) {
 		.boolean('done', { optional: true })
 		.timestamp('doneAt', { optional: true })
 		.string('doneNote', { optional: true })
-		.sha256List('photos');
+		.sha256List('photos')
+		.ref('closedOnReport', { optional: true });
+}
+
+function checkRectificationReport(f: Fields) {
+	base(f).ref('rectification').string('note').sha256List('photos').timestamp('reportedAt');
+	if (Array.isArray(f.obj.photos) && f.obj.photos.length === 0) {
+		f.issues.push('photos: a report of a fix carries its evidence');
+	}
 }
 
 function checkDisbursement(f: Fields) {
@@ -545,6 +567,7 @@ const checkers: { [K in RecordKind]: (f: Fields) => void } = {
 	reviewDecision: checkReviewDecision,
 	siteInspection: checkSiteInspection,
 	rectification: checkRectification,
+	rectificationReport: checkRectificationReport,
 	disbursement: checkDisbursement,
 	spotCheckCampaign: checkSpotCheckCampaign,
 	spotCheckFinding: checkSpotCheckFinding,
@@ -568,6 +591,7 @@ export const validateProject = (v: unknown) => validateRecord('project', v);
 export const validateReviewDecision = (v: unknown) => validateRecord('reviewDecision', v);
 export const validateSiteInspection = (v: unknown) => validateRecord('siteInspection', v);
 export const validateRectification = (v: unknown) => validateRecord('rectification', v);
+export const validateRectificationReport = (v: unknown) => validateRecord('rectificationReport', v);
 export const validateDisbursement = (v: unknown) => validateRecord('disbursement', v);
 export const validateSpotCheckCampaign = (v: unknown) => validateRecord('spotCheckCampaign', v);
 export const validateSpotCheckFinding = (v: unknown) => validateRecord('spotCheckFinding', v);

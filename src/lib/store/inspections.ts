@@ -9,11 +9,14 @@ import {
 	type ChecklistEntry,
 	type CityRules,
 	type InspectionKind,
+	type DomainMessage,
 	type Rectification,
+	type RectificationReport,
 	type RecordRef,
+	type RoomName,
 	type SiteInspection
 } from '$lib/domain';
-import { commitWithPhotos, type CommandContext } from './commands';
+import { commit, commitWithPhotos, type CommandContext } from './commands';
 import type { ProcessedPhoto, PhotoLocation } from './photo-types';
 import { appendToRecord, createRecord, InvalidRecordError, updateRecord } from './records';
 
@@ -38,6 +41,17 @@ export interface InspectionInput {
 }
 
 export class RectificationRefusedError extends DomainError {}
+
+function refused(problems: readonly DomainMessage[]): RectificationRefusedError {
+	return new RectificationRefusedError(
+		domainMessage(
+			'rectification.refused',
+			{},
+			problems.map((p) => p.zh).join('；'),
+			problems.map((p) => p.en).join('; ')
+		)
+	);
+}
 
 export async function recordInspection(
 	ctx: CommandContext,
@@ -102,16 +116,7 @@ export async function closeRectification(
 ): Promise<void> {
 	const shas = photos.map((p) => p.sha256);
 	const problems = rectificationCloseProblems(rectification, shas);
-	if (problems.length > 0) {
-		throw new RectificationRefusedError(
-			domainMessage(
-				'rectification.refused',
-				{},
-				problems.map((p) => p.zh).join('；'),
-				problems.map((p) => p.en).join('; ')
-			)
-		);
-	}
+	if (problems.length > 0) throw refused(problems);
 	const now = ctx.now();
 	await commitWithPhotos(ctx, 'closeRectification', touches, photos, now, (origin) => {
 		const doc = ctx.roomDoc.doc;
@@ -121,6 +126,77 @@ export async function closeRectification(
 			'rectification',
 			rectification.id,
 			{ done: true, doneAt: now.toISOString(), doneNote: note.trim() },
+			origin,
+			ctx.author,
+			now
+		);
+	});
+}
+
+/**
+ * The community reports a rectification the town ordered as put right, with its photos, in its own
+ * room (it cannot write the town's). Refused like a closing: not once closed, not without a photo.
+ */
+export async function reportRectificationFixed(
+	ctx: CommandContext,
+	rectification: Rectification & { room: RoomName },
+	note: string,
+	photos: ProcessedPhoto[]
+): Promise<RectificationReport> {
+	const problems = rectificationCloseProblems(
+		rectification,
+		photos.map((p) => p.sha256)
+	);
+	if (problems.length > 0) throw refused(problems);
+	const now = ctx.now();
+	const report: RectificationReport = {
+		id: ctx.newId(),
+		createdAt: now.toISOString(),
+		createdBy: ctx.author.id,
+		rectification: { room: rectification.room, id: rectification.id },
+		note: note.trim(),
+		photos: photos.map((p) => p.sha256),
+		reportedAt: now.toISOString()
+	};
+	const checked = validateRecord('rectificationReport', report);
+	if (!checked.ok) throw new InvalidRecordError('rectificationReport', checked.issues);
+	await commitWithPhotos(
+		ctx,
+		'reportRectificationFixed',
+		['rectificationReport', 'photo'],
+		photos,
+		now,
+		(origin) => {
+			createRecord(ctx.roomDoc.doc, 'rectificationReport', report, origin, ctx.author, now);
+		}
+	);
+	return report;
+}
+
+/**
+ * The town closes its rectification on the community's report: the report's photos are the
+ * evidence, and the rectification names the report so everyone can see them.
+ */
+export async function closeRectificationOnReport(
+	ctx: CommandContext,
+	rectification: Rectification,
+	report: RectificationReport & { room: RoomName },
+	note: string
+): Promise<void> {
+	const problems = rectificationCloseProblems(rectification, report.photos);
+	if (problems.length > 0) throw refused(problems);
+	const now = ctx.now();
+	await commit(ctx, 'closeRectificationOnReport', touches, (origin) => {
+		updateRecord(
+			ctx.roomDoc.doc,
+			'rectification',
+			rectification.id,
+			{
+				done: true,
+				doneAt: now.toISOString(),
+				doneNote: note.trim() || report.note,
+				closedOnReport: { room: report.room, id: report.id }
+			},
 			origin,
 			ctx.author,
 			now

@@ -160,6 +160,13 @@ export const validRecordOfEveryKind: Record<RecordKind, unknown> = {
 		drawnAt: base.createdAt,
 		drawnBy: 's'
 	},
+	rectificationReport: {
+		...base,
+		rectification: { room: 'town:jingkai', id: 'r' },
+		note: '已重新安装',
+		photos: [PHOTO],
+		reportedAt: base.createdAt
+	},
 	spotCheckFinding: {
 		...base,
 		campaign: { room: 'city', id: 'c1' },
