@@ -107,10 +107,10 @@ export function rectificationsOrderedOn(
 }
 
 /** The community's live reports on a rectification, the latest first. */
-export function reportsOn(
+export function reportsOn<R extends RectificationReport>(
 	rectificationId: string,
-	reports: readonly RectificationReport[]
-): RectificationReport[] {
+	reports: readonly R[]
+): R[] {
 	return reports
 		.filter((r) => !r.archived && r.rectification.id === rectificationId)
 		.toSorted((a, b) => b.reportedAt.localeCompare(a.reportedAt));
