@@ -115,3 +115,11 @@ export function reportsOn<R extends RectificationReport>(
 		.filter((r) => !r.archived && r.rectification.id === rectificationId)
 		.toSorted((a, b) => b.reportedAt.localeCompare(a.reportedAt));
 }
+
+/** The order rectifications are listed in: open ones first, the earliest deadline first. */
+export function compareRectifications(
+	a: Pick<Rectification, 'done' | 'dueDate'>,
+	b: Pick<Rectification, 'done' | 'dueDate'>
+): number {
+	return Number(!!a.done) - Number(!!b.done) || a.dueDate.localeCompare(b.dueDate);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	compareRectifications,
 	DEFAULT_INSPECTION_CHECKLIST,
 	failedItems,
 	inspectionChecklist,
@@ -66,5 +67,13 @@ describe('site inspections and rectification', () => {
 		expect(validateRecord('siteInspection', bad).ok).toBe(false);
 		const rect = { ...(validRecordOfEveryKind.rectification as object), owner: '物业公司' };
 		expect(validateRecord('rectification', rect).ok).toBe(true);
+	});
+});
+
+describe('the order of rectifications', () => {
+	it('lists open ones first, the earliest deadline first', () => {
+		const r = (id: string, dueDate: string, done?: boolean) => ({ id, dueDate, done });
+		const list = [r('a', '2020-10-09', true), r('b', '2020-10-20'), r('c', '2020-10-05')];
+		expect(list.toSorted(compareRectifications).map((x) => x.id)).toEqual(['c', 'b', 'a']);
 	});
 });
