@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import {
 	DEFAULT_INSPECTION_CHECKLIST,
+	projectBudgetFen,
 	rectificationDueDate,
 	type ChecklistEntry,
 	type Disbursement,
@@ -307,7 +308,7 @@ export function demoData(city: DemoCity): { updates: DemoRoomUpdate[]; photos: D
 			);
 		decide('accept', accepted, '验收合格');
 		if (later() >= (project.year < 2020 ? 0.97 : 0.6)) return;
-		const budget = project.budget.reduce((sum, l) => sum + l.amountFen, 0);
+		const budget = projectBudgetFen(project);
 		const split = later();
 		// Most in one payment; some in two; a few for less than approved (the work cost less).
 		const parts =
@@ -331,9 +332,8 @@ export function demoData(city: DemoCity): { updates: DemoRoomUpdate[]; photos: D
 					paidAt: iso(paid),
 					by: 'city-finance',
 					note: `拨付凭证 ${project.year}-${project.id.slice(-4)}-${k + 1}`,
-					...(k === parts.length - 1 && parts.length === 1 && amountFen < budget
-						? { final: true }
-						: {})
+					// A single payment below the budget is the last one: the work cost less.
+					...(parts.length === 1 && amountFen < budget ? { final: true } : {})
 				},
 				paid
 			);

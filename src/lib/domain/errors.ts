@@ -26,6 +26,16 @@ export function domainMessage(
 	return { code, params, zh, en };
 }
 
+/** Several refusals as one message (a store's error), each sentence kept, in both languages. */
+export function joinedMessage(code: string, problems: readonly DomainMessage[]): DomainMessage {
+	return domainMessage(
+		code,
+		{},
+		problems.map((p) => p.zh).join('；'),
+		problems.map((p) => p.en).join('; ')
+	);
+}
+
 /** Base of every error the domain throws, so callers can catch the domain's errors as one family. */
 export class DomainError extends Error {
 	readonly code: string;

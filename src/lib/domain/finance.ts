@@ -16,8 +16,8 @@ import type { Disbursement, Project, ProjectStatus } from './records';
  * is due now is the part owed on projects the town has accepted.
  */
 
-/** Paid: nothing more is owed. */
-const SETTLED: readonly ProjectStatus[] = ['disbursed', 'closed'];
+/** Paid in full by the records: nothing more is owed (and the spot-check draws from these). */
+export const PAID_STATUSES: readonly ProjectStatus[] = ['disbursed', 'closed'];
 
 function paymentsOf(projectId: string, disbursements: readonly Disbursement[]): Disbursement[] {
 	return disbursements.filter((d) => d.project.id === projectId && d.archived !== true);
@@ -25,6 +25,26 @@ function paymentsOf(projectId: string, disbursements: readonly Disbursement[]): 
 
 export function paidFen(projectId: string, disbursements: readonly Disbursement[]): Fen {
 	return sumFen(paymentsOf(projectId, disbursements).map((d) => d.amountFen));
+}
+
+/** What is left to pay of the budget: none once the project is paid (or nothing is committed). */
+export function owedFen(project: Project, disbursements: readonly Disbursement[]): Fen {
+	if (!COMMITTED_STATUSES.includes(project.status) || PAID_STATUSES.includes(project.status)) {
+		return 0;
+	}
+	return Math.max(0, projectBudgetFen(project) - paidFen(project.id, disbursements));
+}
+
+/** Finance's list of work: accepted projects with money still owed, the longest waiting first. */
+export function awaitingPayment<P extends Project>(
+	projects: readonly P[],
+	disbursements: readonly Disbursement[]
+): { project: P; owedFen: Fen }[] {
+	return projects
+		.filter((p) => p.status === 'accepted' && p.archived !== true)
+		.map((project) => ({ project, owedFen: owedFen(project, disbursements) }))
+		.filter((x) => x.owedFen > 0)
+		.sort((a, b) => (a.project.acceptedAt ?? '').localeCompare(b.project.acceptedAt ?? ''));
 }
 
 /**
@@ -53,11 +73,12 @@ function msg(code: string, params: Record<string, string | number>, zh: string, 
 
 /**
  * Every reason a payment of `amountFen` may not be recorded now (none when it may): finance
- * pays, on a project the town has accepted, more than nothing and not beyond the budget.
+ * pays, on a project the town has accepted, more than nothing and not beyond the budget. Without
+ * an amount, whether this person may pay on this project at all (the form is offered).
  */
 export function checkPayment(
 	project: Project,
-	amountFen: number,
+	amountFen: number | undefined,
 	actor: Pick<Actor, 'role'>,
 	disbursements: readonly Disbursement[]
 ): DomainMessage[] {
@@ -75,18 +96,19 @@ export function checkPayment(
 			)
 		);
 	}
+	if (amountFen === undefined) return reasons;
 	if (!Number.isSafeInteger(amountFen) || amountFen <= 0) {
 		reasons.push(msg('amount', {}, '拨付金额必须大于零', 'The amount must be more than zero'));
 		return reasons;
 	}
-	const owed = projectBudgetFen(project) - paidFen(project.id, disbursements);
+	const owed = Math.max(0, projectBudgetFen(project) - paidFen(project.id, disbursements));
 	if (amountFen > owed) {
 		reasons.push(
 			msg(
 				'overBudget',
-				{ owedFen: owed, owed: formatYuan(Math.max(0, owed)) },
-				`超过尚未拨付的预算 ${formatYuan(Math.max(0, owed))}`,
-				`More than the ${formatYuan(Math.max(0, owed))} of the budget not yet paid`
+				{ owedFen: owed, owed: formatYuan(owed) },
+				`超过尚未拨付的预算 ${formatYuan(owed)}`,
+				`More than the ${formatYuan(owed)} of the budget not yet paid`
 			)
 		);
 	}
@@ -97,13 +119,14 @@ export function checkPayment(
  * Every reason a recorded payment may not be withdrawn now (none when it may). A wrong entry is
  * withdrawn, never deleted: it is archived with the reason and stops counting, so the project may
  * again be owed money. Only finance withdraws, with a reason, and not once the file is closed —
- * a closed file is the city's final word on the project.
+ * a closed file is the city's final word on the project. Without a reason, whether this payment
+ * may be withdrawn at all (the button is offered).
  */
 export function checkWithdrawal(
 	project: Pick<Project, 'status'>,
 	payment: Pick<Disbursement, 'archived'>,
 	actor: Pick<Actor, 'role'>,
-	reason: string
+	reason?: string
 ): DomainMessage[] {
 	const reasons: DomainMessage[] = [];
 	if (actor.role !== 'finance') {
@@ -117,7 +140,7 @@ export function checkWithdrawal(
 			msg('closed', {}, '项目已结项，拨付不能撤销', 'The file is closed: its payments stand')
 		);
 	}
-	if (reason.trim() === '') {
+	if (reason !== undefined && reason.trim() === '') {
 		reasons.push(msg('noReason', {}, '撤销拨付须说明原因', 'Withdrawing a payment needs a reason'));
 	}
 	return reasons;
@@ -153,12 +176,10 @@ export function moneyLedger(
 		if (p.archived === true || !COMMITTED_STATUSES.includes(p.status)) continue;
 		const key = keyOf(p);
 		const row = rows.get(key) ?? { projects: 0, approved: 0, paid: 0, owed: 0, due: 0 };
-		const budget = projectBudgetFen(p);
-		const paid = paidFen(p.id, disbursements);
-		const owed = SETTLED.includes(p.status) ? 0 : Math.max(0, budget - paid);
+		const owed = owedFen(p, disbursements);
 		row.projects += 1;
-		row.approved += budget;
-		row.paid += paid;
+		row.approved += projectBudgetFen(p);
+		row.paid += paidFen(p.id, disbursements);
 		row.owed += owed;
 		if (p.status === 'accepted') row.due += owed;
 		rows.set(key, row);

@@ -2,7 +2,7 @@ import { projectBudgetFen } from './budget';
 import { reviewDeadline, workingDaysElapsed } from './calendar';
 import { addDays, isCalendarDate, shanghaiDate, shanghaiMonth, type CalendarDate } from './dates';
 import { sumFen, type Fen } from './money';
-import { ratingSummary, type RatingSummary } from './rating';
+import { summariseRatings, type RatingSummary } from './rating';
 import type { Disbursement, Project, Suggestion } from './records';
 import { isProduced, percentRounded, ReportMonthError } from './report';
 import type { CityRules } from './rules';
@@ -75,7 +75,7 @@ export function monthlyReport(input: {
 	ratings?: readonly RatingEntry[];
 }): MonthlyTownRow[] {
 	const { month } = input;
-	if (!isCalendarDate(`${month}-01`)) throw new ReportMonthError(month);
+	monthDates(month); // throws ReportMonthError for anything but a real YYYY-MM
 	const inMonth = (t: string | undefined) => t !== undefined && shanghaiMonth(t) === month;
 	const upTo = (t: string | undefined) => t !== undefined && shanghaiMonth(t) <= month;
 	const townOf = new Map(input.communities.map((c) => [c.id, c.townId]));
@@ -119,12 +119,7 @@ export function monthlyReport(input: {
 				communities.filter((c) => covered.has(c.id)).length,
 				communities.length
 			),
-			ratings: ratings
-				? ratingSummary(
-						ratings.length,
-						ratings.reduce((sum, r) => sum + r.score, 0)
-					)
-				: undefined
+			ratings: ratings ? summariseRatings(ratings) : undefined
 		};
 	});
 }

@@ -62,3 +62,11 @@ export interface RatingSummary {
 export function ratingSummary(count: number, sum: number): RatingSummary {
 	return { count, average: count === 0 ? undefined : Math.round((sum / count) * 10) / 10 };
 }
+
+/** The summary of single ratings (as the city reads them from the server). */
+export function summariseRatings(ratings: readonly { readonly score: number }[]): RatingSummary {
+	return ratingSummary(
+		ratings.length,
+		ratings.reduce((sum, r) => sum + r.score, 0)
+	);
+}

@@ -1,12 +1,12 @@
 import type { CalendarDate, IsoTimestamp } from './dates';
 import { domainMessage, type DomainMessage } from './errors';
+import { PAID_STATUSES } from './finance';
 import { isRectificationOverdue, rectificationDueDate } from './inspection';
 import {
 	FINDING_KINDS,
 	type FindingKind,
 	type PopulationEntry,
 	type Project,
-	type ProjectStatus,
 	type RecordRef,
 	type Rectification,
 	type SpotCheckCampaign,
@@ -28,8 +28,6 @@ import type { CityRules } from './rules';
 
 export const SPOT_CHECK_DEFAULT_SIZE = 40;
 
-const PAID: readonly ProjectStatus[] = ['disbursed', 'closed'];
-
 export function spotCheckStratum(project: Pick<Project, 'type' | 'townId'>): string {
 	return `${project.type}|${project.townId}`;
 }
@@ -39,7 +37,7 @@ export function spotCheckPopulation(
 	years: readonly number[]
 ): PopulationEntry[] {
 	return projects
-		.filter((p) => !p.archived && years.includes(p.year) && PAID.includes(p.status))
+		.filter((p) => !p.archived && years.includes(p.year) && PAID_STATUSES.includes(p.status))
 		.map((p) => ({ id: p.id, stratum: spotCheckStratum(p), room: p.ref.room }));
 }
 

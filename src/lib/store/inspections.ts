@@ -1,7 +1,7 @@
 import {
 	DomainError,
-	domainMessage,
 	failedItems,
+	joinedMessage,
 	rectificationCloseProblems,
 	rectificationDueDate,
 	validateRecord,
@@ -43,14 +43,7 @@ export interface InspectionInput {
 export class RectificationRefusedError extends DomainError {}
 
 function refused(problems: readonly DomainMessage[]): RectificationRefusedError {
-	return new RectificationRefusedError(
-		domainMessage(
-			'rectification.refused',
-			{},
-			problems.map((p) => p.zh).join('；'),
-			problems.map((p) => p.en).join('; ')
-		)
-	);
+	return new RectificationRefusedError(joinedMessage('rectification.refused', problems));
 }
 
 export async function recordInspection(

@@ -1,9 +1,9 @@
 import {
 	DomainError,
-	domainMessage,
 	drawStratifiedSample,
 	findingProblems,
 	findingRectification,
+	joinedMessage,
 	validateRecord,
 	type CityRules,
 	type FindingKind,
@@ -84,14 +84,7 @@ export async function recordFinding(
 		throw new Error(`Spot-check findings are kept in the city room, not ${room}`);
 	const problems = findingProblems(input.campaign, input.project);
 	if (problems.length > 0) {
-		throw new FindingRefusedError(
-			domainMessage(
-				'spotCheck.findingRefused',
-				{},
-				problems.map((p) => p.zh).join('；'),
-				problems.map((p) => p.en).join('; ')
-			)
-		);
+		throw new FindingRefusedError(joinedMessage('spotCheck.findingRefused', problems));
 	}
 	const now = ctx.now();
 	const at = now.toISOString();

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+	awaitingPayment,
 	checkPayment,
 	checkWithdrawal,
 	moneyLedger,
 	moneyTotal,
+	owedFen,
 	paidFen,
 	paidInFullAt
 } from '$lib/domain';
@@ -48,6 +50,37 @@ describe('payments on a project', () => {
 		expect(codes(over)).toEqual(['finance.overBudget']);
 		expect(over[0]!.zh).toContain('20,000.00');
 		expect(checkPayment(accepted, 20_000_00, finance, [pay('a', 10_000_00)])).toEqual([]);
+		// Without an amount: may this person pay on this project at all (the form is offered)?
+		expect(checkPayment(accepted, undefined, finance, [])).toEqual([]);
+		expect(
+			codes(checkPayment({ ...accepted, status: 'disbursed' }, undefined, finance, []))
+		).toEqual(['finance.notAccepted']);
+	});
+
+	it('owes what is left of the budget until the project is paid, and lists what waits', () => {
+		const paid = [pay('a', 12_000_00)];
+		expect(owedFen(accepted, paid)).toBe(18_000_00);
+		expect(owedFen({ ...accepted, status: 'in_progress' }, paid)).toBe(18_000_00);
+		expect(owedFen({ ...accepted, status: 'disbursed' }, paid)).toBe(0);
+		expect(owedFen({ ...accepted, status: 'submitted' }, [])).toBe(0);
+		const early = { ...accepted, id: 'p-2', acceptedAt: '2020-07-01T02:00:00.000Z' };
+		const late = { ...accepted, acceptedAt: '2020-08-01T02:00:00.000Z' };
+		const settled = { ...accepted, id: 'p-3', budget: budget(100_00) };
+		const list = awaitingPayment(
+			[late, early, settled, { ...accepted, id: 'p-4', status: 'completed' as const }],
+			[
+				...paid,
+				makeDisbursement({
+					id: 's',
+					project: { room: 'community:tanglian', id: 'p-3' },
+					amountFen: 100_00
+				})
+			]
+		);
+		expect(list.map((x) => [x.project.id, x.owedFen])).toEqual([
+			['p-2', 30_000_00],
+			['p-1', 18_000_00]
+		]);
 	});
 });
 
@@ -67,6 +100,11 @@ describe('withdrawing a payment entered by mistake', () => {
 		).toEqual(['finance.withdrawn']);
 		expect(codes(checkWithdrawal({ status: 'closed' }, payment, finance, 'late'))).toEqual([
 			'finance.closed'
+		]);
+		// Without a reason: may it be withdrawn at all (the button is offered)?
+		expect(checkWithdrawal({ status: 'disbursed' }, payment, finance)).toEqual([]);
+		expect(codes(checkWithdrawal({ status: 'accepted' }, { archived: true }, finance))).toEqual([
+			'finance.withdrawn'
 		]);
 	});
 });

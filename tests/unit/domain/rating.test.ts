@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkRating, isRateable, PROJECT_STATUSES, ratingSummary } from '$lib/domain';
+import {
+	checkRating,
+	isRateable,
+	PROJECT_STATUSES,
+	ratingSummary,
+	summariseRatings
+} from '$lib/domain';
 import { makeProject } from './factories';
 
 describe("residents' ratings", () => {
@@ -25,5 +31,10 @@ describe("residents' ratings", () => {
 	it('sum up as a count and a mean to one decimal', () => {
 		expect(ratingSummary(0, 0)).toEqual({ count: 0, average: undefined });
 		expect(ratingSummary(3, 13)).toEqual({ count: 3, average: 4.3 });
+		expect(summariseRatings([{ score: 5 }, { score: 4 }, { score: 4 }])).toEqual({
+			count: 3,
+			average: 4.3
+		});
+		expect(summariseRatings([])).toEqual({ count: 0, average: undefined });
 	});
 });
