@@ -95,11 +95,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	});
 
 	server.on('upgrade', (req, socket, head) => {
-		const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-		if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
-		if (!pathname.startsWith('/sync/')) return refuseUpgrade(socket, '404 Not Found');
-		if (!options.onUpgrade) return refuseUpgrade(socket, '503 Service Unavailable');
-		options.onUpgrade(req, socket, head);
+		// A socket error after the upgrade began (a reset) must not become an unhandled 'error'.
+		socket.on('error', (error) => log.debug('upgrade socket error', { error: error.message }));
+		try {
+			const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+			if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
+			if (!pathname.startsWith('/sync/')) return refuseUpgrade(socket, '404 Not Found');
+			if (!options.onUpgrade) return refuseUpgrade(socket, '503 Service Unavailable');
+			options.onUpgrade(req, socket, head);
+		} catch (error) {
+			// One request's failure is its own: refuse it, say so, and keep serving everyone else.
+			log.error('upgrade failed', { url: redactText(req.url ?? ''), error });
+			if (socket.writable) refuseUpgrade(socket, '400 Bad Request');
+			else socket.destroy();
+		}
 	});
 
 	server.on('clientError', (error, socket) => {

@@ -12,10 +12,11 @@ import {
 	messageAuth,
 	messageAwareness,
 	messageQueryAwareness,
-	messageSync
+	messageSync,
+	syncPath
 } from '../src/lib/sync/protocol.ts';
 import { userFromToken, type AuthContext } from './auth-routes.ts';
-import type { Logger } from './log.ts';
+import { redactText, type Logger } from './log.ts';
 import { Rooms, type Peer, type Room } from './rooms.ts';
 import type { Storage } from './storage.ts';
 
@@ -92,6 +93,26 @@ function awarenessMessage(room: Room, clients: number[]): Uint8Array {
 		awarenessProtocol.encodeAwarenessUpdate(room.awareness, clients)
 	);
 	return encoding.toUint8Array(encoder);
+}
+
+/**
+ * The room and token of `/sync/<room>?token=…`, or undefined when the request line cannot be read
+ * (a stray `%`, a path too long to be a room): refused as an unknown room, never thrown.
+ */
+export function parseSyncTarget(
+	requestUrl: string | undefined
+): { roomName: string; token: string | undefined } | undefined {
+	if (!requestUrl || requestUrl.length > 8192) return undefined;
+	let url: URL;
+	let roomName: string;
+	try {
+		url = new URL(requestUrl, 'http://localhost');
+		roomName = decodeURIComponent(url.pathname.slice(`${syncPath}/`.length));
+	} catch {
+		return undefined;
+	}
+	if (roomName.length > 200) return undefined;
+	return { roomName, token: url.searchParams.get('token') ?? undefined };
 }
 
 export function createSyncService(options: SyncOptions): SyncService {
@@ -284,9 +305,13 @@ export function createSyncService(options: SyncOptions): SyncService {
 	return {
 		rooms,
 		handleUpgrade(req, socket, head) {
-			const url = new URL(req.url ?? '/', 'http://localhost');
-			const roomName = decodeURIComponent(url.pathname.slice('/sync/'.length));
-			const user = userFromToken(auth, url.searchParams.get('token') ?? undefined);
+			const target = parseSyncTarget(req.url);
+			if (!target) {
+				log.info('sync refused: malformed request', { url: redactText(req.url ?? '') });
+				return refuse(req, socket, head, CloseCode.unknownRoom, 'unknown room');
+			}
+			const { roomName } = target;
+			const user = userFromToken(auth, target.token);
 			if (!user) {
 				log.info('sync refused: no valid token', { room: roomName });
 				return refuse(req, socket, head, CloseCode.unauthorized, 'sign in again');
