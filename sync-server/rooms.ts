@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from './log.ts';
 import type { Storage } from './storage.ts';
+import { dropPending } from './update-check.ts';
 
 /**
  * Document lifecycle: a room's Y.Doc is loaded from its snapshot plus the updates after it when the
@@ -120,6 +121,13 @@ export class Rooms {
 		}, 'storage');
 		const room = new Room(name, doc, stored.lastUpdateId, stored.snapshotUpTo);
 		room.updatesSinceSnapshot = stored.updates.length;
+		// An older server let updates in whose dependencies never came: forget that part, and write
+		// a snapshot without it at once, so that no sync answer or later load carries it again.
+		const repaired = dropPending(doc);
+		if (repaired) {
+			log.warn('room repaired: dropped changes whose dependencies are missing', { room: name });
+			this.#writeSnapshot(room, true);
+		}
 
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === 'storage') return;
@@ -228,12 +236,18 @@ export class Rooms {
 	snapshot(room: Room): void {
 		this.flush();
 		if (room.lastUpdateId <= room.snapshotUpTo) return;
+		this.#writeSnapshot(room, false);
+	}
+
+	/** `replace`: also over a snapshot of the same point (a repaired room's). */
+	#writeSnapshot(room: Room, replace: boolean) {
 		try {
 			this.#options.storage.writeSnapshot(
 				room.name,
 				Y.encodeStateAsUpdate(room.doc),
 				room.lastUpdateId,
-				this.#options.now().toISOString()
+				this.#options.now().toISOString(),
+				replace
 			);
 			room.snapshotUpTo = room.lastUpdateId;
 			room.updatesSinceSnapshot = 0;

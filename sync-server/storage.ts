@@ -377,12 +377,19 @@ export class Storage {
 		};
 	}
 
-	writeSnapshot(room: string, data: Uint8Array, upTo: number, at: string): void {
+	/** Keeps the newest snapshot; `replace` also overwrites one of the same point. */
+	writeSnapshot(room: string, data: Uint8Array, upTo: number, at: string, replace = false): void {
 		this.#sql(
 			`INSERT INTO snapshots (room, data, up_to, at) VALUES (?, ?, ?, ?)
 				 ON CONFLICT (room) DO UPDATE SET data = excluded.data, up_to = excluded.up_to, at = excluded.at
-				 WHERE excluded.up_to > snapshots.up_to`
-		).run(room, Buffer.from(data.buffer, data.byteOffset, data.byteLength), upTo, at);
+				 WHERE excluded.up_to > snapshots.up_to OR (? AND excluded.up_to = snapshots.up_to)`
+		).run(
+			room,
+			Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+			upTo,
+			at,
+			replace ? 1 : 0
+		);
 	}
 
 	/** The audit trail of a room: who sent an update and when (the bytes stay in the database). */

@@ -19,6 +19,12 @@ import { userFromToken, type AuthContext } from './auth-routes.ts';
 import { redactText, type Logger } from './log.ts';
 import { Rooms, type Peer, type Room } from './rooms.ts';
 import type { Storage } from './storage.ts';
+import {
+	describeUpdateProblem,
+	dropPending,
+	updateProblem,
+	type UpdateProblem
+} from './update-check.ts';
 
 /**
  * The y-websocket protocol on `/sync/<room>?token=…`, with the room table of DESIGN.md enforced at
@@ -183,11 +189,21 @@ export function createSyncService(options: SyncOptions): SyncService {
 					syncType === syncProtocol.messageYjsUpdate
 				) {
 					if (conn.access !== 'write') return; // read-only: dropped, never applied or relayed
+					let problem: UpdateProblem | undefined;
+					try {
+						problem = updateProblem(room.doc, payload);
+					} catch {
+						throw new BadMessageError('invalid update');
+					}
+					if (problem) throw new BadMessageError(describeUpdateProblem(problem));
 					try {
 						Y.applyUpdate(room.doc, payload, conn);
 					} catch {
 						throw new BadMessageError('invalid update');
 					}
+					// What the check above cannot see (a cycle of dependencies) Yjs leaves pending: that
+					// part is forgotten, never stored or sent; what did apply is stored as usual.
+					if (dropPending(room.doc)) throw new BadMessageError(describeUpdateProblem('gap'));
 					return;
 				}
 				throw new BadMessageError(`unknown sync message type ${syncType}`);
