@@ -20,6 +20,7 @@ const usage = `Usage: npm run admin -- <command> [options]
   list-users
   disable-user <username>        enable-user <username>
   set-password <username> [--password-stdin]
+  revoke-tokens <username>       signs the user out everywhere (a lost tablet); the password stays
   disable-demo-users             (before production: the demo users all have the password "demo")
   add-town <id> <name>
   add-community <id> <name> --town <townId>
@@ -165,6 +166,12 @@ async function run(argv: string[]): Promise<void> {
 				}
 				say(`password set for ${username}`);
 				if (generated) say(`password (shown once): ${password}`);
+				return;
+			}
+			case 'revoke-tokens': {
+				const [username] = positional(args, 1, 'revoke-tokens <username>');
+				if (!storage.revokeTokens(username ?? '')) throw new UsageError(`no user ${username}`);
+				say(`tokens revoked for ${username}: every device signs in again`);
 				return;
 			}
 			case 'disable-demo-users': {

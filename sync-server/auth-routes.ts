@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { grantsFor } from '../src/lib/domain/access.ts';
 import { BodyTooLargeError, readBody, sendJson, type ApiRoute } from './api.ts';
-import { LoginThrottle, TokenError, TokenSigner, unknownUserHash, verifyPassword } from './auth.ts';
+import {
+	HashGate,
+	LoginThrottle,
+	TokenSigner,
+	unknownUserHash,
+	userFromToken,
+	verifyPassword
+} from './auth.ts';
 import { directoryFor, type Org } from './directory.ts';
 import type { Logger } from './log.ts';
 import type { Storage, UserRow } from './storage.ts';
@@ -15,6 +22,8 @@ export interface AuthContext {
 	signer: TokenSigner;
 	/** Failures per username, and (more leniently: an office shares one address) per address. */
 	throttle: { user: LoginThrottle; address: LoginThrottle };
+	/** Caps concurrent password hashing, overall and per username. */
+	hashing: HashGate;
 	tokenTtlSeconds: number;
 	log: Logger;
 	now: () => number;
@@ -30,23 +39,6 @@ export function publicUser(user: UserRow) {
 	};
 }
 
-/** The signed-in user behind a token, or undefined (bad, expired, unknown or disabled). */
-export function userFromToken(
-	context: AuthContext,
-	token: string | undefined
-): UserRow | undefined {
-	if (!token) return undefined;
-	try {
-		const claims = context.signer.verify(token, context.now());
-		const user = context.storage.findUserById(claims.sub);
-		if (!user || user.disabled) return undefined;
-		return user;
-	} catch (error) {
-		if (error instanceof TokenError) return undefined;
-		throw error;
-	}
-}
-
 export function bearer(req: IncomingMessage): string | undefined {
 	const header = req.headers.authorization;
 	if (!header?.startsWith('Bearer ')) return undefined;
@@ -57,8 +49,6 @@ function clientAddress(req: IncomingMessage): string {
 	return req.socket.remoteAddress ?? 'unknown';
 }
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
 function requireUser(context: AuthContext, req: IncomingMessage, res: ServerResponse) {
 	const user = userFromToken(context, bearer(req));
 	if (!user)
@@ -67,7 +57,7 @@ function requireUser(context: AuthContext, req: IncomingMessage, res: ServerResp
 }
 
 export function authRoutes(context: AuthContext): ApiRoute[] {
-	const { storage, signer, throttle, log } = context;
+	const { storage, signer, throttle, hashing, log } = context;
 	const loginFailed = {
 		error: 'invalid_credentials',
 		message: '用户名或密码不正确 / Wrong username or password'
@@ -94,23 +84,52 @@ export function authRoutes(context: AuthContext): ApiRoute[] {
 				}
 				const userKey = username.toLowerCase();
 				const addressKey = clientAddress(req);
-				const wait = Math.max(
-					throttle.user.delayMs(userKey, context.now()),
-					throttle.address.delayMs(addressKey, context.now())
-				);
-				if (wait > 0) await sleep(wait);
+				// Logged as a keyed hash: a password typed into the username field stays unreadable.
+				const logged = { userHash: signer.fingerprint(userKey), address: addressKey };
+				const backOff = () =>
+					Math.max(
+						throttle.user.retryAfterMs(userKey, context.now()),
+						throttle.address.retryAfterMs(addressKey, context.now())
+					);
+				const tooMany = (ms: number) => {
+					log.info('login refused: back-off', { ...logged, retryAfterMs: ms });
+					res.setHeader('Retry-After', String(Math.max(1, Math.ceil(ms / 1000))));
+					sendJson(res, 429, {
+						error: 'too_many_attempts',
+						message: '尝试次数太多，请稍后再试 / Too many attempts: try again in a moment'
+					});
+				};
+				if (backOff() > 0) return tooMany(backOff());
 
-				const user = storage.findUserByUsername(username);
-				const ok = await verifyPassword(password, user?.passwordHash ?? unknownUserHash);
-				if (!user || !ok || user.disabled) {
+				// The back-off is asked again when the attempt's turn comes: parallel guesses at one
+				// account queue behind each other and meet the failures of those before them.
+				const outcome = await hashing.run(userKey, async () => {
+					const wait = backOff();
+					if (wait > 0) return { wait, user: undefined };
+					const user = storage.findUserByUsername(username);
+					const ok = await verifyPassword(password, user?.passwordHash ?? unknownUserHash);
+					return { wait: 0, user: ok && user && !user.disabled ? user : undefined };
+				});
+				if (outcome === 'key-busy') return tooMany(1000);
+				if (outcome === 'full') {
+					log.warn('login refused: too many at once', logged);
+					res.setHeader('Retry-After', '2');
+					return sendJson(res, 503, {
+						error: 'busy',
+						message: '登录的人太多，请稍后再试 / Too many sign-ins at once: try again shortly'
+					});
+				}
+				if (outcome.wait > 0) return tooMany(outcome.wait);
+				const { user } = outcome;
+				if (!user) {
 					throttle.user.fail(userKey, context.now());
 					throttle.address.fail(addressKey, context.now());
-					log.info('login failed', { username, address: clientAddress(req) });
+					log.info('login failed', logged);
 					return sendJson(res, 401, loginFailed);
 				}
 				throttle.user.succeed(userKey);
 				const token = signer.sign(
-					{ sub: user.id, role: user.role, scope: user.scope },
+					{ sub: user.id, role: user.role, scope: user.scope, ver: user.tokenVersion },
 					context.now(),
 					context.tokenTtlSeconds
 				);

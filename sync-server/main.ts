@@ -3,7 +3,7 @@
  * (seeding the demo city into an empty one), serves the app, the API and the sync, and on SIGTERM
  * stops taking connections, closes the rooms and the database, then exits.
  */
-import { LoginThrottle, TokenSigner, loadTokenSecret } from './auth.ts';
+import { HashGate, LoginThrottle, TokenSigner, loadTokenSecret } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { createPublicPages } from './public-page.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
@@ -70,6 +70,7 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		org: createOrgSource(storage),
 		signer,
 		throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeTries: 30 }) },
+		hashing: new HashGate(),
 		tokenTtlSeconds: config.tokenTtlSeconds,
 		log,
 		now: () => Date.now()

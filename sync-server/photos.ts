@@ -3,7 +3,8 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseRoom, roomAccess, type Room } from '../src/lib/domain/access.ts';
 import { BodyTooLargeError, readBody, sendJson, type ApiRoute } from './api.ts';
-import { bearer, userFromToken, type AuthContext } from './auth-routes.ts';
+import { bearer, type AuthContext } from './auth-routes.ts';
+import { userFromToken } from './auth.ts';
 import { writeFileAtomic } from './files.ts';
 
 /**

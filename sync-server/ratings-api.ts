@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roomAccess } from '../src/lib/domain/access.ts';
 import { isCalendarDate, shanghaiStartOfDay } from '../src/lib/domain/dates.ts';
 import { sendJson, type ApiRoute } from './api.ts';
-import { bearer, userFromToken, type AuthContext } from './auth-routes.ts';
+import { bearer, type AuthContext } from './auth-routes.ts';
+import { userFromToken } from './auth.ts';
 
 /**
  * `GET /api/ratings` (Bearer): residents' ratings of the projects the caller may read, newest

@@ -31,6 +31,8 @@ export interface UserRow {
 	/** Seeded by the demo: password "demo", refused in production. */
 	demo: boolean;
 	createdAt: string;
+	/** Tokens of another version are refused (a password change, disabling, `revoke-tokens`). */
+	tokenVersion: number;
 }
 
 /** A resident's rating as it may leave the server: no device, no address. */
@@ -41,6 +43,8 @@ export interface RatingRow {
 	comment: string;
 	at: string;
 }
+
+export type NewUser = Omit<UserRow, 'disabled' | 'demo' | 'tokenVersion'> & { demo?: boolean };
 
 export interface StoredRoom {
 	snapshot: Uint8Array | undefined;
@@ -68,7 +72,9 @@ const migrations: readonly string[] = [
 	`CREATE TABLE ratings (
 	   project TEXT NOT NULL, device TEXT NOT NULL, address TEXT NOT NULL, score INTEGER NOT NULL,
 	   comment TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (project, device));
-	 CREATE INDEX ratings_address ON ratings (address, at);`
+	 CREATE INDEX ratings_address ON ratings (address, at);`,
+	// Tokens name the version of their account's tokens; bumping it ends every one issued before.
+	`ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;`
 ];
 
 interface UserRecord {
@@ -81,6 +87,7 @@ interface UserRecord {
 	disabled: number;
 	demo: number;
 	created_at: string;
+	token_version: number;
 }
 
 function toUser(row: UserRecord): UserRow {
@@ -93,7 +100,8 @@ function toUser(row: UserRecord): UserRow {
 		passwordHash: row.password_hash,
 		disabled: row.disabled !== 0,
 		demo: row.demo !== 0,
-		createdAt: row.created_at
+		createdAt: row.created_at,
+		tokenVersion: row.token_version
 	};
 }
 
@@ -200,7 +208,7 @@ export class Storage {
 
 	// ---- users
 
-	addUser(user: Omit<UserRow, 'disabled' | 'demo'> & { demo?: boolean }): void {
+	addUser(user: NewUser): void {
 		this.#sql(
 			`INSERT INTO users (id, username, name, role, scope, password_hash, demo, created_at)
 				 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
@@ -217,7 +225,7 @@ export class Storage {
 	}
 
 	/** Adds many users in one transaction (the demo seed). */
-	addUsers(users: readonly (Omit<UserRow, 'disabled' | 'demo'> & { demo?: boolean })[]): void {
+	addUsers(users: readonly NewUser[]): void {
 		this.db.transaction(() => {
 			for (const user of users) this.addUser(user);
 		})();
@@ -246,20 +254,40 @@ export class Storage {
 		return (this.#sql('SELECT * FROM users ORDER BY username').all() as UserRecord[]).map(toUser);
 	}
 
+	/** Disabling also ends the user's tokens: enabling again does not bring them back. */
 	setUserDisabled(username: string, disabled: boolean): boolean {
 		return (
-			this.db
-				.prepare('UPDATE users SET disabled = ? WHERE username = ?')
-				.run(disabled ? 1 : 0, username).changes === 1
+			this.#sql(
+				`UPDATE users SET disabled = @disabled, token_version = token_version + @disabled
+				 WHERE username = @username`
+			).run({ disabled: disabled ? 1 : 0, username }).changes === 1
 		);
 	}
 
+	/** A new password ends every token issued before it. */
 	setPasswordHash(username: string, passwordHash: string): boolean {
 		return (
-			this.db
-				.prepare('UPDATE users SET password_hash = ? WHERE username = ?')
-				.run(passwordHash, username).changes === 1
+			this.#sql(
+				'UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE username = ?'
+			).run(passwordHash, username).changes === 1
 		);
+	}
+
+	/** Ends every token of this user (a lost tablet); the password stays. */
+	revokeTokens(username: string): boolean {
+		return (
+			this.#sql('UPDATE users SET token_version = token_version + 1 WHERE username = ?').run(
+				username
+			).changes === 1
+		);
+	}
+
+	/** The accounts behind these ids, read in one query (the sweep of open connections). */
+	usersByIds(ids: readonly string[]): Map<string, UserRow> {
+		const rows = this.#sql(
+			'SELECT u.* FROM json_each(?) AS i JOIN users AS u ON u.id = i.value'
+		).all(JSON.stringify(ids)) as UserRecord[];
+		return new Map(rows.map((row) => [row.id, toUser(row)]));
 	}
 
 	// ---- ratings

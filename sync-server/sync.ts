@@ -15,7 +15,8 @@ import {
 	messageSync,
 	syncPath
 } from '../src/lib/sync/protocol.ts';
-import { userFromToken, type AuthContext } from './auth-routes.ts';
+import type { AuthContext } from './auth-routes.ts';
+import { claimsAndUser, stillValid } from './auth.ts';
 import { redactText, type Logger } from './log.ts';
 import { Rooms, type Peer, type Room } from './rooms.ts';
 import type { Storage } from './storage.ts';
@@ -44,6 +45,8 @@ export interface SyncOptions {
 	perSecond?: number;
 	heartbeatMs?: number;
 	roomIdleMs?: number;
+	/** How often open connections are checked against the accounts (an admin's change). */
+	accountSweepMs?: number;
 }
 
 export interface SyncService {
@@ -52,17 +55,35 @@ export interface SyncService {
 	readonly rooms: Rooms;
 }
 
+interface ConnectionUser {
+	id: string;
+	username: string;
+	/** The version of the token the connection was opened with. */
+	tokenVersion: number;
+}
+
 class Connection implements Peer {
 	readonly author: string;
+	readonly user: ConnectionUser;
+	readonly room: string;
 	readonly ws: WebSocket;
-	readonly access: Exclude<Access, 'none'>;
+	/** Follows the directory: an admin's change of the org takes effect on open connections. */
+	access: Exclude<Access, 'none'>;
 	alive = true;
 	tokens: number;
 	lastRefill: number;
 
-	constructor(ws: WebSocket, author: string, access: Exclude<Access, 'none'>, burst: number) {
+	constructor(
+		ws: WebSocket,
+		user: ConnectionUser,
+		room: string,
+		access: Exclude<Access, 'none'>,
+		burst: number
+	) {
 		this.ws = ws;
-		this.author = author;
+		this.user = user;
+		this.author = user.username;
+		this.room = room;
 		this.access = access;
 		this.tokens = burst;
 		this.lastRefill = Date.now();
@@ -308,6 +329,41 @@ export function createSyncService(options: SyncOptions): SyncService {
 	}, options.heartbeatMs ?? 30_000);
 	heartbeat.unref();
 
+	// An admin command (another process) that disables a user, changes a password, revokes tokens
+	// or moves a community changes SQLite's data_version: then every open connection is checked
+	// against its account and the room table again, within a second.
+	let seenDataVersion = options.storage.dataVersion();
+	const accountSweep = setInterval(() => {
+		const version = options.storage.dataVersion();
+		if (version === seenDataVersion) return;
+		seenDataVersion = version;
+		if (connections.size > 0) checkAccounts();
+	}, options.accountSweepMs ?? 1000);
+	accountSweep.unref();
+
+	function checkAccounts() {
+		const ids = [...new Set([...connections].map((conn) => conn.user.id))];
+		const users = options.storage.usersByIds(ids);
+		const org = auth.org();
+		for (const conn of connections) {
+			const user = users.get(conn.user.id);
+			const fields = { room: conn.room, user: conn.author };
+			if (!stillValid(user, conn.user.tokenVersion)) {
+				log.info('account changed: closing connection', fields);
+				conn.ws.close(CloseCode.unauthorized, 'sign in again');
+				continue;
+			}
+			const access = roomAccess(user, conn.room, org);
+			if (access === 'none') {
+				log.info('room right withdrawn: closing connection', fields);
+				conn.ws.close(CloseCode.forbidden, 'no access to this room');
+			} else if (access !== conn.access) {
+				log.info('room right changed', { ...fields, access });
+				conn.access = access;
+			}
+		}
+	}
+
 	function refuse(
 		req: IncomingMessage,
 		socket: Duplex,
@@ -327,25 +383,28 @@ export function createSyncService(options: SyncOptions): SyncService {
 				return refuse(req, socket, head, CloseCode.unknownRoom, 'unknown room');
 			}
 			const { roomName } = target;
-			const user = userFromToken(auth, target.token);
-			if (!user) {
+			const signedIn = claimsAndUser(auth, target.token);
+			if (!signedIn) {
 				log.info('sync refused: no valid token', { room: roomName });
 				return refuse(req, socket, head, CloseCode.unauthorized, 'sign in again');
 			}
 			if (!parseRoom(roomName)) {
 				return refuse(req, socket, head, CloseCode.unknownRoom, 'unknown room');
 			}
+			const { user, claims } = signedIn;
 			const access = roomAccess(user, roomName, auth.org());
 			if (access === 'none') {
 				log.info('sync refused: no read right', { room: roomName, user: user.username });
 				return refuse(req, socket, head, CloseCode.forbidden, 'no access to this room');
 			}
 			wss.handleUpgrade(req, socket, head, (ws) => {
-				attach(ws, roomName, new Connection(ws, user.username, access, burst));
+				const who = { id: user.id, username: user.username, tokenVersion: claims.ver };
+				attach(ws, roomName, new Connection(ws, who, roomName, access, burst));
 			});
 		},
 		async close() {
 			clearInterval(heartbeat);
+			clearInterval(accountSweep);
 			for (const conn of connections) conn.ws.close(CloseCode.shuttingDown, 'server stopping');
 			rooms.closeAll();
 			await new Promise<void>((done) => wss.close(() => done()));

@@ -1,31 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, login, synced } from './helpers/clients';
+import { admin } from './helpers/admin-command';
 import { makeFixtureApp } from './helpers/fixture-app';
 import { startServerProcess, waitFor } from './helpers/server-process';
 
-const root = resolve(import.meta.dirname, '../..');
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterAll(async () => {
 	while (cleanup.length) await cleanup.pop()?.();
 });
-
-function admin(dataDir: string, args: string[], input?: string) {
-	return new Promise<{ code: number | null; out: string }>((done) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/admin.ts', ...args], {
-			cwd: root,
-			env: { ...process.env, DATA_DIR: dataDir }
-		});
-		let out = '';
-		child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-		child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-		child.stdin.end(input ?? '');
-		child.on('exit', (code) => done({ code, out }));
-	});
-}
 
 async function tempDir(prefix: string) {
 	const dir = await mkdtemp(join(tmpdir(), prefix));

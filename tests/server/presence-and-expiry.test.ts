@@ -39,7 +39,7 @@ describe('an expired token', () => {
 	it('is refused by the signer, as is one signed with another key', () => {
 		const now = Date.parse('2026-11-28T00:00:00Z');
 		const token = signer.sign(
-			{ sub: 'tanglian-1', role: 'worker', scope: 'community:tanglian' },
+			{ sub: 'tanglian-1', role: 'worker', scope: 'community:tanglian', ver: 0 },
 			now,
 			60
 		);
@@ -55,12 +55,12 @@ describe('an expired token', () => {
 			'base64url'
 		);
 		const expired = new TokenSigner(secret).sign(
-			{ sub: 'tanglian-1', role: 'worker', scope: 'community:tanglian' },
+			{ sub: 'tanglian-1', role: 'worker', scope: 'community:tanglian', ver: 0 },
 			Date.now() - 2 * 86_400_000,
 			86_400
 		);
 		const fresh = new TokenSigner(secret).sign(
-			{ sub: 'tanglian-1', role: 'worker', scope: 'community:tanglian' },
+			{ sub: 'tanglian-1', role: 'worker', scope: 'community:tanglian', ver: 0 },
 			Date.now(),
 			86_400
 		);
