@@ -14,6 +14,11 @@ export interface ServerConfig {
 	photoMaxBytes: number;
 	/** How long a room stays in memory after its last connection left. */
 	roomIdleMs: number;
+	/** Limits (docs/operations.md, "Limits"): bytes per connection and minute, per user and day. */
+	connectionBytesPerMinute: number;
+	userDailyBytes: number;
+	/** Bytes waiting to be sent to one connection before it counts as not reading. */
+	sendBufferBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +42,8 @@ function integer(
 	return n;
 }
 
+const mb = (n: number) => n * 1024 * 1024;
+
 function nonEmpty(name: string, value: string | undefined, fallback: string): string {
 	if (value === undefined) return fallback;
 	if (value.trim() === '') throw new ConfigError(`${name} is set but empty`);
@@ -58,6 +65,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
 		tokenTtlSeconds: integer('TOKEN_TTL_DAYS', env.TOKEN_TTL_DAYS, 30, 1, 365) * 86_400,
 		tokenSecret,
 		photoMaxBytes: integer('PHOTO_MAX_MB', env.PHOTO_MAX_MB, 8, 1, 100) * 1024 * 1024,
-		roomIdleMs: integer('ROOM_IDLE_SECONDS', env.ROOM_IDLE_SECONDS, 30, 0, 86_400) * 1000
+		roomIdleMs: integer('ROOM_IDLE_SECONDS', env.ROOM_IDLE_SECONDS, 30, 0, 86_400) * 1000,
+		connectionBytesPerMinute: mb(
+			integer('CONNECTION_MB_PER_MINUTE', env.CONNECTION_MB_PER_MINUTE, 64, 1, 4096)
+		),
+		userDailyBytes: mb(integer('USER_DAILY_MB', env.USER_DAILY_MB, 256, 1, 1_000_000)),
+		sendBufferBytes: mb(integer('SEND_BUFFER_MB', env.SEND_BUFFER_MB, 32, 1, 1024))
 	};
 }

@@ -80,7 +80,10 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		auth,
 		log,
 		now: () => new Date(),
-		roomIdleMs: config.roomIdleMs
+		roomIdleMs: config.roomIdleMs,
+		connectionBytesPerMinute: config.connectionBytesPerMinute,
+		userDailyBytes: config.userDailyBytes,
+		sendBufferBytes: config.sendBufferBytes
 	});
 	const server = await startServer({
 		config,

@@ -36,6 +36,9 @@ export class Room {
 	snapshotUpTo: number;
 	updatesSinceSnapshot = 0;
 	snapshotScheduled = false;
+	/** Encodings of the whole state, kept until the next update (see encodedSince). */
+	#stateVector: Uint8Array | undefined;
+	#fullState: Uint8Array | undefined;
 
 	constructor(name: string, doc: Y.Doc, lastUpdateId: number, snapshotUpTo: number) {
 		this.name = name;
@@ -44,6 +47,36 @@ export class Room {
 		this.awareness.setLocalState(null);
 		this.lastUpdateId = lastUpdateId;
 		this.snapshotUpTo = snapshotUpTo;
+		doc.on('update', () => {
+			this.#stateVector = undefined;
+			this.#fullState = undefined;
+		});
+	}
+
+	stateVector(): Uint8Array {
+		return (this.#stateVector ??= Y.encodeStateVector(this.doc));
+	}
+
+	/**
+	 * What a client with `stateVector` lacks. A fresh client (an empty vector) gets the whole
+	 * state, encoded once per state of the room however often it is asked for.
+	 */
+	encodedSince(stateVector: Uint8Array): Uint8Array {
+		const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
+		if (!empty) return Y.encodeStateAsUpdate(this.doc, stateVector);
+		return (this.#fullState ??= Y.encodeStateAsUpdate(this.doc));
+	}
+
+	/** The peer that controls an awareness id, if any. */
+	holderOf(clientId: number): Peer | undefined {
+		for (const [peer, ids] of this.peers) if (ids.has(clientId)) return peer;
+		return undefined;
+	}
+
+	/** Gives an awareness id to `peer` (from whoever held it). */
+	hold(peer: Peer, clientId: number): void {
+		for (const [other, ids] of this.peers) if (other !== peer) ids.delete(clientId);
+		this.peers.get(peer)?.add(clientId);
 	}
 }
 

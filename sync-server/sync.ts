@@ -26,6 +26,13 @@ import {
 	updateProblem,
 	type UpdateProblem
 } from './update-check.ts';
+import { DailyQuota, TokenBucket } from './budgets.ts';
+import {
+	ownEntries,
+	readAwarenessUpdate,
+	writeAwarenessUpdate,
+	type AwarenessEntry
+} from './presence.ts';
 
 /**
  * The y-websocket protocol on `/sync/<room>?token=…`, with the room table of DESIGN.md enforced at
@@ -47,6 +54,15 @@ export interface SyncOptions {
 	roomIdleMs?: number;
 	/** How often open connections are checked against the accounts (an admin's change). */
 	accountSweepMs?: number;
+	/** Bytes a connection may send (and ask to be sent in full-state answers) per minute. */
+	connectionBytesPerMinute?: number;
+	/** Bytes of updates each user may have stored per day. */
+	userDailyBytes?: number;
+	/** Bytes waiting in a connection's send buffer before it counts as not reading. */
+	sendBufferBytes?: number;
+	/** Awareness: the largest update a peer may send, and the ids one connection may hold. */
+	maxAwarenessBytes?: number;
+	maxAwarenessIds?: number;
 }
 
 export interface SyncService {
@@ -70,30 +86,64 @@ class Connection implements Peer {
 	/** Follows the directory: an admin's change of the org takes effect on open connections. */
 	access: Exclude<Access, 'none'>;
 	alive = true;
-	tokens: number;
-	lastRefill: number;
+	/** Messages, and bytes (received, and sent in answer to a request for state). */
+	readonly messages: TokenBucket;
+	readonly bytes: TokenBucket;
+	readonly #maxBuffered: number;
+	readonly #log: Logger;
 
 	constructor(
 		ws: WebSocket,
 		user: ConnectionUser,
 		room: string,
 		access: Exclude<Access, 'none'>,
-		burst: number
+		limits: ConnectionLimits,
+		log: Logger
 	) {
 		this.ws = ws;
 		this.user = user;
 		this.author = user.username;
 		this.room = room;
 		this.access = access;
-		this.tokens = burst;
-		this.lastRefill = Date.now();
+		this.messages = new TokenBucket(limits.burst, limits.perSecond);
+		this.bytes = new TokenBucket(limits.bytesPerMinute, limits.bytesPerMinute / 60);
+		this.#maxBuffered = limits.sendBufferBytes;
+		this.#log = log;
 	}
 
 	send(message: Uint8Array): void {
 		if (this.ws.readyState !== WebSocket.OPEN) return;
+		// A peer that does not read would make the server hold everything sent to it: once what
+		// waits passes the limit it is closed, and cut off if it does not take the close either.
+		if (this.ws.bufferedAmount > this.#maxBuffered) {
+			this.#log.warn('slow reader: closing connection', {
+				room: this.room,
+				user: this.author,
+				buffered: this.ws.bufferedAmount
+			});
+			this.ws.close(CloseCode.slowReader, 'not reading');
+			setTimeout(() => this.ws.terminate(), 1000).unref();
+			return;
+		}
 		this.ws.send(message, (error) => {
 			if (error) this.ws.terminate();
 		});
+	}
+}
+
+interface ConnectionLimits {
+	burst: number;
+	perSecond: number;
+	bytesPerMinute: number;
+	sendBufferBytes: number;
+}
+
+class BudgetError extends Error {
+	override name = 'BudgetError';
+	readonly code: number;
+	constructor(code: number, message: string) {
+		super(message);
+		this.code = code;
 	}
 }
 
@@ -110,6 +160,14 @@ function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
 	encoding.writeVarUint(encoder, messageSync);
 	write(encoder);
 	return encoding.toUint8Array(encoder);
+}
+
+/** Sync step 1 with the room's state vector, encoded once per state of the room. */
+function stateVectorMessage(room: Room): Uint8Array {
+	return syncMessage((encoder) => {
+		encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+		encoding.writeVarUint8Array(encoder, room.stateVector());
+	});
 }
 
 function awarenessMessage(room: Room, clients: number[]): Uint8Array {
@@ -145,8 +203,15 @@ export function parseSyncTarget(
 export function createSyncService(options: SyncOptions): SyncService {
 	const { log, auth } = options;
 	const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
-	const burst = options.burst ?? 2000;
-	const perSecond = options.perSecond ?? 500;
+	const limits: ConnectionLimits = {
+		burst: options.burst ?? 2000,
+		perSecond: options.perSecond ?? 500,
+		bytesPerMinute: options.connectionBytesPerMinute ?? 64 * 1024 * 1024,
+		sendBufferBytes: options.sendBufferBytes ?? 32 * 1024 * 1024
+	};
+	const quota = new DailyQuota(options.userDailyBytes ?? 256 * 1024 * 1024);
+	const maxAwarenessBytes = options.maxAwarenessBytes ?? 64 * 1024;
+	const maxAwarenessIds = options.maxAwarenessIds ?? 4;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
 	const connections = new Set<Connection>();
 
@@ -155,9 +220,10 @@ export function createSyncService(options: SyncOptions): SyncService {
 		log,
 		now: options.now,
 		idleMs: options.roomIdleMs,
-		onUpdate(room, update) {
+		onUpdate(room, update, origin) {
+			// Encoded once for every peer; not back to its sender, which has it.
 			const message = syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update));
-			for (const peer of room.peers.keys()) peer.send(message);
+			for (const peer of room.peers.keys()) if (peer !== origin) peer.send(message);
 		},
 		onAwareness(room, changed) {
 			const message = awarenessMessage(room, changed);
@@ -198,11 +264,18 @@ export function createSyncService(options: SyncOptions): SyncService {
 					// Only stored state leaves the server: store what is pending before answering.
 					rooms.flush();
 					if (!rooms.isLive(room)) throw new StoreFailedError();
+					const answer = room.encodedSince(stateVector);
+					if (!conn.bytes.take(answer.byteLength)) {
+						throw new BudgetError(CloseCode.flood, 'too much asked for');
+					}
 					conn.send(
-						syncMessage((encoder) => syncProtocol.writeSyncStep2(encoder, room.doc, stateVector))
+						syncMessage((encoder) => {
+							encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+							encoding.writeVarUint8Array(encoder, answer);
+						})
 					);
 					// Our own state vector too, so the client can tell when we hold all its changes.
-					conn.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
+					conn.send(stateVectorMessage(room));
 					return;
 				}
 				if (
@@ -210,6 +283,9 @@ export function createSyncService(options: SyncOptions): SyncService {
 					syncType === syncProtocol.messageYjsUpdate
 				) {
 					if (conn.access !== 'write') return; // read-only: dropped, never applied or relayed
+					if (!quota.allows(conn.author, payload.byteLength)) {
+						throw new BudgetError(CloseCode.overQuota, 'daily storage quota reached');
+					}
 					let problem: UpdateProblem | undefined;
 					try {
 						problem = updateProblem(room.doc, payload);
@@ -225,17 +301,35 @@ export function createSyncService(options: SyncOptions): SyncService {
 					// What the check above cannot see (a cycle of dependencies) Yjs leaves pending: that
 					// part is forgotten, never stored or sent; what did apply is stored as usual.
 					if (dropPending(room.doc)) throw new BadMessageError(describeUpdateProblem('gap'));
+					quota.add(conn.author, payload.byteLength);
 					return;
 				}
 				throw new BadMessageError(`unknown sync message type ${syncType}`);
 			}
 			case messageAwareness: {
-				let update: Uint8Array;
+				if (data.byteLength > maxAwarenessBytes) {
+					throw new BudgetError(CloseCode.tooLarge, 'presence too large');
+				}
+				let entries: AwarenessEntry[];
 				try {
-					update = decoding.readVarUint8Array(decoder);
-					awarenessProtocol.applyAwarenessUpdate(room.awareness, update, conn);
+					entries = readAwarenessUpdate(decoding.readVarUint8Array(decoder));
 				} catch {
 					throw new BadMessageError('invalid awareness update');
+				}
+				const kept = ownEntries(
+					entries,
+					conn.author,
+					room.peers.get(conn) ?? new Set(),
+					(id) => room.holderOf(id)?.author,
+					maxAwarenessIds
+				);
+				// Ids of another connection of the same account (a reconnect) pass to this one.
+				for (const entry of kept) room.hold(conn, entry.clientId);
+				if (kept.length < entries.length) {
+					log.debug('presence of others dropped', { room: room.name, user: conn.author });
+				}
+				if (kept.length > 0) {
+					awarenessProtocol.applyAwarenessUpdate(room.awareness, writeAwarenessUpdate(kept), conn);
 				}
 				return;
 			}
@@ -251,15 +345,6 @@ export function createSyncService(options: SyncOptions): SyncService {
 		}
 	}
 
-	function allow(conn: Connection): boolean {
-		const now = Date.now();
-		conn.tokens = Math.min(burst, conn.tokens + ((now - conn.lastRefill) / 1000) * perSecond);
-		conn.lastRefill = now;
-		if (conn.tokens < 1) return false;
-		conn.tokens -= 1;
-		return true;
-	}
-
 	function attach(ws: WebSocket, roomName: string, conn: Connection) {
 		const room = rooms.open(roomName);
 		rooms.join(room, conn);
@@ -268,8 +353,11 @@ export function createSyncService(options: SyncOptions): SyncService {
 		log.info('connected', logFields);
 
 		ws.on('message', (raw: RawData, isBinary: boolean) => {
-			if (!allow(conn)) {
-				log.warn('flood: closing connection', logFields);
+			const size = Array.isArray(raw)
+				? raw.reduce((n, part) => n + part.byteLength, 0)
+				: raw.byteLength;
+			if (!conn.messages.take(1) || !conn.bytes.take(size)) {
+				log.warn('flood: closing connection', { ...logFields, bytes: size });
 				ws.close(CloseCode.flood, 'too many messages');
 				return;
 			}
@@ -286,7 +374,10 @@ export function createSyncService(options: SyncOptions): SyncService {
 			try {
 				handleMessage(room, conn, data);
 			} catch (error) {
-				if (error instanceof StoreFailedError) {
+				if (error instanceof BudgetError) {
+					log.warn('over a limit: closing connection', { ...logFields, reason: error.message });
+					ws.close(error.code, error.message);
+				} else if (error instanceof StoreFailedError) {
 					ws.close(CloseCode.storageFailed, 'update not stored');
 				} else if (error instanceof BadMessageError) {
 					log.warn('bad message: closing connection', { ...logFields, reason: error.message });
@@ -311,7 +402,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 			ws.close(CloseCode.storageFailed, 'room not stored');
 			return;
 		}
-		conn.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
+		conn.send(stateVectorMessage(room));
 		const present = [...room.awareness.getStates().keys()];
 		if (present.length > 0) conn.send(awarenessMessage(room, present));
 	}
@@ -399,7 +490,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 			}
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				const who = { id: user.id, username: user.username, tokenVersion: claims.ver };
-				attach(ws, roomName, new Connection(ws, who, roomName, access, burst));
+				attach(ws, roomName, new Connection(ws, who, roomName, access, limits, log));
 			});
 		},
 		async close() {

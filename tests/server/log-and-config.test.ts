@@ -16,7 +16,10 @@ describe('configuration', () => {
 			tokenTtlSeconds: 30 * 86_400,
 			tokenSecret: undefined,
 			photoMaxBytes: 8 * 1024 * 1024,
-			roomIdleMs: 30_000
+			roomIdleMs: 30_000,
+			connectionBytesPerMinute: 64 * 1024 * 1024,
+			userDailyBytes: 256 * 1024 * 1024,
+			sendBufferBytes: 32 * 1024 * 1024
 		});
 	});
 
@@ -34,6 +37,14 @@ describe('configuration', () => {
 			tokenTtlSeconds: 7 * 86_400,
 			photoMaxBytes: 2 * 1024 * 1024
 		});
+		expect(
+			loadConfig({ USER_DAILY_MB: '10', CONNECTION_MB_PER_MINUTE: '5', SEND_BUFFER_MB: '2' })
+		).toMatchObject({
+			userDailyBytes: 10 * 1024 * 1024,
+			connectionBytesPerMinute: 5 * 1024 * 1024,
+			sendBufferBytes: 2 * 1024 * 1024
+		});
+		expect(() => loadConfig({ USER_DAILY_MB: '0' })).toThrow(/USER_DAILY_MB/);
 	});
 });
 

@@ -21,10 +21,14 @@ export const CloseCode = {
 	unknownRoom: 4404,
 	/** A message over the size limit. */
 	tooLarge: 4413,
-	/** Too many messages too fast from one connection. */
+	/** The server's send buffer for this connection filled up: it was not reading. Reconnect. */
+	slowReader: 4408,
+	/** Too many messages or bytes too fast from one connection. */
 	flood: 4429,
 	/** The server could not store an update; nothing from the connection was relayed. */
 	storageFailed: 4500,
+	/** This user stored as much as one day allows; edits wait on the device until tomorrow. */
+	overQuota: 4507,
 	/** The server is stopping; reconnect later. */
 	shuttingDown: 4503
 } as const;
