@@ -25,6 +25,7 @@ export default defineConfig({
 				test: {
 					name: 'server',
 					include: ['tests/server/**/*.test.ts'],
+					globalSetup: ['tests/server/global-setup.ts'],
 					testTimeout: 30_000,
 					hookTimeout: 60_000
 				}

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, login, synced } from './helpers/clients';
 import { admin } from './helpers/admin-command';
 import { makeFixtureApp } from './helpers/fixture-app';
+import { seededDataDir } from './helpers/seeded-data-dir';
 import { startServerProcess, waitFor } from './helpers/server-process';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
@@ -18,11 +19,18 @@ async function tempDir(prefix: string) {
 	return dir;
 }
 
+/** The demo city's data folder, as a first start leaves it. */
+async function demoDataDir(prefix: string) {
+	const dir = await seededDataDir(prefix);
+	cleanup.push(() => rm(dir, { recursive: true, force: true }));
+	return dir;
+}
+
 describe('the admin command', () => {
 	it('adds, lists and disables users and adds towns and communities while the server runs', async () => {
 		const appDir = await makeFixtureApp();
 		cleanup.push(() => rm(appDir, { recursive: true, force: true }));
-		const dataDir = await tempDir('kuaiban-admin-');
+		const dataDir = await demoDataDir('kuaiban-admin-');
 		const server = await startServerProcess({ dataDir, staticDir: appDir });
 		cleanup.push(() => server.stop('SIGKILL'));
 
@@ -71,7 +79,7 @@ describe('the admin command', () => {
 	it('backs up while clients write, and a restored copy serves the same documents', async () => {
 		const appDir = await makeFixtureApp();
 		cleanup.push(() => rm(appDir, { recursive: true, force: true }));
-		const dataDir = await tempDir('kuaiban-backup-');
+		const dataDir = await demoDataDir('kuaiban-backup-');
 		const server = await startServerProcess({ dataDir, staticDir: appDir });
 		cleanup.push(() => server.stop('SIGKILL'));
 		const token = await login(server.url, 'tanglian-1');

@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, login, synced, type Client } from './helpers/clients';
 import { makeFixtureApp } from './helpers/fixture-app';
+import { seededDataDir } from './helpers/seeded-data-dir';
 import { startServerProcess, waitFor } from './helpers/server-process';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
@@ -19,7 +18,7 @@ afterAll(async () => {
 describe('a server killed with SIGKILL while three clients write', () => {
 	it('keeps every edit any client had received, and the clients converge after a restart', async () => {
 		const appDir = await makeFixtureApp();
-		const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-kill-'));
+		const dataDir = await seededDataDir('kuaiban-kill-');
 		cleanup.push(() => rm(appDir, { recursive: true, force: true }));
 		cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
 		const first = await startServerProcess({ dataDir, staticDir: appDir });

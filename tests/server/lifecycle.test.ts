@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Storage } from '../../sync-server/storage';
 import { makeFixtureApp } from './helpers/fixture-app';
+import { seededDataDir } from './helpers/seeded-data-dir';
 import {
 	exitOf,
 	spawnServer,
@@ -19,6 +20,13 @@ afterEach(async () => {
 
 async function tempDir(prefix: string): Promise<string> {
 	const dir = await mkdtemp(join(tmpdir(), prefix));
+	cleanup.push(() => rm(dir, { recursive: true, force: true }));
+	return dir;
+}
+
+/** The demo city's data folder as a first start leaves it, for the tests not about seeding. */
+async function demoDataDir(prefix: string): Promise<string> {
+	const dir = await seededDataDir(prefix);
 	cleanup.push(() => rm(dir, { recursive: true, force: true }));
 	return dir;
 }
@@ -55,8 +63,8 @@ describe('first start', () => {
 	});
 
 	it('does not seed again over existing data', async () => {
-		const dataDir = await tempDir('kuaiban-reseed-');
-		await (await start(dataDir)).stop();
+		// A folder a first start seeded and was stopped in.
+		const dataDir = await demoDataDir('kuaiban-reseed-');
 		const again = await start(dataDir);
 		expect(again.output()).not.toMatch(/demo city seeded/);
 		expect(again.output()).toContain('tanglian-1'); // the demo users are still there
@@ -73,8 +81,7 @@ describe('first start', () => {
 		const { mode } = await stat(join(dataDir, 'token-secret'));
 		expect(mode & 0o777).toBe(0o600);
 
-		const demoDir = await tempDir('kuaiban-prod-demo-');
-		await (await start(demoDir)).stop();
+		const demoDir = await demoDataDir('kuaiban-prod-demo-');
 		const { child, output } = spawnServer({ dataDir: demoDir, env: { NODE_ENV: 'production' } });
 		cleanup.push(async () => child.kill('SIGKILL'));
 		expect(await exitOf(child)).toBe(1);
@@ -92,7 +99,7 @@ describe('first start', () => {
 
 describe('stopping', () => {
 	it('stops promptly on SIGTERM with exit code 0, even with a keep-alive connection open', async () => {
-		const dataDir = await tempDir('kuaiban-stop-');
+		const dataDir = await demoDataDir('kuaiban-stop-');
 		const server = await start(dataDir);
 		const agent = new Agent({ keepAlive: true });
 		cleanup.push(async () => agent.destroy());
@@ -113,7 +120,7 @@ describe('stopping', () => {
 
 describe('logs', () => {
 	it('never print a token from a URL', async () => {
-		const dataDir = await tempDir('kuaiban-logs-');
+		const dataDir = await demoDataDir('kuaiban-logs-');
 		const server = await start(dataDir);
 		await fetch(`${server.url}/api/health?token=secret123`);
 		await fetch(`${server.url}/sync/community:x?token=secret456`, {

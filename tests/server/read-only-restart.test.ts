@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, login, synced, type Client } from './helpers/clients';
 import { makeFixtureApp } from './helpers/fixture-app';
+import { seededDataDir } from './helpers/seeded-data-dir';
 import { startServerProcess, waitFor } from './helpers/server-process';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
@@ -14,7 +13,7 @@ afterAll(async () => {
 describe("a read-only client's edit", () => {
 	it('is neither relayed nor stored: it is absent after a restart too', async () => {
 		const appDir = await makeFixtureApp();
-		const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-ro-'));
+		const dataDir = await seededDataDir('kuaiban-ro-');
 		cleanup.push(() => rm(appDir, { recursive: true, force: true }));
 		cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
 		const first = await startServerProcess({ dataDir, staticDir: appDir });

@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll } from 'vitest';
 import { makeFixtureApp } from './fixture-app';
+import { seededDataDir } from './seeded-data-dir';
 import { startServerProcess, type ServerProcess } from './server-process';
 
 export interface TestServer {
@@ -13,7 +12,7 @@ export interface TestServer {
 
 /**
  * One real server for a test file: started before its tests on a free port with a fresh data
- * folder (the demo city) and the fixture app, stopped and removed after them.
+ * folder (a copy of the seeded demo city) and the fixture app, stopped and removed after them.
  */
 export function useTestServer(env?: Record<string, string>): TestServer {
 	let server: ServerProcess | undefined;
@@ -21,7 +20,7 @@ export function useTestServer(env?: Record<string, string>): TestServer {
 	let appDir = '';
 	beforeAll(async () => {
 		appDir = await makeFixtureApp();
-		dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-test-'));
+		dataDir = await seededDataDir();
 		server = await startServerProcess({ dataDir, staticDir: appDir, env });
 	});
 	afterAll(async () => {
