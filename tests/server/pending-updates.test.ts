@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as encoding from 'lib0/encoding';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, messageSync } from '../../src/lib/sync/protocol';
 import { connect, login, synced, type Client } from './helpers/clients';
 import { makeFixtureApp } from './helpers/fixture-app';
+import { seededDataDir } from './helpers/seeded-data-dir';
 import { startServerProcess, waitFor } from './helpers/server-process';
 import { useTestServer } from './helpers/test-server';
 
@@ -157,7 +157,7 @@ describe('an update with missing dependencies', () => {
 describe('a room that already holds pending junk', () => {
 	it('is repaired when loaded: clients get no pending structures, and edits after it count', async () => {
 		const appDir = await makeFixtureApp();
-		const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-pending-'));
+		const dataDir = await seededDataDir('kuaiban-pending-');
 		cleanup.push(() => rm(appDir, { recursive: true, force: true }));
 		cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
 		const first = await startServerProcess({ dataDir, staticDir: appDir });
