@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { isOrgId, isValidScope, roles, type Role } from '../src/lib/domain/access.ts';
 import { hashPassword, tokenSecretFile } from './auth.ts';
 import { loadConfig } from './config.ts';
-import { databaseFile, databasePath, prepareDataDir } from './data-dir.ts';
+import { databaseFile, databasePath, keepPrivate, prepareDataDir } from './data-dir.ts';
 import { photosRoot } from './photos.ts';
 import { Storage } from './storage.ts';
 
@@ -100,6 +100,7 @@ async function run(argv: string[]): Promise<void> {
 			await rm(join(dataDir, name), { force: true });
 		}
 		await cp(source, dataDir, { recursive: true, force: true });
+		await keepPrivate(dataDir);
 		say(`restored ${source} into ${dataDir}`);
 		return;
 	}
@@ -224,6 +225,7 @@ async function run(argv: string[]): Promise<void> {
 				if (await exists(join(dataDir, tokenSecretFile))) {
 					await cp(join(dataDir, tokenSecretFile), join(target, tokenSecretFile));
 				}
+				await keepPrivate(target);
 				say(`backup written to ${target}`);
 				return;
 			}

@@ -1,7 +1,7 @@
 import { demoData } from './demo-data.ts';
 import { demoRulesUpdate } from './demo-rules.ts';
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPassword } from './auth.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
@@ -20,14 +20,36 @@ export class DataDirError extends Error {
 
 export const databaseFile = 'kuaiban.sqlite';
 
-export async function prepareDataDir(dir: string): Promise<void> {
+/**
+ * Creates the data folder if needed and makes what it holds private: every file 0600 and every
+ * folder 0700, whatever mode they were given before (an older server, a restore, a copy). New
+ * files come out private too: the server and the admin command run with umask 077. Returns
+ * whether the folder itself is open to other users of the machine, which the operator is told.
+ */
+export async function prepareDataDir(dir: string): Promise<{ openToOthers: boolean }> {
+	process.umask(0o077);
 	try {
 		await mkdir(dir, { recursive: true, mode: 0o700 });
 		await access(dir, constants.W_OK | constants.R_OK);
+		await keepPrivate(dir);
+		return { openToOthers: ((await stat(dir)).mode & 0o077) !== 0 };
 	} catch (error) {
 		throw new DataDirError(
 			`The data folder ${dir} cannot be created or written: ${(error as Error).message}`
 		);
+	}
+}
+
+/** Files under `dir` to 0600, folders to 0700 (not `dir` itself: that is the operator's). */
+export async function keepPrivate(dir: string): Promise<void> {
+	for (const entry of await readdir(dir, { withFileTypes: true })) {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory()) {
+			if (((await stat(path)).mode & 0o777) !== 0o700) await chmod(path, 0o700);
+			await keepPrivate(path);
+		} else if (entry.isFile()) {
+			if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600);
+		}
 	}
 }
 

@@ -47,7 +47,12 @@ class StartupError extends Error {
 }
 
 async function run(config: ServerConfig, log: Logger): Promise<void> {
-	await prepareDataDir(config.dataDir);
+	const { openToOthers } = await prepareDataDir(config.dataDir);
+	if (openToOthers) {
+		log.warn('the data folder can be read by other users of this machine: chmod 700 it', {
+			dataDir: config.dataDir
+		});
+	}
 	const storage = new Storage(databasePath(config.dataDir));
 	storage.checkpointInBackground();
 	const seeded = await seedIfEmpty(storage, config.production, new Date(), config.dataDir);
