@@ -45,10 +45,9 @@ function waitForPort(child: ChildProcess): Promise<number> {
 	});
 }
 
-async function startOurs(): Promise<Running> {
-	const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-bench-'));
-	// One process (node with tsx's loader), so /proc/<pid> measures the server itself.
-	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
+/** Our server as production runs it: the bundle from `npm run build`, plain Node. */
+function spawnOurs(dataDir: string): ChildProcess {
+	return spawn(process.execPath, ['dist/server.mjs'], {
 		cwd: root,
 		env: {
 			...process.env,
@@ -59,6 +58,25 @@ async function startOurs(): Promise<Running> {
 		},
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
+}
+
+/**
+ * A data folder with the demo city, seeded by a first start that is then stopped: the measured
+ * process starts on existing data, as a production server does, without the seed's memory.
+ */
+async function seededFolder(): Promise<string> {
+	const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-bench-'));
+	const seeding = spawnOurs(dataDir);
+	await waitForPort(seeding);
+	seeding.kill('SIGTERM');
+	await new Promise((done) => seeding.once('exit', done));
+	return dataDir;
+}
+
+async function startOurs(): Promise<Running> {
+	const dataDir = await seededFolder();
+	// One process, so /proc/<pid> measures the server itself.
+	const child = spawnOurs(dataDir);
 	const port = await waitForPort(child);
 	return {
 		name: 'ours',
@@ -210,6 +228,8 @@ async function round(server: Running, communityIds: string[]): Promise<RoundResu
 }
 
 async function main() {
+	// The server as `npm start` builds it.
+	await import('../scripts/build-server.mjs');
 	const { demoCity } = await import('../sync-server/demo-city.ts');
 	const communityIds = demoCity().communities.map((c) => c.id);
 	const results: RoundResult[] = [];
