@@ -16,7 +16,9 @@ describe('configuration', () => {
 			tokenTtlSeconds: 30 * 86_400,
 			tokenSecret: undefined,
 			photoMaxBytes: 8 * 1024 * 1024,
-			roomIdleMs: 30_000
+			roomIdleMs: 30_000,
+			trustProxy: 0,
+			publicLimit: { burst: 60, perSecond: 10 }
 		});
 	});
 
