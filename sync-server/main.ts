@@ -95,7 +95,9 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 			dataDir: config.dataDir,
 			log,
 			ratings: storage,
-			now: () => new Date()
+			now: () => new Date(),
+			trustProxy: config.trustProxy,
+			limit: config.publicLimit
 		}),
 		onUpgrade: (req, socket, head) => sync.handleUpgrade(req, socket, head),
 		onClose: async () => {
