@@ -9,6 +9,7 @@ import {
 	userFromToken,
 	verifyPassword
 } from './auth.ts';
+import { clientAddress, limitKey } from './client-address.ts';
 import { directoryFor, type Org } from './directory.ts';
 import type { Logger } from './log.ts';
 import type { Storage, UserRow } from './storage.ts';
@@ -24,6 +25,8 @@ export interface AuthContext {
 	throttle: { user: LoginThrottle; address: LoginThrottle };
 	/** Caps concurrent password hashing, overall and per username. */
 	hashing: HashGate;
+	/** Proxies whose X-Forwarded-For is trusted (client-address.ts). */
+	trustProxy: number;
 	tokenTtlSeconds: number;
 	log: Logger;
 	now: () => number;
@@ -43,10 +46,6 @@ export function bearer(req: IncomingMessage): string | undefined {
 	const header = req.headers.authorization;
 	if (!header?.startsWith('Bearer ')) return undefined;
 	return header.slice('Bearer '.length).trim();
-}
-
-function clientAddress(req: IncomingMessage): string {
-	return req.socket.remoteAddress ?? 'unknown';
 }
 
 function requireUser(context: AuthContext, req: IncomingMessage, res: ServerResponse) {
@@ -83,7 +82,7 @@ export function authRoutes(context: AuthContext): ApiRoute[] {
 					});
 				}
 				const userKey = username.toLowerCase();
-				const addressKey = clientAddress(req);
+				const addressKey = limitKey(clientAddress(req, context.trustProxy));
 				// Logged as a keyed hash: a password typed into the username field stays unreadable.
 				const logged = { userHash: signer.fingerprint(userKey), address: addressKey };
 				const backOff = () =>

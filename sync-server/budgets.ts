@@ -19,20 +19,31 @@ export class TokenBucket {
 
 	/** Takes `units` if the bucket holds them; false (and nothing taken) otherwise. */
 	take(units: number, now = Date.now()): boolean {
-		this.#level = Math.min(
-			this.#capacity,
-			this.#level + ((now - this.#at) / 1000) * this.#perSecond
-		);
-		this.#at = now;
+		this.#refill(now);
 		if (this.#level < units) return false;
 		this.#level -= units;
 		return true;
 	}
+
+	/** Seconds until `units` fit again (0 when they do now). */
+	secondsUntil(units: number, now = Date.now()): number {
+		this.#refill(now);
+		return Math.max(0, (units - this.#level) / this.#perSecond);
+	}
+
+	#refill(now: number) {
+		const elapsed = Math.max(0, now - this.#at) / 1000;
+		this.#level = Math.min(this.#capacity, this.#level + elapsed * this.#perSecond);
+		this.#at = now;
+	}
 }
 
-/** The day in China (UTC+8) an instant falls on, as `YYYY-MM-DD`: the programme's working day. */
-function chinaDay(now: number): string {
-	return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+const dayMs = 86_400_000;
+const chinaOffsetMs = 8 * 3_600_000;
+
+/** The number of the day in China (UTC+8) an instant falls on: the programme's working day. */
+function chinaDay(now: number): number {
+	return Math.floor((now + chinaOffsetMs) / dayMs);
 }
 
 /**
@@ -42,7 +53,7 @@ function chinaDay(now: number): string {
 export class DailyQuota {
 	readonly #limit: number;
 	readonly #used = new Map<string, number>();
-	#day = '';
+	#day = -1;
 
 	constructor(limitBytes: number) {
 		this.#limit = limitBytes;

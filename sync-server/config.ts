@@ -19,6 +19,10 @@ export interface ServerConfig {
 	userDailyBytes: number;
 	/** Bytes waiting to be sent to one connection before it counts as not reading. */
 	sendBufferBytes: number;
+	/** Proxies in front of the server whose `X-Forwarded-For` is trusted; 0: none (client-address.ts). */
+	trustProxy: number;
+	/** Requests to the public pages (`/p/…`) per client address: a burst, then so many a second. */
+	publicLimit: { burst: number; perSecond: number };
 }
 
 export class ConfigError extends Error {
@@ -50,6 +54,22 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
 	return value;
 }
 
+/**
+ * TRUST_PROXY: how many proxies stand in front of the server (1 for the one TLS proxy of
+ * docs/operations.md). A word like "true" is refused rather than guessed at: trusting one hop too
+ * many lets any client choose the address it is counted as.
+ */
+function trustProxy(value: string | undefined): number {
+	try {
+		return integer('TRUST_PROXY', value, 0, 0, 10);
+	} catch {
+		throw new ConfigError(
+			'TRUST_PROXY must be the number of proxies in front of the server ' +
+				`(1 for one TLS proxy, 0 for none, at most 10), not "${value}"`
+		);
+	}
+}
+
 /** PORT 0 asks the system for any free port (the tests use it). */
 export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig {
 	const tokenSecret = env.TOKEN_SECRET === '' ? undefined : env.TOKEN_SECRET;
@@ -70,6 +90,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
 			integer('CONNECTION_MB_PER_MINUTE', env.CONNECTION_MB_PER_MINUTE, 64, 1, 4096)
 		),
 		userDailyBytes: mb(integer('USER_DAILY_MB', env.USER_DAILY_MB, 256, 1, 1_000_000)),
-		sendBufferBytes: mb(integer('SEND_BUFFER_MB', env.SEND_BUFFER_MB, 32, 1, 1024))
+		sendBufferBytes: mb(integer('SEND_BUFFER_MB', env.SEND_BUFFER_MB, 32, 1, 1024)),
+		trustProxy: trustProxy(env.TRUST_PROXY),
+		publicLimit: {
+			burst: integer('PUBLIC_RATE_BURST', env.PUBLIC_RATE_BURST, 60, 1, 100_000),
+			perSecond: integer('PUBLIC_RATE_PER_SECOND', env.PUBLIC_RATE_PER_SECOND, 10, 1, 10_000)
+		}
 	};
 }

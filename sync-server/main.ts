@@ -76,6 +76,7 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		signer,
 		throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeTries: 30 }) },
 		hashing: new HashGate(),
+		trustProxy: config.trustProxy,
 		tokenTtlSeconds: config.tokenTtlSeconds,
 		log,
 		now: () => Date.now()
@@ -104,7 +105,9 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 			dataDir: config.dataDir,
 			log,
 			ratings: storage,
-			now: () => new Date()
+			now: () => new Date(),
+			trustProxy: config.trustProxy,
+			limit: config.publicLimit
 		}),
 		onUpgrade: (req, socket, head) => sync.handleUpgrade(req, socket, head),
 		onClose: async () => {

@@ -18,11 +18,16 @@ import {
 	type PublicProjectView,
 	type RecordKinds
 } from '../src/lib/domain/index.ts';
+import { BodyTooLargeError, readBody } from './api.ts';
+import { ChangeStamps } from './change-stamps.ts';
+import { clientAddress, limitKey } from './client-address.ts';
 import type { Org } from './directory.ts';
 import type { Logger } from './log.ts';
-import { BodyTooLargeError, readBody } from './api.ts';
+import { LruMap } from './lru-map.ts';
 import { findStoredPhoto } from './photos.ts';
-import type { Storage } from './storage.ts';
+import { ratingLimitReached } from './rating-limits.ts';
+import { RequestLimit } from './request-limit.ts';
+import type { CommunityRow, Storage } from './storage.ts';
 
 /**
  * The public project page: what the QR code on a project sign (标识牌) opens on any phone, with no
@@ -30,6 +35,16 @@ import type { Storage } from './storage.ts';
  * the project (`publicProjectView`: an allow-list, nothing private) from the community's room with
  * the town's decision applied; `GET /p/<community>/<project>/photos/<sha256>` serves only the
  * photos that view lists. Anything else under /p/ is a plain 404 page.
+ *
+ * A QR code on a busy street is read a lot, so a page is rendered once and kept until something
+ * it shows changes: it is cached under the stamps (change-stamps.ts) of the org and of the three
+ * rooms it reads (the community's, its town's, the city's), so the next update to any of them,
+ * or a room loaded again as a new document, renders it afresh. The rating part varies with the
+ * totals and with whether this device rated already, so each cached project keeps one rendering
+ * per variant, keyed by exactly what that part shows and by nothing of the device itself. Pages
+ * carry a strong ETag of their bytes and `no-cache`, so a phone always asks and gets a 304 while
+ * nothing changed. Every request under /p/ counts against its client address's limit
+ * (request-limit.ts); over it, a 429 with `Retry-After`.
  */
 
 export interface PublicPageOptions {
@@ -38,13 +53,17 @@ export interface PublicPageOptions {
 	org: () => Org;
 	dataDir: string;
 	log: Logger;
-	/** Residents' ratings, kept by the server apart from the rooms. */
-	ratings: Pick<Storage, 'addRating' | 'hasRated' | 'ratingsFromAddressSince' | 'ratingTotals'>;
+	/** Residents' ratings, kept by the server apart from the rooms (`db`: rating-limits.ts). */
+	ratings: Pick<Storage, 'addRating' | 'hasRated' | 'ratingTotals' | 'ratingsFromAddressSince'>;
 	now: () => Date;
+	/** Proxies whose `X-Forwarded-For` is trusted (`TRUST_PROXY`, client-address.ts). */
+	trustProxy: number;
+	/** Requests per client address (`PUBLIC_RATE_BURST`, `PUBLIC_RATE_PER_SECOND`). */
+	limit: { burst: number; perSecond: number };
 }
 
-/** Ratings one address may post in a day: a household, a few neighbours on one network. */
-const ratingsPerAddressPerDay = 20;
+/** Projects whose pages are kept rendered (a few KB each), the least recently read dropped first. */
+const cachedProjects = 1000;
 const DEVICE_COOKIE = 'kb_rater';
 const DEVICE_RE = /^[0-9a-f]{32}$/;
 
@@ -102,23 +121,54 @@ function valid<K extends 'reviewDecision' | 'cityRules' | 'disbursement'>(
 	return out;
 }
 
+// The status moves on: always ask the server, but a phone may keep it for the back button.
+const REVALIDATE = 'no-cache';
+
 function send(
 	res: ServerResponse,
 	req: IncomingMessage,
 	status: number,
-	html: string,
+	html: string | Buffer,
 	headers: Record<string, string> = {}
 ) {
-	const body = Buffer.from(html, 'utf8');
+	const body = typeof html === 'string' ? Buffer.from(html, 'utf8') : html;
 	res.writeHead(status, {
+		'Cache-Control': REVALIDATE,
 		...headers,
 		'Content-Type': 'text/html; charset=utf-8',
 		'Content-Length': body.length,
-		'Content-Security-Policy': CSP,
-		// The status moves on: always ask the server, but a phone may keep it for the back button.
-		'Cache-Control': 'no-cache'
+		'Content-Security-Policy': CSP
 	});
 	res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+interface RenderedPage {
+	body: Buffer;
+	/** Strong: the SHA-256 of the body's bytes. */
+	etag: string;
+}
+
+function rendered(html: string): RenderedPage {
+	const body = Buffer.from(html, 'utf8');
+	return { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+}
+
+/** If-None-Match compares weakly (RFC 9110, 13.1.2): `W/"x"` matches `"x"`. */
+function matches(req: IncomingMessage, etag: string): boolean {
+	const header = req.headers['if-none-match'];
+	if (!header) return false;
+	return header.split(',').some((tag) => {
+		const t = tag.trim();
+		return t === '*' || t === etag || t === `W/${etag}`;
+	});
+}
+
+function sendPage(res: ServerResponse, req: IncomingMessage, page: RenderedPage) {
+	// The rating part differs for a device that rated (its cookie): a shared cache must not mix them.
+	const headers = { ETag: page.etag, Vary: 'Cookie' };
+	if (!matches(req, page.etag)) return send(res, req, 200, page.body, headers);
+	res.writeHead(304, { ...headers, 'Cache-Control': REVALIDATE });
+	res.end();
 }
 
 function page(title: string, content: string): string {
@@ -133,6 +183,12 @@ const notFound = () =>
 	page(
 		'找不到项目',
 		'<h1>找不到这个项目</h1><p>可能是二维码有误，或项目尚未公示。</p><p lang="en">Project not found.</p>'
+	);
+
+const tooManyRequests = () =>
+	page(
+		'请稍后再试',
+		'<h1>请稍后再试</h1><p>这个网络打开页面太频繁了，请稍等片刻再刷新。</p><p lang="en">Too many requests: please wait a moment and try again.</p>'
 	);
 
 function day(iso: string | undefined): string {
@@ -217,31 +273,48 @@ function deviceOf(req: IncomingMessage): string | undefined {
 	return undefined;
 }
 
-/** The address, kept only as a hash: enough to count, not to know who. */
-function addressOf(req: IncomingMessage): string {
-	return createHash('sha256')
-		.update(`kuaiban-rating:${req.socket.remoteAddress ?? ''}`)
-		.digest('hex');
+/** The address (its `limitKey`), kept only as a hash: enough to count, not to know who. */
+function addressHash(address: string): string {
+	return createHash('sha256').update(`kuaiban-rating:${address}`).digest('hex');
+}
+
+/** What a project's page shows apart from its ratings. */
+interface ProjectPage {
+	view: PublicProjectView;
+	names: { community: string; town: string };
+	phone: string | undefined;
+}
+
+interface CachedProject {
+	/** The stamps of the org and the three rooms the page was made from. */
+	stamp: string;
+	/** Undefined: the record is no public project. */
+	page: ProjectPage | undefined;
+	/** The page rendered, per variant of its rating part (`renderedPage`). */
+	rendered: Map<string, RenderedPage>;
 }
 
 export function createPublicPages(options: PublicPageOptions) {
-	/** The public view of a project, or undefined (unknown, not public, or not valid). */
-	function find(communityId: string, id: string) {
-		if (!COMMUNITY_RE.test(communityId) || !ID_RE.test(id)) return undefined;
-		const org = options.org();
-		const community = org.communityRows.find((c) => c.id === communityId);
-		if (!community) return undefined;
-		const map = options.readRoom(`community:${communityId}`).getMap('project').get(id);
-		if (!(map instanceof Y.Map)) return undefined;
-		const result = validateRecord('project', plain(map));
+	const cache = new LruMap<string, CachedProject>(cachedProjects);
+	const stamps = new ChangeStamps();
+	const limiter = new RequestLimit(options.limit);
+
+	/** The public view of a project, or undefined (not public, or not valid). */
+	function projectPage(
+		org: Org,
+		community: CommunityRow,
+		id: string,
+		record: Y.Map<unknown>,
+		town: Y.Doc,
+		city: Y.Doc
+	): ProjectPage | undefined {
+		const result = validateRecord('project', plain(record));
 		// The view's ids go into the page's links unescaped, so they must be the ids the URL pattern
 		// checked: the app keys every record by its own id, and a record that says otherwise (a
 		// forged or broken write) is no project of this page.
-		if (!result.ok || result.value.id !== id || result.value.communityId !== communityId) {
+		if (!result.ok || result.value.id !== id || result.value.communityId !== community.id) {
 			return undefined;
 		}
-		const town = options.readRoom(`town:${community.townId}`);
-		const city = options.readRoom('city');
 		const seen = projectAsSeen(result.value, valid(town, 'reviewDecision'), {
 			decisions: valid(city, 'reviewDecision'),
 			disbursements: valid(city, 'disbursement')
@@ -258,19 +331,66 @@ export function createPublicPages(options: PublicPageOptions) {
 		return { view, names: { community: community.name, town: townName }, phone };
 	}
 
+	/** The project's cached page, made again when something it reads changed; undefined: unknown. */
+	function find(communityId: string, id: string): CachedProject | undefined {
+		if (!COMMUNITY_RE.test(communityId) || !ID_RE.test(id)) return undefined;
+		const org = options.org();
+		const community = org.communityRows.find((c) => c.id === communityId);
+		if (!community) return undefined;
+		const room = options.readRoom(`community:${communityId}`);
+		const record = room.getMap('project').get(id);
+		// Unknown ids are not cached: a flood of made-up ones must not push real pages out.
+		if (!(record instanceof Y.Map)) return undefined;
+		const town = options.readRoom(`town:${community.townId}`);
+		const city = options.readRoom('city');
+		const stamp = [org, room, town, city].map((target) => stamps.of(target)).join(' ');
+		const key = `${communityId}/${id}`;
+		const cached = cache.get(key);
+		if (cached?.stamp === stamp) return cached;
+		const fresh: CachedProject = {
+			stamp,
+			page: projectPage(org, community, id, record, town, city),
+			rendered: new Map()
+		};
+		cache.set(key, fresh);
+		return fresh;
+	}
+
 	function ratingState(req: IncomingMessage, view: PublicProjectView, thanks: boolean) {
 		if (!isRateable(view)) return undefined;
 		const key = `${view.communityId}/${view.id}`;
 		const totals = options.ratings.ratingTotals(key);
 		const device = deviceOf(req);
-		return {
-			summary: ratingSummary(totals.count, totals.sum),
-			rated: device !== undefined && options.ratings.hasRated(key, device),
-			thanks
-		};
+		const rated = device !== undefined && options.ratings.hasRated(key, device);
+		return { summary: ratingSummary(totals.count, totals.sum), rated, thanks: thanks && rated };
 	}
 
-	async function rate(req: IncomingMessage, res: ServerResponse, view: PublicProjectView) {
+	/**
+	 * The page as this request sees it. Its rating part is one of a few variants, keyed by what it
+	 * shows (the form or a thank-you, the count and the mean): two devices in the same state get
+	 * the same bytes, and nothing of one device's state reaches another.
+	 */
+	function renderedPage(req: IncomingMessage, entry: CachedProject, page: ProjectPage) {
+		const thanks = new URL(req.url ?? '/', 'http://x').searchParams.get('rated') === '1';
+		const rating = ratingState(req, page.view, thanks);
+		const shown = rating && (rating.thanks ? 'thanks' : rating.rated ? 'rated' : 'form');
+		const variant = rating ? `${shown} ${rating.summary.count} ${rating.summary.average}` : 'plain';
+		let out = entry.rendered.get(variant);
+		if (!out) {
+			// A rateable page has three variants at the current totals; older totals are never asked again.
+			if (entry.rendered.size >= 3) entry.rendered.clear();
+			out = rendered(renderProject(page.view, page.names, page.phone, rating));
+			entry.rendered.set(variant, out);
+		}
+		return out;
+	}
+
+	async function rate(
+		req: IncomingMessage,
+		res: ServerResponse,
+		view: PublicProjectView,
+		client: string
+	) {
 		const back = `/p/${view.communityId}/${view.id}`;
 		let form: URLSearchParams;
 		try {
@@ -289,20 +409,23 @@ export function createPublicPages(options: PublicPageOptions) {
 			return send(res, req, 400, message('评价没有提交', text.join('<br>'), back));
 		}
 		const now = options.now();
-		const address = addressOf(req);
+		const address = addressHash(client);
+		const project = `${view.communityId}/${view.id}`;
 		const since = new Date(now.getTime() - 86_400_000).toISOString();
-		if (options.ratings.ratingsFromAddressSince(address, since) >= ratingsPerAddressPerDay) {
-			return send(
-				res,
-				req,
-				429,
-				message('请稍后再试', '这个网络今天的评价次数已经很多了，请明天再试。', back)
-			);
+		const reached = ratingLimitReached(
+			options.ratings.ratingsFromAddressSince(address, project, since)
+		);
+		if (reached) {
+			const text =
+				reached === 'project'
+					? '这个网络今天对这个项目的评价已经够多了，请明天再试。'
+					: '这个网络今天的评价次数已经很多了，请明天再试。';
+			return send(res, req, 429, message('请稍后再试', text, back));
 		}
 		const known = deviceOf(req);
 		const device = known ?? randomBytes(16).toString('hex');
 		const added = options.ratings.addRating({
-			project: `${view.communityId}/${view.id}`,
+			project,
 			device,
 			address,
 			score: checked.value.score,
@@ -317,10 +440,7 @@ export function createPublicPages(options: PublicPageOptions) {
 				message('已经评价过了', '这台设备已经评价过这个项目，每台设备只能评价一次。', back)
 			);
 		}
-		options.log.info('rating stored', {
-			project: `${view.communityId}/${view.id}`,
-			score: checked.value.score
-		});
+		options.log.info('rating stored', { project, score: checked.value.score });
 		res.writeHead(303, {
 			Location: `${back}?rated=1`,
 			'Cache-Control': 'no-store',
@@ -341,6 +461,17 @@ export function createPublicPages(options: PublicPageOptions) {
 		pathname: string
 	): Promise<boolean> {
 		if (!pathname.startsWith('/p/')) return false;
+		const client = limitKey(clientAddress(req, options.trustProxy));
+		const limited = limiter.take(client, options.now().getTime());
+		if (!limited.allowed) {
+			// One line when an address starts being refused, not one per refused request.
+			if (limited.first) options.log.warn('public pages: too many requests', { client });
+			send(res, req, 429, tooManyRequests(), {
+				'Retry-After': String(limited.retryAfterSeconds),
+				'Cache-Control': 'no-store'
+			});
+			return true;
+		}
 		const parts = pathname.slice('/p/'.length).split('/');
 		const isRating = parts.length === 3 && parts[2] === 'rating';
 		const allowed = isRating ? ['POST'] : ['GET', 'HEAD'];
@@ -349,20 +480,19 @@ export function createPublicPages(options: PublicPageOptions) {
 			return true;
 		}
 		const [communityId = '', id = ''] = parts;
-		const found =
+		const entry =
 			parts.length === 2 || parts.length === 4 || isRating ? find(communityId, id) : undefined;
-		if (!found || (isRating && !isRateable(found.view))) {
+		const found = entry?.page;
+		if (!entry || !found || (isRating && !isRateable(found.view))) {
 			send(res, req, 404, notFound());
 			return true;
 		}
 		if (isRating) {
-			await rate(req, res, found.view);
+			await rate(req, res, found.view, client);
 			return true;
 		}
 		if (parts.length === 2) {
-			const thanks = new URL(req.url ?? '/', 'http://x').searchParams.get('rated') === '1';
-			const rating = ratingState(req, found.view, thanks);
-			send(res, req, 200, renderProject(found.view, found.names, found.phone, rating));
+			sendPage(res, req, renderedPage(req, entry, found));
 			return true;
 		}
 		const sha = parts[3] ?? '';

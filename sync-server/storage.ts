@@ -315,13 +315,19 @@ export class Storage {
 		);
 	}
 
-	ratingsFromAddressSince(address: string, since: string): number {
-		return (
-			this.#sql('SELECT count(*) AS n FROM ratings WHERE address = ? AND at >= ?').get(
-				address,
-				since
-			) as { n: number }
-		).n;
+	/**
+	 * The ratings one address (its hash) posted since `since`: on every project, and on `project`.
+	 * One query: the `ratings_address (address, at)` index finds the address's rows of the day.
+	 */
+	ratingsFromAddressSince(
+		address: string,
+		project: string,
+		since: string
+	): { total: number; onProject: number } {
+		return this.#sql(
+			`SELECT count(*) AS total, coalesce(sum(project = @project), 0) AS onProject
+			 FROM ratings WHERE address = @address AND at >= @since`
+		).get({ address, project, since }) as { total: number; onProject: number };
 	}
 
 	ratingTotals(project: string): { count: number; sum: number } {
