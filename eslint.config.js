@@ -7,7 +7,15 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
 	{
-		ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'coverage/', 'bench/results/']
+		ignores: [
+			'build/',
+			'dist/',
+			'.svelte-kit/',
+			'node_modules/',
+			'data/',
+			'coverage/',
+			'bench/results/'
+		]
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,

@@ -47,7 +47,10 @@ function waitForPort(child: ChildProcess): Promise<number> {
 
 /** Our server as production runs it: the bundle from `npm run build`, plain Node. */
 function spawnOurs(dataDir: string): ChildProcess {
-	return spawn(process.execPath, ['dist/server.mjs'], {
+	// BENCH_CPU_PROF=<folder>: our server writes a V8 CPU profile there when it stops.
+	const profile = process.env.BENCH_CPU_PROF;
+	const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+	return spawn(process.execPath, [...flags, 'dist/server.mjs'], {
 		cwd: root,
 		env: {
 			...process.env,

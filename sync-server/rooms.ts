@@ -88,6 +88,8 @@ export interface RoomsOptions {
 	idleMs?: number;
 	/** Write a snapshot after this many updates since the last one. */
 	snapshotEvery?: number;
+	/** How long updates wait to be committed together (group commit), in ms. */
+	commitWindowMs?: number;
 	/** Called for each stored update, after storage and before relay (relay is the caller's job). */
 	onUpdate: (room: Room, update: Uint8Array, origin: unknown) => void;
 	onAwareness: (room: Room, changed: number[], origin: unknown) => void;
@@ -118,7 +120,8 @@ export class Rooms {
 		this.#options = {
 			...options,
 			idleMs: options.idleMs ?? 30_000,
-			snapshotEvery: options.snapshotEvery ?? 500
+			snapshotEvery: options.snapshotEvery ?? 500,
+			commitWindowMs: options.commitWindowMs ?? 0
 		};
 	}
 
@@ -168,7 +171,11 @@ export class Rooms {
 			this.#pending.push({ room, update, origin, author });
 			if (!this.#flushScheduled) {
 				this.#flushScheduled = true;
-				setImmediate(() => this.flush());
+				// After this turn's socket reads: their updates go into one commit. A longer window
+				// (commitWindowMs > 0) gathers more per commit, for less CPU and more latency.
+				const window = this.#options.commitWindowMs;
+				if (window > 0) setTimeout(() => this.flush(), window);
+				else setImmediate(() => this.flush());
 			}
 		});
 		room.awareness.on(
