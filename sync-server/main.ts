@@ -121,8 +121,6 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 	say(`  快办 Kuaiban is running: ${server.url}`);
 	if (hasDemoUsers) printDemoLogins(say);
 	say('');
-	// Last: the line that tells scripts and tests the server is ready.
-	log.info('listening', { url: server.url, port: server.port, dataDir: config.dataDir });
 
 	let stopping = false;
 	const stop = (signal: NodeJS.Signals) => {
@@ -149,6 +147,9 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 	};
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
+	// Last, once SIGTERM is handled: the line that tells scripts and tests the server is ready (a
+	// stop sent the moment it appears must reach the handler, not the default that kills at once).
+	log.info('listening', { url: server.url, port: server.port, dataDir: config.dataDir });
 }
 
 function main() {
