@@ -53,7 +53,8 @@ export interface StoredRoom {
 	lastUpdateId: number;
 }
 
-const migrations: readonly string[] = [
+/** Each step of the schema, in order; `user_version` says how many a database has had. */
+export const migrations: readonly string[] = [
 	`CREATE TABLE towns (id TEXT PRIMARY KEY, name TEXT NOT NULL);
 	 CREATE TABLE communities (
 	   id TEXT PRIMARY KEY, name TEXT NOT NULL, town_id TEXT NOT NULL REFERENCES towns(id));
@@ -74,7 +75,16 @@ const migrations: readonly string[] = [
 	   comment TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (project, device));
 	 CREATE INDEX ratings_address ON ratings (address, at);`,
 	// Tokens name the version of their account's tokens; bumping it ends every one issued before.
-	`ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;`
+	`ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;`,
+	// The log without AUTOINCREMENT: its counter was one more page written by every commit, the
+	// hot path of the sync. Ids still only grow, since no update is ever deleted.
+	`CREATE TABLE updates_next (
+	   id INTEGER PRIMARY KEY, room TEXT NOT NULL, data BLOB NOT NULL, author TEXT NOT NULL,
+	   at TEXT NOT NULL);
+	 INSERT INTO updates_next (id, room, data, author, at) SELECT id, room, data, author, at FROM updates;
+	 DROP TABLE updates;
+	 ALTER TABLE updates_next RENAME TO updates;
+	 CREATE INDEX updates_room ON updates (room, id);`
 ];
 
 interface UserRecord {
