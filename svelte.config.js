@@ -10,7 +10,14 @@ const config = {
 	kit: {
 		// A single-page app: every route is rendered in the browser from the precached shell,
 		// so that a deep link reloads with no network (see docs/architecture.md).
-		adapter: adapter({ fallback: 'index.html', pages: 'build', assets: 'build', strict: true }),
+		adapter: adapter({
+			fallback: 'index.html',
+			pages: 'build',
+			assets: 'build',
+			strict: true,
+			// .br and .gz beside each text file, which the server sends to browsers that accept them.
+			precompress: true
+		}),
 		serviceWorker: { register: false },
 		version: { pollInterval: 0 }
 	}

@@ -1,3 +1,5 @@
+import { get } from 'node:http';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
@@ -118,6 +120,39 @@ describe('the app shell', () => {
 		} finally {
 			await context.close();
 		}
+	});
+});
+
+/** A raw GET, so the answer's encoding is seen as sent (fetch would decode it). */
+function rawGet(path: string, encoding: string) {
+	return new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+		(done, fail) => {
+			get(new URL(path, baseURL), { headers: { 'accept-encoding': encoding } }, (res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => done({ headers: res.headers, body: Buffer.concat(chunks) }));
+			}).on('error', fail);
+		}
+	);
+}
+
+describe('the built app as served', () => {
+	it('sends text precompressed (brotli, gzip) and hashed assets as immutable', async () => {
+		const plain = await rawGet('/', 'identity');
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		const shell = plain.body.toString('utf8');
+		const script = /\/_app\/immutable\/[^"']+\.js/.exec(shell)?.[0];
+		expect(script).toBeDefined();
+
+		const packed = await rawGet('/', 'gzip, deflate, br');
+		expect(packed.headers['content-encoding']).toBe('br');
+		expect(brotliDecompressSync(packed.body).toString('utf8')).toBe(shell);
+
+		const asset = await rawGet(script!, 'br');
+		expect(asset.headers['content-encoding']).toBe('br');
+		expect(asset.headers['cache-control']).toMatch(/immutable/);
+		expect(brotliDecompressSync(asset.body)).toEqual((await rawGet(script!, 'identity')).body);
+		expect(packed.body.length).toBeLessThan(plain.body.length);
 	});
 });
 
