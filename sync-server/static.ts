@@ -183,7 +183,9 @@ export async function createStaticSite(root: string, log: Logger): Promise<Stati
 			] as const) {
 				if (!new RegExp(`\\b${encoding}\\b`).test(accepted)) continue;
 				const packed = await findFile(root, file.relative + suffix);
-				if (packed) {
+				// Only a variant made from this version of the file: one older than the file (the file
+				// was changed in place after the build) would serve what the file no longer says.
+				if (packed && packed.mtimeMs >= file.mtimeMs) {
 					headers['Content-Encoding'] = encoding;
 					body = packed;
 					break;
