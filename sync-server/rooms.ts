@@ -64,6 +64,11 @@ export class Room {
 	encodedSince(stateVector: Uint8Array): Uint8Array {
 		const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
 		if (!empty) return Y.encodeStateAsUpdate(this.doc, stateVector);
+		return this.fullState();
+	}
+
+	/** The whole state (sync answers, snapshots), encoded once per state of the room. */
+	fullState(): Uint8Array {
 		return (this.#fullState ??= Y.encodeStateAsUpdate(this.doc));
 	}
 
@@ -284,7 +289,7 @@ export class Rooms {
 		try {
 			this.#options.storage.writeSnapshot(
 				room.name,
-				Y.encodeStateAsUpdate(room.doc),
+				room.fullState(),
 				room.lastUpdateId,
 				this.#options.now().toISOString(),
 				replace
