@@ -90,10 +90,13 @@ export async function seedIfEmpty(
 				createdAt: now.toISOString()
 			}))
 		);
-		storage.appendUpdate('city', demoRulesUpdate(now), 'admin', now.toISOString());
-		for (const { room, update } of data.updates) {
-			storage.appendUpdate(room, update, 'demo', now.toISOString());
-		}
+		storage.rooms.append(
+			[
+				{ room: 'city', data: demoRulesUpdate(now), author: 'admin' },
+				...data.updates.map(({ room, update }) => ({ room, data: update, author: 'demo' }))
+			],
+			now.toISOString()
+		);
 	})();
 	// The photos the records name; a server without a data folder (tests) shows them as missing.
 	if (dataDir !== undefined) {

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from './log.ts';
-import type { Storage } from './storage.ts';
+import type { RoomStore } from './room-store.ts';
 import { dropPending } from './update-check.ts';
 
 /**
@@ -86,7 +86,7 @@ export class Room {
 }
 
 export interface RoomsOptions {
-	storage: Storage;
+	store: RoomStore;
 	log: Logger;
 	now: () => Date;
 	/** How long a room stays in memory after its last peer left. */
@@ -153,8 +153,8 @@ export class Rooms {
 		const existing = this.#rooms.get(name);
 		if (existing) return existing;
 
-		const { storage, log } = this.#options;
-		const stored = storage.loadRoom(name);
+		const { store, log } = this.#options;
+		const stored = store.load(name);
 		const doc = new Y.Doc({ gc: true });
 		doc.transact(() => {
 			if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
@@ -213,10 +213,10 @@ export class Rooms {
 		if (this.#pending.length === 0) return;
 		const batch = this.#pending;
 		this.#pending = [];
-		const { storage, log } = this.#options;
+		const { store, log } = this.#options;
 		const at = this.#options.now().toISOString();
 		try {
-			const ids = storage.appendUpdates(
+			const ids = store.append(
 				batch.map((entry) => ({ room: entry.room.name, data: entry.update, author: entry.author })),
 				at
 			);
@@ -287,7 +287,7 @@ export class Rooms {
 	/** `replace`: also over a snapshot of the same point (a repaired room's). */
 	#writeSnapshot(room: Room, replace: boolean) {
 		try {
-			this.#options.storage.writeSnapshot(
+			this.#options.store.writeSnapshot(
 				room.name,
 				room.fullState(),
 				room.lastUpdateId,

@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { Role, Scope } from '../src/lib/domain/access.ts';
+import { SqliteRoomStore, statementCache, type RoomStore } from './room-store.ts';
 
 /**
- * Everything the server keeps, in one SQLite file (WAL). Every Yjs update is appended with its room,
- * author and time before anyone else sees it, and is never deleted: the log is the programme's
- * audit trail. A snapshot per room (the merged state up to an update id) only makes loading fast.
- * better-sqlite3 is synchronous, so "stored before relayed" holds by construction.
+ * Everything the server keeps, in one SQLite file (WAL): the city's structure, users, ratings and,
+ * behind the RoomStore interface (`rooms`, see room-store.ts), the rooms' documents. Every Yjs
+ * update is appended with its room, author and time before anyone else sees it, and is never
+ * deleted: the log is the programme's audit trail.
  */
 
 export interface TownRow {
@@ -45,13 +46,6 @@ export interface RatingRow {
 }
 
 export type NewUser = Omit<UserRow, 'disabled' | 'demo' | 'tokenVersion'> & { demo?: boolean };
-
-export interface StoredRoom {
-	snapshot: Uint8Array | undefined;
-	snapshotUpTo: number;
-	updates: Uint8Array[];
-	lastUpdateId: number;
-}
 
 /** Each step of the schema, in order; `user_version` says how many a database has had. */
 export const migrations: readonly string[] = [
@@ -118,17 +112,9 @@ function toUser(row: UserRecord): UserRow {
 export class Storage {
 	readonly db: Database.Database;
 
-	readonly #statements = new Map<string, Database.Statement>();
-
-	/** Prepared once per SQL text: preparing is far dearer than running, and updates are hot. */
-	#sql(text: string): Database.Statement {
-		let statement = this.#statements.get(text);
-		if (!statement) {
-			statement = this.db.prepare(text);
-			this.#statements.set(text, statement);
-		}
-		return statement;
-	}
+	/** The rooms' documents: what the sync code sees of storage. */
+	readonly rooms: RoomStore;
+	readonly #sql: (text: string) => Database.Statement;
 
 	constructor(path: string) {
 		this.db = new Database(path);
@@ -139,6 +125,8 @@ export class Storage {
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma('busy_timeout = 5000');
 		this.#migrate();
+		this.#sql = statementCache(this.db);
+		this.rooms = new SqliteRoomStore(this.db);
 	}
 
 	#migrate() {
@@ -370,77 +358,6 @@ export class Storage {
 			from: range.from ?? null,
 			before: range.before ?? null
 		}) as RatingRow[];
-	}
-
-	// ---- documents
-
-	/**
-	 * Appends updates in one transaction (the server's group commit); returns their ids in order.
-	 * Synchronous: when it returns, every one of them is committed.
-	 */
-	appendUpdates(
-		updates: readonly { room: string; data: Uint8Array; author: string }[],
-		at: string
-	) {
-		this.#appendMany ??= this.db.transaction(
-			(batch: readonly { room: string; data: Uint8Array; author: string }[], when: string) =>
-				batch.map((u) => this.appendUpdate(u.room, u.data, u.author, when))
-		);
-		return this.#appendMany(updates, at);
-	}
-
-	#appendMany:
-		| Database.Transaction<
-				(
-					batch: readonly { room: string; data: Uint8Array; author: string }[],
-					when: string
-				) => number[]
-		  >
-		| undefined;
-
-	/** Appends one update; returns its id. Synchronous: when it returns, the update is committed. */
-	appendUpdate(room: string, data: Uint8Array, author: string, at: string): number {
-		const result = this.#sql(
-			'INSERT INTO updates (room, data, author, at) VALUES (?, ?, ?, ?)'
-		).run(room, Buffer.from(data.buffer, data.byteOffset, data.byteLength), author, at);
-		return Number(result.lastInsertRowid);
-	}
-
-	loadRoom(room: string): StoredRoom {
-		const snapshot = this.#sql('SELECT data, up_to FROM snapshots WHERE room = ?').get(room) as
-			{ data: Buffer; up_to: number } | undefined;
-		const upTo = snapshot?.up_to ?? 0;
-		const rows = this.#sql(
-			'SELECT id, data FROM updates WHERE room = ? AND id > ? ORDER BY id'
-		).all(room, upTo) as { id: number; data: Buffer }[];
-		return {
-			snapshot: snapshot ? new Uint8Array(snapshot.data) : undefined,
-			snapshotUpTo: upTo,
-			updates: rows.map((row) => new Uint8Array(row.data)),
-			lastUpdateId: rows.at(-1)?.id ?? upTo
-		};
-	}
-
-	/** Keeps the newest snapshot; `replace` also overwrites one of the same point. */
-	writeSnapshot(room: string, data: Uint8Array, upTo: number, at: string, replace = false): void {
-		this.#sql(
-			`INSERT INTO snapshots (room, data, up_to, at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT (room) DO UPDATE SET data = excluded.data, up_to = excluded.up_to, at = excluded.at
-				 WHERE excluded.up_to > snapshots.up_to OR (? AND excluded.up_to = snapshots.up_to)`
-		).run(
-			room,
-			Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-			upTo,
-			at,
-			replace ? 1 : 0
-		);
-	}
-
-	/** The audit trail of a room: who sent an update and when (the bytes stay in the database). */
-	history(room: string, limit = 1000): { id: number; author: string; at: string; size: number }[] {
-		return this.#sql(
-			'SELECT id, author, at, length(data) AS size FROM updates WHERE room = ? ORDER BY id DESC LIMIT ?'
-		).all(room, limit) as { id: number; author: string; at: string; size: number }[];
 	}
 
 	/** SQLite's online backup: a consistent copy while the server keeps writing. */

@@ -216,7 +216,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 	const connections = new Set<Connection>();
 
 	const rooms = new Rooms({
-		storage: options.storage,
+		store: options.storage.rooms,
 		log,
 		now: options.now,
 		idleMs: options.roomIdleMs,

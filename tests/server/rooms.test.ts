@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../sync-server/log';
+import type { RoomStore } from '../../sync-server/room-store';
 import { Rooms, type Peer } from '../../sync-server/rooms';
 import { Storage } from '../../sync-server/storage';
+import { MemoryRoomStore } from './helpers/memory-room-store';
 import { waitFor } from './helpers/server-process';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
@@ -13,36 +15,59 @@ afterEach(async () => {
 	while (cleanup.length) await cleanup.pop()?.();
 });
 
-async function setup(idleMs: number, snapshotEvery = 500) {
-	const dir = await mkdtemp(join(tmpdir(), 'kuaiban-rooms-'));
-	const storage = new Storage(join(dir, 'db.sqlite'));
-	cleanup.push(() => rm(dir, { recursive: true, force: true }));
-	cleanup.push(() => storage.close());
-	const relayed: Uint8Array[] = [];
-	const failed: Peer[] = [];
-	const rooms = new Rooms({
-		storage,
-		log: createLogger({ write: () => undefined }),
-		now: () => new Date('2026-11-28T08:00:00Z'),
-		idleMs,
-		snapshotEvery,
-		onUpdate: (_room, update) => relayed.push(update),
-		onAwareness: () => undefined,
-		onStoreFailed: (peers) => failed.push(...peers)
-	});
-	cleanup.push(() => rooms.closeAll());
-	return { storage, rooms, relayed, failed };
+/** A room store, and how to make its disk fail. */
+interface Backend {
+	store: RoomStore;
+	breakDisk(): void;
 }
 
-const peer = (author: string): Peer => ({ author, send: () => undefined });
+const backends: [string, () => Promise<Backend>][] = [
+	[
+		'SQLite',
+		async () => {
+			const dir = await mkdtemp(join(tmpdir(), 'kuaiban-rooms-'));
+			const storage = new Storage(join(dir, 'db.sqlite'));
+			cleanup.push(() => rm(dir, { recursive: true, force: true }));
+			cleanup.push(() => storage.close());
+			return { store: storage.rooms, breakDisk: () => storage.db.close() };
+		}
+	],
+	[
+		'memory',
+		async () => {
+			const store = new MemoryRoomStore();
+			return { store, breakDisk: () => (store.broken = true) };
+		}
+	]
+];
 
-function edit(key: string, value: string): Uint8Array {
-	const doc = new Y.Doc();
-	doc.getMap('suggestions').set(key, value);
-	return Y.encodeStateAsUpdate(doc);
-}
+describe.each(backends)('rooms over the %s room store', (_name, backend) => {
+	async function setup(idleMs: number, snapshotEvery = 500) {
+		const { store: storage, breakDisk } = await backend();
+		const relayed: Uint8Array[] = [];
+		const failed: Peer[] = [];
+		const rooms = new Rooms({
+			store: storage,
+			log: createLogger({ write: () => undefined }),
+			now: () => new Date('2026-11-28T08:00:00Z'),
+			idleMs,
+			snapshotEvery,
+			onUpdate: (_room, update) => relayed.push(update),
+			onAwareness: () => undefined,
+			onStoreFailed: (peers) => failed.push(...peers)
+		});
+		cleanup.push(() => rooms.closeAll());
+		return { storage, rooms, relayed, failed, breakDisk };
+	}
 
-describe('rooms', () => {
+	const peer = (author: string): Peer => ({ author, send: () => undefined });
+
+	function edit(key: string, value: string): Uint8Array {
+		const doc = new Y.Doc();
+		doc.getMap('suggestions').set(key, value);
+		return Y.encodeStateAsUpdate(doc);
+	}
+
 	it("stores each update with its author before relaying it, a turn's updates in one commit", async () => {
 		const { storage, rooms, relayed } = await setup(60_000);
 		const room = rooms.open('community:a');
@@ -61,12 +86,12 @@ describe('rooms', () => {
 	});
 
 	it('relays nothing that could not be stored, and drops the room from memory', async () => {
-		const { storage, rooms, relayed, failed } = await setup(60_000);
+		const { rooms, relayed, failed, breakDisk } = await setup(60_000);
 		const room = rooms.open('community:a');
 		const worker = peer('a-1');
 		rooms.join(room, worker);
 		Y.applyUpdate(room.doc, edit('k', 'v'), worker);
-		storage.db.close(); // the disk is gone
+		breakDisk(); // the disk is gone
 		rooms.flush();
 		expect(relayed).toHaveLength(0);
 		expect(failed).toEqual([worker]);
@@ -82,7 +107,7 @@ describe('rooms', () => {
 		rooms.leave(room, worker);
 		expect(rooms.has('community:a')).toBe(true); // not before the idle time
 		await waitFor(() => (rooms.has('community:a') ? undefined : true));
-		expect(storage.loadRoom('community:a').snapshot).toBeDefined();
+		expect(storage.load('community:a').snapshot).toBeDefined();
 		const again = rooms.open('community:a');
 		expect(again).not.toBe(room);
 		expect(again.doc.getMap('suggestions').get('k')).toBe('最后一笔');
@@ -107,8 +132,8 @@ describe('rooms', () => {
 		const worker = peer('b-1');
 		rooms.join(room, worker);
 		for (let i = 0; i < 5; i++) Y.applyUpdate(room.doc, edit(`k${i}`, `v${i}`), worker);
-		await waitFor(() => (storage.loadRoom('community:b').snapshot ? true : undefined));
-		const stored = storage.loadRoom('community:b');
+		await waitFor(() => (storage.load('community:b').snapshot ? true : undefined));
+		const stored = storage.load('community:b');
 		expect(stored.snapshotUpTo).toBeGreaterThanOrEqual(3);
 		expect(storage.history('community:b')).toHaveLength(5); // the log is never pruned
 		const doc = new Y.Doc();

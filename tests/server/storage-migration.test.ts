@@ -42,8 +42,10 @@ describe('the updates log without AUTOINCREMENT', () => {
 				data: (id - 1).toString(16).padStart(2, '0').toUpperCase()
 			}))
 		);
-		expect(storage.appendUpdate('city', Uint8Array.from([9]), 'admin', 'now')).toBe(6);
-		expect(storage.loadRoom('community:daxin').updates).toHaveLength(4);
+		expect(
+			storage.rooms.append([{ room: 'city', data: Uint8Array.from([9]), author: 'admin' }], 'now')
+		).toEqual([6]);
+		expect(storage.rooms.load('community:daxin').updates).toHaveLength(4);
 		storage.close();
 	});
 });
