@@ -3,7 +3,8 @@
  * workload, in the same run, on this machine. See bench/README.md for what each figure means.
  *
  * Options (environment): BENCH_CLIENTS (60), BENCH_ROOMS (15), BENCH_EDIT_MS (20),
- * BENCH_SECONDS (10 per round), BENCH_ROUNDS (3 per server, alternating which goes first).
+ * BENCH_SECONDS (10 per round), BENCH_ROUNDS (3 per server, alternating which goes first),
+ * BENCH_WARMUP_SECONDS (5: the same load before each round's measurement, not counted).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ const roomCount = Number(process.env.BENCH_ROOMS ?? 15);
 const editMs = Number(process.env.BENCH_EDIT_MS ?? 20);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const clockTicks = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
 
 interface Running {
@@ -45,12 +47,18 @@ function waitForPort(child: ChildProcess): Promise<number> {
 	});
 }
 
+/**
+ * BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile into <folder>/<name> when it
+ * stops (read them with `node bench/profile-top.mjs`).
+ */
+function profileFlags(name: 'ours' | 'reference'): string[] {
+	const profile = process.env.BENCH_CPU_PROF;
+	return profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, name)}`] : [];
+}
+
 /** Our server as production runs it: the bundle from `npm run build`, plain Node. */
 function spawnOurs(dataDir: string): ChildProcess {
-	// BENCH_CPU_PROF=<folder>: our server writes a V8 CPU profile there when it stops.
-	const profile = process.env.BENCH_CPU_PROF;
-	const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-	return spawn(process.execPath, [...flags, 'dist/server.mjs'], {
+	return spawn(process.execPath, [...profileFlags('ours'), 'dist/server.mjs'], {
 		cwd: root,
 		env: {
 			...process.env,
@@ -95,10 +103,14 @@ async function startOurs(): Promise<Running> {
 }
 
 async function startReference(): Promise<Running> {
-	const child = spawn(process.execPath, ['bench/reference-server.mjs'], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'inherit']
-	});
+	const child = spawn(
+		process.execPath,
+		[...profileFlags('reference'), 'bench/reference-server.mjs'],
+		{
+			cwd: root,
+			stdio: ['ignore', 'pipe', 'inherit']
+		}
+	);
 	const port = await waitForPort(child);
 	return {
 		name: 'reference',
@@ -191,9 +203,6 @@ async function round(server: Running, communityIds: string[]): Promise<RoundResu
 		)
 	);
 
-	const before = await processStats(server.child.pid ?? 0);
-	const generatorBefore = process.cpuUsage();
-	const started = performance.now();
 	let edits = 0;
 	const timers = docs.map((doc, i) =>
 		setInterval(() => {
@@ -202,6 +211,13 @@ async function round(server: Running, communityIds: string[]): Promise<RoundResu
 			edits++;
 		}, editMs)
 	);
+	// The same load, unmeasured, until the JIT has compiled the hot paths: a server runs for days,
+	// and a fresh process's compiling is not the cost of an edit.
+	await new Promise((done) => setTimeout(done, warmupSeconds * 1000));
+	const before = await processStats(server.child.pid ?? 0);
+	const generatorBefore = process.cpuUsage();
+	const started = performance.now();
+	edits = 0;
 	latencies.length = 0;
 	deliveries = 0;
 	await new Promise((done) => setTimeout(done, seconds * 1000));
@@ -274,7 +290,8 @@ async function main() {
 		'',
 		`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.`,
 		`Workload: ${clients} stock y-websocket clients in ${roomCount} rooms, one edit per client every ` +
-			`${editMs} ms, ${seconds} s per round, ${rounds} rounds per server alternating which goes first; medians.`,
+			`${editMs} ms, ${seconds} s measured per round after ${warmupSeconds} s of the same load, ` +
+			`${rounds} rounds per server alternating which goes first; medians.`,
 		'',
 		'| figure | ours | reference | ours / reference |',
 		'| --- | ---: | ---: | ---: |',

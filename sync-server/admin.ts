@@ -3,12 +3,19 @@
  * SQLite file as the server (WAL lets both work at once), so it can run while the server serves.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isOrgId, isValidScope, roles, type Role } from '../src/lib/domain/access.ts';
 import { hashPassword, tokenSecretFile } from './auth.ts';
 import { loadConfig } from './config.ts';
-import { databaseFile, databasePath, keepPrivate, prepareDataDir } from './data-dir.ts';
+import {
+	databaseFile,
+	databasePath,
+	journalFile,
+	journalPath,
+	keepPrivate,
+	prepareDataDir
+} from './data-dir.ts';
 import { photosRoot } from './photos.ts';
 import { Storage } from './storage.ts';
 
@@ -96,7 +103,9 @@ async function run(argv: string[]): Promise<void> {
 		if ((await readdir(dataDir)).length > 0 && !force) {
 			throw new UsageError(`${dataDir} is not empty: stop the server, then restore with --force`);
 		}
-		for (const name of [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`]) {
+		// Also the journal: its updates belong to the database being replaced, and would otherwise
+		// be folded into the restored one at the next start.
+		for (const name of [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`, journalFile]) {
 			await rm(join(dataDir, name), { force: true });
 		}
 		await cp(source, dataDir, { recursive: true, force: true });
@@ -216,8 +225,16 @@ async function run(argv: string[]): Promise<void> {
 				const target = resolve(to ?? '');
 				if (await exists(target)) throw new UsageError(`${target} exists: choose a new folder`);
 				await mkdir(target, { recursive: true, mode: 0o700 });
-				// The database first, at one point in time, then the photos: a photo is content-addressed
-				// and never changes, so one uploaded meanwhile is at worst an extra file in the copy.
+				// The journal (updates the server has not folded into the database yet), then the
+				// database at one point in time, then the photos. In that order the copy holds every
+				// update up to some point: what the journal copy misses was folded before the
+				// database was copied (recovery skips what both hold). A photo is content-addressed and
+				// never changes, so one uploaded meanwhile is at worst an extra file in the copy.
+				if (await exists(journalPath(dataDir))) {
+					await writeFile(join(target, journalFile), await readFile(journalPath(dataDir)), {
+						mode: 0o600
+					});
+				}
 				await storage.backupTo(join(target, databaseFile));
 				if (await exists(photosRoot(dataDir))) {
 					await cp(photosRoot(dataDir), join(target, 'photos'), { recursive: true });

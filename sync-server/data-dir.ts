@@ -57,6 +57,13 @@ export function databasePath(dir: string): string {
 	return join(dir, databaseFile);
 }
 
+/** Updates appended, not yet folded into the database (journal.ts); part of every backup. */
+export const journalFile = 'updates.journal';
+
+export function journalPath(dir: string): string {
+	return join(dir, journalFile);
+}
+
 export type SeedOutcome = 'seeded' | 'not-empty' | 'production';
 
 /**

@@ -7,7 +7,13 @@ import { HashGate, LoginThrottle, TokenSigner, loadTokenSecret } from './auth.ts
 import { authRoutes } from './auth-routes.ts';
 import { createPublicPages } from './public-page.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
-import { DataDirError, databasePath, prepareDataDir, seedIfEmpty } from './data-dir.ts';
+import {
+	DataDirError,
+	databasePath,
+	journalPath,
+	prepareDataDir,
+	seedIfEmpty
+} from './data-dir.ts';
 import { createOrgSource } from './directory.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -53,7 +59,11 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 			dataDir: config.dataDir
 		});
 	}
-	const storage = new Storage(databasePath(config.dataDir));
+	const storage = new Storage(databasePath(config.dataDir), {
+		journal: journalPath(config.dataDir),
+		onFoldError: (error) =>
+			log.error('folding the updates journal into the database failed', { error })
+	});
 	storage.checkpointInBackground();
 	const seeded = await seedIfEmpty(storage, config.production, new Date(), config.dataDir);
 	if (seeded === 'seeded') log.info('demo city seeded', { dataDir: config.dataDir });

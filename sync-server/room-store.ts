@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Journal, type JournalEntry } from './journal.ts';
 
 /**
  * Where rooms live: the log of every update (who sent it, when) and a snapshot per room. This is
@@ -60,20 +61,72 @@ function asBuffer(data: Uint8Array): Buffer {
 	return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
+export interface SqliteRoomStoreOptions {
+	/**
+	 * The updates journal (journal.ts): appends go to this file and are folded into SQLite in
+	 * batches. Only the server, the one process that appends updates, opens it; a store opened
+	 * without it (the admin command, tests) commits each append to SQLite.
+	 */
+	journal?: string;
+	/** How long appended updates wait in the journal before they are folded into SQLite. */
+	foldMs?: number;
+	/** Fold at once when this many bytes of updates wait. */
+	foldBytes?: number;
+	/** A fold failed (it is tried again; what waits stays in the journal and in memory). */
+	onFoldError?: (error: unknown) => void;
+}
+
 /**
- * Rooms in the server's SQLite file (tables `updates` and `snapshots`). better-sqlite3 is
- * synchronous, so "durable when `append` returns" holds by construction.
+ * Rooms in the server's SQLite file (tables `updates` and `snapshots`), with the updates journal
+ * in front when one is given. better-sqlite3 and the journal's writes are synchronous, so "durable
+ * when `append` returns" holds by construction.
  */
 export class SqliteRoomStore implements RoomStore {
 	readonly #sql: (text: string) => Database.Statement;
 	readonly #appendAll: (updates: readonly NewUpdate[], at: string) => number[];
+	readonly #insertAll: (entries: readonly JournalEntry[]) => void;
+	readonly #journal: Journal | undefined;
+	readonly #foldMs: number;
+	readonly #foldBytes: number;
+	readonly #onFoldError: (error: unknown) => void;
+	/** Appended to the journal, not folded into SQLite yet, in id order. */
+	#waiting: JournalEntry[] = [];
+	#waitingBytes = 0;
+	#nextId = 0;
+	#foldTimer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(db: Database.Database) {
+	constructor(db: Database.Database, options: SqliteRoomStoreOptions = {}) {
 		this.#sql = statementCache(db);
 		const insert = this.#sql('INSERT INTO updates (room, data, author, at) VALUES (?, ?, ?, ?)');
 		this.#appendAll = db.transaction((updates: readonly NewUpdate[], at: string) =>
 			updates.map((u) => Number(insert.run(u.room, asBuffer(u.data), u.author, at).lastInsertRowid))
 		);
+		const insertWithId = this.#sql(
+			'INSERT INTO updates (id, room, data, author, at) VALUES (?, ?, ?, ?, ?)'
+		);
+		this.#insertAll = db.transaction((entries: readonly JournalEntry[]) => {
+			for (const e of entries) insertWithId.run(e.id, e.room, asBuffer(e.data), e.author, e.at);
+		});
+		this.#foldMs = options.foldMs ?? 200;
+		this.#foldBytes = options.foldBytes ?? 4 * 1024 * 1024;
+		this.#onFoldError = options.onFoldError ?? (() => undefined);
+		if (options.journal) {
+			this.#journal = new Journal(options.journal);
+			this.#recover(this.#journal);
+		}
+	}
+
+	#maxId(): number {
+		return (this.#sql('SELECT max(id) AS id FROM updates').get() as { id: number | null }).id ?? 0;
+	}
+
+	/** What a previous process appended and did not fold (it was killed): into SQLite, once. */
+	#recover(journal: Journal) {
+		const folded = this.#maxId();
+		const left = journal.read().filter((e) => e.id > folded);
+		if (left.length > 0) this.#insertAll(left);
+		journal.clear();
+		this.#nextId = Math.max(folded, left.at(-1)?.id ?? 0) + 1;
 	}
 
 	load(room: string): StoredRoom {
@@ -83,19 +136,71 @@ export class SqliteRoomStore implements RoomStore {
 		const rows = this.#sql(
 			'SELECT id, data FROM updates WHERE room = ? AND id > ? ORDER BY id'
 		).all(room, upTo) as { id: number; data: Buffer }[];
+		const updates = rows.map((row) => new Uint8Array(row.data));
+		let lastUpdateId = rows.at(-1)?.id ?? upTo;
+		for (const e of this.#waiting) {
+			if (e.room !== room || e.id <= upTo) continue;
+			updates.push(e.data.slice());
+			lastUpdateId = e.id;
+		}
 		return {
 			snapshot: snapshot ? new Uint8Array(snapshot.data) : undefined,
 			snapshotUpTo: upTo,
-			updates: rows.map((row) => new Uint8Array(row.data)),
-			lastUpdateId: rows.at(-1)?.id ?? upTo
+			updates,
+			lastUpdateId
 		};
 	}
 
 	append(updates: readonly NewUpdate[], at: string): number[] {
-		return this.#appendAll(updates, at);
+		const journal = this.#journal;
+		if (!journal) return this.#appendAll(updates, at);
+		if (this.#waitingBytes >= 16 * this.#foldBytes) {
+			throw new Error('updates wait in the journal: SQLite has not taken them for a while');
+		}
+		const entries = updates.map((u, i) => ({
+			id: this.#nextId + i,
+			room: u.room,
+			author: u.author,
+			at,
+			data: u.data
+		}));
+		// Throws with nothing written and no id used when the write fails.
+		const kept = journal.append(entries);
+		this.#nextId += entries.length;
+		entries.forEach((e, i) => {
+			e.data = kept[i] ?? e.data.slice(); // the journal's copy, not the caller's bytes
+			this.#waitingBytes += e.data.byteLength;
+			this.#waiting.push(e);
+		});
+		if (this.#waitingBytes >= this.#foldBytes) this.#foldQuietly();
+		else this.#foldTimer ??= setTimeout(() => this.#foldQuietly(), this.#foldMs);
+		return entries.map((e) => e.id);
+	}
+
+	/** Moves what waits in the journal into SQLite, in one transaction, and empties the journal. */
+	fold(): void {
+		if (this.#foldTimer) clearTimeout(this.#foldTimer);
+		this.#foldTimer = undefined;
+		if (!this.#journal || this.#waiting.length === 0) return;
+		this.#insertAll(this.#waiting);
+		// A crash here leaves records both folded and in the journal: recovery skips those.
+		this.#journal.clear();
+		this.#waiting = [];
+		this.#waitingBytes = 0;
+	}
+
+	#foldQuietly() {
+		try {
+			this.fold();
+		} catch (error) {
+			this.#onFoldError(error);
+			this.#foldTimer ??= setTimeout(() => this.#foldQuietly(), Math.max(this.#foldMs, 1000));
+		}
 	}
 
 	writeSnapshot(room: string, data: Uint8Array, upTo: number, at: string, replace = false): void {
+		// A snapshot never reaches SQLite before the updates it holds.
+		this.fold();
 		this.#sql(
 			`INSERT INTO snapshots (room, data, up_to, at) VALUES (?, ?, ?, ?)
 				 ON CONFLICT (room) DO UPDATE SET data = excluded.data, up_to = excluded.up_to, at = excluded.at
@@ -104,8 +209,26 @@ export class SqliteRoomStore implements RoomStore {
 	}
 
 	history(room: string, limit = 1000): UpdateEntry[] {
-		return this.#sql(
+		const waiting: UpdateEntry[] = [];
+		for (let i = this.#waiting.length - 1; i >= 0 && waiting.length < limit; i--) {
+			const e = this.#waiting[i]!;
+			if (e.room === room) {
+				waiting.push({ id: e.id, author: e.author, at: e.at, size: e.data.byteLength });
+			}
+		}
+		if (waiting.length >= limit) return waiting;
+		const stored = this.#sql(
 			'SELECT id, author, at, length(data) AS size FROM updates WHERE room = ? ORDER BY id DESC LIMIT ?'
-		).all(room, limit) as UpdateEntry[];
+		).all(room, limit - waiting.length) as UpdateEntry[];
+		return [...waiting, ...stored];
+	}
+
+	/** Folds what waits and closes the journal (the database stays open). */
+	close(): void {
+		try {
+			this.fold();
+		} finally {
+			this.#journal?.close();
+		}
 	}
 }

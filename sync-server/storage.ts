@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { Role, Scope } from '../src/lib/domain/access.ts';
-import { SqliteRoomStore, statementCache, type RoomStore } from './room-store.ts';
+import { SqliteRoomStore, statementCache, type SqliteRoomStoreOptions } from './room-store.ts';
 
 /**
  * Everything the server keeps, in one SQLite file (WAL): the city's structure, users, ratings and,
@@ -113,10 +113,11 @@ export class Storage {
 	readonly db: Database.Database;
 
 	/** The rooms' documents: what the sync code sees of storage. */
-	readonly rooms: RoomStore;
+	readonly rooms: SqliteRoomStore;
 	readonly #sql: (text: string) => Database.Statement;
 
-	constructor(path: string) {
+	/** `rooms`: the updates journal and its folding (only the server opens the journal). */
+	constructor(path: string, rooms: SqliteRoomStoreOptions = {}) {
 		this.db = new Database(path);
 		this.db.pragma('journal_mode = WAL');
 		// NORMAL with WAL survives a crash of the process (what "stored before relayed" needs);
@@ -126,7 +127,7 @@ export class Storage {
 		this.db.pragma('busy_timeout = 5000');
 		this.#migrate();
 		this.#sql = statementCache(this.db);
-		this.rooms = new SqliteRoomStore(this.db);
+		this.rooms = new SqliteRoomStore(this.db, rooms);
 	}
 
 	#migrate() {
@@ -159,9 +160,16 @@ export class Storage {
 			this.#checkpointer = undefined;
 		}
 		if (this.db.open) {
-			// Leave a tidy file: everything in the database proper, the WAL emptied.
+			// Leave a tidy file: the journal folded, everything in the database proper, the WAL emptied.
+			this.rooms.close();
 			this.db.pragma('wal_checkpoint(TRUNCATE)');
 			this.db.close();
+		} else {
+			try {
+				this.rooms.close(); // the journal's file; what waits in it stays for the next start
+			} catch {
+				// the database is gone: nothing to fold into
+			}
 		}
 	}
 
