@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from './log.ts';
 import type { RoomStore } from './room-store.ts';
-import { dropPending } from './update-check.ts';
+import { changedDocument, dropPending } from './update-check.ts';
 
 /**
  * Document lifecycle: a room's Y.Doc is loaded from its snapshot plus the updates after it when the
@@ -47,7 +47,8 @@ export class Room {
 		this.awareness.setLocalState(null);
 		this.lastUpdateId = lastUpdateId;
 		this.snapshotUpTo = snapshotUpTo;
-		doc.on('update', () => {
+		doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
+			if (!changedDocument(transaction)) return;
 			this.#stateVector = undefined;
 			this.#fullState = undefined;
 		});
@@ -143,6 +144,23 @@ export class Rooms {
 		return this.#rooms.get(room.name) === room;
 	}
 
+	/** The update being applied by `apply`, with whether it holds only what is new to the room. */
+	#incoming: { doc: Y.Doc; update: Uint8Array; exact: boolean } | undefined;
+
+	/**
+	 * Applies a peer's update to the room (stored and relayed at the end of the turn). `exact`: the
+	 * update repeats nothing the room holds (checkUpdate), so its bytes are what it adds and are
+	 * kept as they came; otherwise only the part new to the room is.
+	 */
+	apply(room: Room, update: Uint8Array, origin: Peer, exact: boolean): void {
+		this.#incoming = { doc: room.doc, update, exact };
+		try {
+			Y.applyUpdate(room.doc, update, origin);
+		} finally {
+			this.#incoming = undefined;
+		}
+	}
+
 	/** The room, loaded from storage if it is not in memory. Synchronous: SQLite reads are. */
 	open(name: string): Room {
 		const idle = this.#timers.get(name);
@@ -170,8 +188,19 @@ export class Rooms {
 			this.#writeSnapshot(room, true);
 		}
 
-		doc.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin === 'storage') return;
+		// Not Yjs's 'update' event: with a listener for it, Yjs encodes every transaction again.
+		// What a peer sent is stored and relayed as it came when it only adds to the room (see
+		// apply); anything else is encoded here from the state before the transaction.
+		doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
+			const origin: unknown = transaction.origin;
+			if (origin === 'storage' || !changedDocument(transaction)) return;
+			const incoming = this.#incoming?.doc === doc ? this.#incoming : undefined;
+			const before = () => Y.encodeStateVector(transaction.beforeState);
+			const update = !incoming
+				? Y.encodeStateAsUpdate(doc, before())
+				: incoming.exact
+					? incoming.update
+					: Y.diffUpdate(incoming.update, before());
 			const author = (origin as Peer | null)?.author ?? 'server';
 			this.#pending.push({ room, update, origin, author });
 			if (!this.#flushScheduled) {

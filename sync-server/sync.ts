@@ -20,12 +20,7 @@ import { claimsAndUser, stillValid } from './auth.ts';
 import { redactText, type Logger } from './log.ts';
 import { Rooms, type Peer, type Room } from './rooms.ts';
 import type { Storage } from './storage.ts';
-import {
-	describeUpdateProblem,
-	dropPending,
-	updateProblem,
-	type UpdateProblem
-} from './update-check.ts';
+import { checkUpdate, describeUpdateProblem, dropPending } from './update-check.ts';
 import { DailyQuota, TokenBucket } from './budgets.ts';
 import {
 	ownEntries,
@@ -286,15 +281,15 @@ export function createSyncService(options: SyncOptions): SyncService {
 					if (!quota.allows(conn.author, payload.byteLength)) {
 						throw new BudgetError(CloseCode.overQuota, 'daily storage quota reached');
 					}
-					let problem: UpdateProblem | undefined;
+					let check: ReturnType<typeof checkUpdate>;
 					try {
-						problem = updateProblem(room.doc, payload);
+						check = checkUpdate(room.doc, payload);
 					} catch {
 						throw new BadMessageError('invalid update');
 					}
-					if (problem) throw new BadMessageError(describeUpdateProblem(problem));
+					if (check.problem) throw new BadMessageError(describeUpdateProblem(check.problem));
 					try {
-						Y.applyUpdate(room.doc, payload, conn);
+						rooms.apply(room, payload, conn, !check.overlaps);
 					} catch {
 						throw new BadMessageError('invalid update');
 					}

@@ -29,6 +29,20 @@ type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
 
 /** The problem with `update` against `doc`, or undefined when it applies cleanly. Throws on bytes that are no update. */
 export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | undefined {
+	return checkUpdate(doc, update).problem;
+}
+
+/**
+ * The problem with `update`, if any, and whether it repeats changes the room already holds
+ * (`overlaps`): an update that does not is, byte for byte, what it adds to the room, and can be
+ * stored and relayed as it came. Throws on bytes that are no update.
+ */
+export function checkUpdate(
+	doc: Y.Doc,
+	update: Uint8Array
+): { problem: UpdateProblem | undefined; overlaps: boolean } {
+	const problem = (p: UpdateProblem) => ({ problem: p, overlaps: false });
+	let overlaps = false;
 	const { structs, ds } = Y.decodeUpdate(update);
 	// Per client, the clock up to which the room and the update together hold every change.
 	const reach = new Map<number, number>();
@@ -38,10 +52,11 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | u
 		(a, b) => a.id.client - b.id.client || a.id.clock - b.id.clock
 	);
 	for (const struct of ordered) {
-		if (struct instanceof Y.Skip) return 'gap';
+		if (struct instanceof Y.Skip) return problem('gap');
 		const client = struct.id.client;
 		const have = held(client);
-		if (struct.id.clock > have) return 'gap';
+		if (struct.id.clock > have) return problem('gap');
+		if (struct.id.clock < have) overlaps = true;
 		reach.set(client, Math.max(have, struct.id.clock + struct.length));
 	}
 
@@ -51,19 +66,32 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | u
 		for (const dependency of [struct.origin, struct.rightOrigin, parent]) {
 			if (!dependency) continue;
 			if (dependency.client === struct.id.client) {
-				if (dependency.clock >= struct.id.clock) return 'depends on its own future';
+				if (dependency.clock >= struct.id.clock) return problem('depends on its own future');
 			} else if (dependency.clock >= held(dependency.client)) {
-				return 'missing dependency';
+				return problem('missing dependency');
 			}
 		}
 	}
 
 	for (const [client, deletes] of ds.clients) {
 		for (const { clock, len } of deletes) {
-			if (clock + len > held(client)) return 'deletes what does not exist';
+			if (clock + len > held(client)) return problem('deletes what does not exist');
 		}
 	}
-	return undefined;
+	return { problem: undefined, overlaps };
+}
+
+/**
+ * Whether a transaction changed the document: it added something or deleted something that was
+ * not deleted (what Yjs itself asks before it emits an 'update'). Listening for this instead of
+ * 'update' spares Yjs encoding every transaction into an update nobody reads.
+ */
+export function changedDocument(transaction: Y.Transaction): boolean {
+	if (transaction.deleteSet.clients.size > 0) return true;
+	for (const [client, clock] of transaction.afterState) {
+		if (transaction.beforeState.get(client) !== clock) return true;
+	}
+	return false;
 }
 
 /** True when the document holds changes it could not integrate (see above). */

@@ -7,6 +7,7 @@ import { createLogger } from '../../sync-server/log';
 import type { RoomStore } from '../../sync-server/room-store';
 import { Rooms, type Peer } from '../../sync-server/rooms';
 import { Storage } from '../../sync-server/storage';
+import { checkUpdate } from '../../sync-server/update-check';
 import { MemoryRoomStore } from './helpers/memory-room-store';
 import { waitFor } from './helpers/server-process';
 
@@ -140,5 +141,45 @@ describe.each(backends)('rooms over the %s room store', (_name, backend) => {
 		if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
 		for (const update of stored.updates) Y.applyUpdate(doc, update);
 		expect(doc.getMap('suggestions').toJSON()).toEqual(room.doc.getMap('suggestions').toJSON());
+	});
+
+	it("stores and relays a peer's update as it came when it only adds, and only the new part when it repeats", async () => {
+		const { storage, rooms, relayed } = await setup(60_000);
+		const room = rooms.open('community:a');
+		const worker = peer('a-1');
+		rooms.join(room, worker);
+		const first = new Y.Doc();
+		first.getMap('suggestions').set('k', '原话');
+		const exact = Y.encodeStateAsUpdate(first);
+		expect(checkUpdate(room.doc, exact)).toEqual({ problem: undefined, overlaps: false });
+		rooms.apply(room, exact, worker, true);
+		await waitFor(() => (relayed.length === 1 ? true : undefined));
+		expect(relayed[0]).toEqual(exact);
+
+		// A forged copy of the same change (same client and clock, other words) sent with a new
+		// edit: the room keeps its own, and what it stores and relays holds only the new edit.
+		const forger = new Y.Doc();
+		forger.clientID = first.clientID;
+		forger.getMap('suggestions').set('k', '伪造');
+		const other = new Y.Doc();
+		other.getMap('suggestions').set('k2', '新的');
+		const mixed = Y.mergeUpdates([Y.encodeStateAsUpdate(forger), Y.encodeStateAsUpdate(other)]);
+		const check = checkUpdate(room.doc, mixed);
+		expect(check).toEqual({ problem: undefined, overlaps: true });
+		rooms.apply(room, mixed, worker, !check.overlaps);
+		await waitFor(() => (relayed.length === 2 ? true : undefined));
+		const sent = Y.decodeUpdate(relayed[1]!);
+		expect(sent.structs.map((s) => s.id.client)).toEqual([other.clientID]);
+		expect(room.doc.getMap('suggestions').toJSON()).toEqual({ k: '原话', k2: '新的' });
+
+		// Nothing new at all: nothing stored or relayed.
+		rooms.apply(room, exact, worker, false);
+		await new Promise((done) => setImmediate(done));
+		rooms.flush();
+		expect(relayed).toHaveLength(2);
+		expect(storage.history('community:a')).toHaveLength(2);
+		const replayed = new Y.Doc();
+		for (const update of storage.load('community:a').updates) Y.applyUpdate(replayed, update);
+		expect(replayed.getMap('suggestions').toJSON()).toEqual({ k: '原话', k2: '新的' });
 	});
 });
