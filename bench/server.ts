@@ -65,7 +65,9 @@ function spawnOurs(dataDir: string): ChildProcess {
 			PORT: '0',
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,
-			ROOM_IDLE_SECONDS: '2'
+			ROOM_IDLE_SECONDS: '2',
+			// As `npm start` sets it (docs/operations.md): scrypt's blocks go back after sign-in.
+			MALLOC_MMAP_THRESHOLD_: '131072'
 		},
 		stdio: ['ignore', 'pipe', 'inherit']
 	});

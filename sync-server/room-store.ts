@@ -140,7 +140,7 @@ export class SqliteRoomStore implements RoomStore {
 		let lastUpdateId = rows.at(-1)?.id ?? upTo;
 		for (const e of this.#waiting) {
 			if (e.room !== room || e.id <= upTo) continue;
-			updates.push(e.data.slice());
+			updates.push(new Uint8Array(e.data)); // a copy (a Buffer's slice would be a view)
 			lastUpdateId = e.id;
 		}
 		return {
@@ -168,7 +168,7 @@ export class SqliteRoomStore implements RoomStore {
 		const kept = journal.append(entries);
 		this.#nextId += entries.length;
 		entries.forEach((e, i) => {
-			e.data = kept[i] ?? e.data.slice(); // the journal's copy, not the caller's bytes
+			e.data = kept[i] ?? new Uint8Array(e.data); // the journal's copy, not the caller's bytes
 			this.#waitingBytes += e.data.byteLength;
 			this.#waiting.push(e);
 		});

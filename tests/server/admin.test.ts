@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, login, synced } from './helpers/clients';
@@ -7,17 +6,14 @@ import { admin } from './helpers/admin-command';
 import { makeFixtureApp } from './helpers/fixture-app';
 import { seededDataDir } from './helpers/seeded-data-dir';
 import { startServerProcess, waitFor } from './helpers/server-process';
+import { tempDirFor } from './helpers/temp-dir';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterAll(async () => {
 	while (cleanup.length) await cleanup.pop()?.();
 });
 
-async function tempDir(prefix: string) {
-	const dir = await mkdtemp(join(tmpdir(), prefix));
-	cleanup.push(() => rm(dir, { recursive: true, force: true }));
-	return dir;
-}
+const tempDir = (prefix: string) => tempDirFor(cleanup, prefix);
 
 /** The demo city's data folder, as a first start leaves it. */
 async function demoDataDir(prefix: string) {

@@ -1,6 +1,5 @@
 import { Agent, request } from 'node:http';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Storage } from '../../sync-server/storage';
@@ -12,17 +11,14 @@ import {
 	startServerProcess,
 	type ServerProcess
 } from './helpers/server-process';
+import { tempDirFor } from './helpers/temp-dir';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
 	while (cleanup.length) await cleanup.pop()?.();
 });
 
-async function tempDir(prefix: string): Promise<string> {
-	const dir = await mkdtemp(join(tmpdir(), prefix));
-	cleanup.push(() => rm(dir, { recursive: true, force: true }));
-	return dir;
-}
+const tempDir = (prefix: string) => tempDirFor(cleanup, prefix);
 
 /** The demo city's data folder as a first start leaves it, for the tests not about seeding. */
 async function demoDataDir(prefix: string): Promise<string> {

@@ -22,6 +22,20 @@ const stores: [string, () => Promise<RoomStore>][] = [
 			return storage.rooms;
 		}
 	],
+	[
+		'SQLite with the journal',
+		async () => {
+			// Folding never comes by itself here: what waits in the journal must read as stored.
+			const dir = await mkdtemp(join(tmpdir(), 'kuaiban-store-'));
+			const storage = new Storage(join(dir, 'db.sqlite'), {
+				journal: join(dir, 'updates.journal'),
+				foldMs: 3_600_000
+			});
+			cleanup.push(() => rm(dir, { recursive: true, force: true }));
+			cleanup.push(() => storage.close());
+			return storage.rooms;
+		}
+	],
 	['memory', async () => new MemoryRoomStore()]
 ];
 

@@ -20,9 +20,9 @@ export class MemoryRoomStore implements RoomStore {
 		const upTo = snapshot?.upTo ?? 0;
 		const after = this.#log.filter((u) => u.room === room && u.id > upTo);
 		return {
-			snapshot: snapshot?.data.slice(),
+			snapshot: snapshot ? new Uint8Array(snapshot.data) : undefined,
 			snapshotUpTo: upTo,
-			updates: after.map((u) => u.data.slice()),
+			updates: after.map((u) => new Uint8Array(u.data)),
 			lastUpdateId: after.at(-1)?.id ?? upTo
 		};
 	}
@@ -30,7 +30,12 @@ export class MemoryRoomStore implements RoomStore {
 	append(updates: readonly NewUpdate[], at: string): number[] {
 		if (this.broken) throw new Error('disk gone');
 		const first = (this.#log.at(-1)?.id ?? 0) + 1;
-		const entries = updates.map((u, i) => ({ ...u, data: u.data.slice(), id: first + i, at }));
+		const entries = updates.map((u, i) => ({
+			...u,
+			data: new Uint8Array(u.data),
+			id: first + i,
+			at
+		}));
 		this.#log.push(...entries);
 		return entries.map((e) => e.id);
 	}
@@ -39,7 +44,7 @@ export class MemoryRoomStore implements RoomStore {
 		if (this.broken) throw new Error('disk gone');
 		const old = this.#snapshots.get(room);
 		if (old && !(upTo > old.upTo || (replace && upTo === old.upTo))) return;
-		this.#snapshots.set(room, { data: data.slice(), upTo, at });
+		this.#snapshots.set(room, { data: new Uint8Array(data), upTo, at });
 	}
 
 	history(room: string, limit = 1000): UpdateEntry[] {
