@@ -94,6 +94,8 @@ export class SqliteRoomStore implements RoomStore {
 	#waitingBytes = 0;
 	#nextId = 0;
 	#foldTimer: ReturnType<typeof setTimeout> | undefined;
+	/** The last fold failed: the next one waits for its retry, not for the next append. */
+	#foldFailing = false;
 
 	constructor(db: Database.Database, options: SqliteRoomStoreOptions = {}) {
 		this.#sql = statementCache(db);
@@ -172,7 +174,7 @@ export class SqliteRoomStore implements RoomStore {
 			this.#waitingBytes += e.data.byteLength;
 			this.#waiting.push(e);
 		});
-		if (this.#waitingBytes >= this.#foldBytes) this.#foldQuietly();
+		if (this.#waitingBytes >= this.#foldBytes && !this.#foldFailing) this.#foldQuietly();
 		else this.#foldTimer ??= setTimeout(() => this.#foldQuietly(), this.#foldMs);
 		return entries.map((e) => e.id);
 	}
@@ -192,7 +194,9 @@ export class SqliteRoomStore implements RoomStore {
 	#foldQuietly() {
 		try {
 			this.fold();
+			this.#foldFailing = false;
 		} catch (error) {
+			this.#foldFailing = true;
 			this.#onFoldError(error);
 			this.#foldTimer ??= setTimeout(() => this.#foldQuietly(), Math.max(this.#foldMs, 1000));
 		}

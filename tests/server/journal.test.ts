@@ -231,4 +231,32 @@ describe('a store with the journal', () => {
 		const older = await restoreInto(await staleFolder());
 		expect(older.rooms.load('community:daxin').updates).toEqual([update(1).data]);
 	});
+
+	it('keeps taking updates while SQLite refuses them, loses none, and refuses once too many wait', async () => {
+		const dir = await tempDir('kuaiban-journal-refused-');
+		const errors: unknown[] = [];
+		const storage = new Storage(databasePath(dir), {
+			journal: journalPath(dir),
+			foldMs: 3_600_000,
+			foldBytes: 4,
+			onFoldError: (error) => errors.push(error)
+		});
+		storage.db.close(); // every fold fails from now on
+		const update = (n: number) => ({
+			room: 'city',
+			data: Uint8Array.from([n, n]),
+			author: 'admin'
+		});
+		const ids = [1, 2].map((n) => storage.rooms.append([update(n)], 'now')[0]);
+		expect(errors).toHaveLength(1); // the first fold failed; the next waits for its retry
+		for (let n = 3; n <= 32; n++) ids.push(storage.rooms.append([update(n)], 'now')[0]);
+		expect(errors).toHaveLength(1);
+		// 64 bytes wait, 16 times the fold size: the store refuses, and Rooms tells the sender.
+		expect(() => storage.rooms.append([update(33)], 'now')).toThrow(/wait in the journal/);
+		storage.close();
+
+		const again = open(dir);
+		cleanup.push(() => again.close());
+		expect(updatesIn(again).map((u) => u.id)).toEqual(ids);
+	});
 });

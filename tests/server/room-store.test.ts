@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoomStore } from '../../sync-server/room-store';
-import { Storage } from '../../sync-server/storage';
 import { MemoryRoomStore } from './helpers/memory-room-store';
+import { tempStorageFor } from './helpers/temp-dir';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -12,29 +9,17 @@ afterEach(async () => {
 });
 
 const stores: [string, () => Promise<RoomStore>][] = [
-	[
-		'SQLite',
-		async () => {
-			const dir = await mkdtemp(join(tmpdir(), 'kuaiban-store-'));
-			const storage = new Storage(join(dir, 'db.sqlite'));
-			cleanup.push(() => rm(dir, { recursive: true, force: true }));
-			cleanup.push(() => storage.close());
-			return storage.rooms;
-		}
-	],
+	['SQLite', async () => (await tempStorageFor(cleanup, 'kuaiban-store-')).rooms],
 	[
 		'SQLite with the journal',
-		async () => {
-			// Folding never comes by itself here: what waits in the journal must read as stored.
-			const dir = await mkdtemp(join(tmpdir(), 'kuaiban-store-'));
-			const storage = new Storage(join(dir, 'db.sqlite'), {
-				journal: join(dir, 'updates.journal'),
-				foldMs: 3_600_000
-			});
-			cleanup.push(() => rm(dir, { recursive: true, force: true }));
-			cleanup.push(() => storage.close());
-			return storage.rooms;
-		}
+		// Folding never comes by itself here: what waits in the journal must read as stored.
+		async () =>
+			(
+				await tempStorageFor(cleanup, 'kuaiban-store-', {
+					journal: 'updates.journal',
+					foldMs: 3_600_000
+				})
+			).rooms
 	],
 	['memory', async () => new MemoryRoomStore()]
 ];

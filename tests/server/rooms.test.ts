@@ -1,15 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../sync-server/log';
 import type { RoomStore } from '../../sync-server/room-store';
 import { Rooms, type Peer } from '../../sync-server/rooms';
-import { Storage } from '../../sync-server/storage';
 import { checkUpdate } from '../../sync-server/update-check';
 import { MemoryRoomStore } from './helpers/memory-room-store';
 import { waitFor } from './helpers/server-process';
+import { tempStorageFor } from './helpers/temp-dir';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -26,10 +23,7 @@ const backends: [string, () => Promise<Backend>][] = [
 	[
 		'SQLite',
 		async () => {
-			const dir = await mkdtemp(join(tmpdir(), 'kuaiban-rooms-'));
-			const storage = new Storage(join(dir, 'db.sqlite'));
-			cleanup.push(() => rm(dir, { recursive: true, force: true }));
-			cleanup.push(() => storage.close());
+			const storage = await tempStorageFor(cleanup, 'kuaiban-rooms-');
 			return { store: storage.rooms, breakDisk: () => storage.db.close() };
 		}
 	],
