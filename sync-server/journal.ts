@@ -29,35 +29,66 @@ export interface JournalEntry {
 const frame = 8;
 const fixed = 6 + 1 + 2 + 2;
 
+/**
+ * UTF-8 of the rooms' and authors' names: a handful of names repeat in every batch, and encoding
+ * them again for each record was a visible part of an edit's cost. Bounded, cleared when full.
+ */
+const names = new Map<string, Buffer>();
+
+function nameBytes(text: string): Buffer {
+	let bytes = names.get(text);
+	if (!bytes) {
+		if (names.size >= 4096) names.clear();
+		bytes = Buffer.from(text, 'utf8');
+		names.set(text, bytes);
+	}
+	return bytes;
+}
+
+const u32 = 2 ** 32;
+
 /** The records of `entries`, one after another, and where each one's bytes sit in the result. */
 export function encodeEntries(entries: readonly JournalEntry[]): {
 	bytes: Buffer;
 	data: Uint8Array[];
 } {
+	// A batch's entries share their time: encoded once.
+	let lastAt: string | undefined;
+	let atBytes = Buffer.alloc(0);
+	const fields: [Buffer, Buffer, Buffer][] = [];
 	let total = 0;
-	const sizes = entries.map((e) => {
-		const at = Buffer.byteLength(e.at);
-		const room = Buffer.byteLength(e.room);
-		const author = Buffer.byteLength(e.author);
-		if (at > 0xff || room > 0xffff || author > 0xffff)
+	for (const e of entries) {
+		if (e.at !== lastAt) {
+			lastAt = e.at;
+			atBytes = Buffer.from(e.at, 'utf8');
+		}
+		const room = nameBytes(e.room);
+		const author = nameBytes(e.author);
+		if (atBytes.length > 0xff || room.length > 0xffff || author.length > 0xffff)
 			throw new RangeError('journal field too long');
-		total += frame + fixed + at + room + author + e.data.byteLength;
-		return { at, room, author };
-	});
+		if (!Number.isSafeInteger(e.id) || e.id < 0 || e.id >= 2 ** 48)
+			throw new RangeError('journal id out of range');
+		fields.push([atBytes, room, author]);
+		total += frame + fixed + atBytes.length + room.length + author.length + e.data.byteLength;
+	}
 	const bytes = Buffer.allocUnsafe(total);
 	const data: Uint8Array[] = [];
 	let o = 0;
 	entries.forEach((e, i) => {
-		const size = sizes[i]!;
+		const [at, room, author] = fields[i]!;
 		const start = o + frame;
-		let p = start;
-		p = bytes.writeUIntLE(e.id, p, 6);
-		p = bytes.writeUInt8(size.at, p);
-		p = bytes.writeUInt16LE(size.room, p);
-		p = bytes.writeUInt16LE(size.author, p);
-		p += bytes.write(e.at, p, 'utf8');
-		p += bytes.write(e.room, p, 'utf8');
-		p += bytes.write(e.author, p, 'utf8');
+		bytes.writeUInt32LE(e.id % u32, start);
+		bytes.writeUInt16LE(Math.floor(e.id / u32), start + 4);
+		bytes[start + 6] = at.length;
+		bytes.writeUInt16LE(room.length, start + 7);
+		bytes.writeUInt16LE(author.length, start + 9);
+		let p = start + fixed;
+		bytes.set(at, p);
+		p += at.length;
+		bytes.set(room, p);
+		p += room.length;
+		bytes.set(author, p);
+		p += author.length;
 		bytes.set(e.data, p);
 		data.push(bytes.subarray(p, p + e.data.byteLength));
 		p += e.data.byteLength;

@@ -4,8 +4,9 @@ import * as encoding from 'lib0/encoding';
 /**
  * A peer's awareness (presence: who is on which record) is relayed only for the awareness ids
  * that peer controls: one it introduced itself, or one another connection of the same account
- * held (a tablet reconnecting before its old connection timed out). An entry for an id another
- * account holds is dropped, so nobody can overwrite or remove another person's presence.
+ * held and this one changes (a tablet reconnecting before its old connection timed out). An entry
+ * for an id another account holds is dropped, so nobody can overwrite or remove another person's
+ * presence.
  */
 
 export interface AwarenessEntry {
@@ -42,14 +43,21 @@ export function writeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8A
 }
 
 /**
- * The entries `author` may send, given who holds which id in the room (`holder`), and at most
- * `maxIds` ids per connection (`own`: the ids this connection holds already).
+ * The entries `author` may send, given who holds which id in the room (`holder`), the clock the
+ * room knows for each id (`knownClock`), and at most `maxIds` ids per connection (`own`: the ids
+ * this connection holds already).
+ *
+ * An entry for an id the connection does not hold counts only when it is news: a stock client
+ * sends back every presence it receives, with the clock it received, and such an echo neither
+ * changes anything nor makes the id its sender's (else the other tablet of the same account would
+ * lose its own id to the echo, and with it the cap on ids per connection).
  */
 export function ownEntries(
 	entries: readonly AwarenessEntry[],
 	author: string,
 	own: ReadonlySet<number>,
 	holder: (clientId: number) => string | undefined,
+	knownClock: (clientId: number) => number | undefined,
 	maxIds: number
 ): AwarenessEntry[] {
 	const kept: AwarenessEntry[] = [];
@@ -59,6 +67,8 @@ export function ownEntries(
 			kept.push(entry);
 			continue;
 		}
+		const known = knownClock(entry.clientId);
+		if (known !== undefined && entry.clock <= known) continue;
 		const heldBy = holder(entry.clientId);
 		if (heldBy !== undefined && heldBy !== author) continue;
 		if (ids >= maxIds) continue;

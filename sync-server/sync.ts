@@ -86,6 +86,9 @@ class Connection implements Peer {
 	readonly bytes: TokenBucket;
 	readonly #maxBuffered: number;
 	readonly #log: Logger;
+	/** The connection's socket, corked while a turn's messages to it are written. */
+	readonly #socket: Duplex | undefined;
+	#corked = false;
 
 	constructor(
 		ws: WebSocket,
@@ -93,9 +96,11 @@ class Connection implements Peer {
 		room: string,
 		access: Exclude<Access, 'none'>,
 		limits: ConnectionLimits,
-		log: Logger
+		log: Logger,
+		socket?: Duplex
 	) {
 		this.ws = ws;
+		this.#socket = socket;
 		this.user = user;
 		this.author = user.username;
 		this.room = room;
@@ -119,6 +124,16 @@ class Connection implements Peer {
 			this.ws.close(CloseCode.slowReader, 'not reading');
 			setTimeout(() => this.ws.terminate(), 1000).unref();
 			return;
+		}
+		// Everything sent to this peer in one turn (a batch of relayed updates, a sync answer and
+		// the state vector after it) leaves in one write: the socket is corked until the turn ends.
+		if (!this.#corked && this.#socket) {
+			this.#corked = true;
+			this.#socket.cork();
+			process.nextTick(() => {
+				this.#corked = false;
+				this.#socket?.uncork();
+			});
 		}
 		this.ws.send(message, (error) => {
 			if (error) this.ws.terminate();
@@ -316,6 +331,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 					conn.author,
 					room.peers.get(conn) ?? new Set(),
 					(id) => room.holderOf(id)?.author,
+					(id) => room.awareness.meta.get(id)?.clock,
 					maxAwarenessIds
 				);
 				// Ids of another connection of the same account (a reconnect) pass to this one.
@@ -485,7 +501,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 			}
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				const who = { id: user.id, username: user.username, tokenVersion: claims.ver };
-				attach(ws, roomName, new Connection(ws, who, roomName, access, limits, log));
+				attach(ws, roomName, new Connection(ws, who, roomName, access, limits, log, socket));
 			});
 		},
 		async close() {

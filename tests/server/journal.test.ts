@@ -44,6 +44,17 @@ describe('the journal format', () => {
 		expect(decodeEntries(bytes)).toEqual(entries);
 	});
 
+	it('keeps ids past 32 bits, and each entry its own time, room and author', () => {
+		const big = 2 ** 40 + 5;
+		const mixed: JournalEntry[] = [
+			{ ...entry(big, 'x'), author: '李四' },
+			{ ...entry(big + 1, 'y'), at: '2026-12-02T10:00:00.001Z', room: 'town:xixiang' },
+			{ ...entry(big + 2, '') }
+		];
+		expect(decodeEntries(encodeEntries(mixed).bytes)).toEqual(mixed);
+		expect(() => encodeEntries([entry(2 ** 48, 'x')])).toThrow(RangeError);
+	});
+
 	it('reads back the whole records before a torn end, whatever the cut', () => {
 		const whole = [
 			0,
@@ -178,6 +189,33 @@ describe('a store with the journal', () => {
 		storage.rooms.writeSnapshot('community:daxin', Uint8Array.from([1, 2]), b!, 'now');
 		expect(updatesIn(storage).map((u) => u.id)).toEqual([a, b]);
 		expect(storage.rooms.load('community:daxin')).toMatchObject({ snapshotUpTo: b, updates: [] });
+	});
+
+	it('folds batches of any length whole and in order', async () => {
+		const dir = await tempDir('kuaiban-journal-many-');
+		const storage = open(dir);
+		cleanup.push(() => storage.close());
+		for (const count of [1, 63, 64, 65, 200]) {
+			const batch = Array.from({ length: count }, (_, i) => ({
+				room: `community:r${count}`,
+				data: Uint8Array.from([count % 256, i % 256]),
+				author: `u${i % 3}`
+			}));
+			storage.rooms.append(batch, `2026-12-02T10:00:${String(count % 60).padStart(2, '0')}.000Z`);
+		}
+		storage.rooms.fold();
+		const stored = updatesIn(storage);
+		expect(stored).toHaveLength(1 + 63 + 64 + 65 + 200);
+		expect(stored.map((u) => u.id)).toEqual(stored.map((_, i) => i + 1));
+		const last = stored.slice(-200);
+		expect(last.map((u) => u.data)).toEqual(
+			last.map((_, i) =>
+				Buffer.from([200, i % 256])
+					.toString('hex')
+					.toUpperCase()
+			)
+		);
+		expect(last.map((u) => u.author)).toEqual(last.map((_, i) => `u${i % 3}`));
 	});
 
 	it('is part of a backup taken while the server runs, and a restore never keeps a stale one', async () => {
