@@ -1,6 +1,6 @@
 // `npm run build` (after the app): the sync server as one JavaScript file, dist/server.mjs, so
 // production runs plain Node with no TypeScript loader. Packages stay in node_modules (better-sqlite3
-// is native); the WAL checkpointer worker is copied beside the bundle, where storage.ts looks for it.
+// is native); the storage worker is copied beside the bundle, where storage.ts looks for it.
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 
@@ -16,5 +16,5 @@ await build({
 	sourcemap: true,
 	logLevel: 'warning'
 });
-await copyFile('sync-server/checkpointer.mjs', 'dist/checkpointer.mjs');
+await copyFile('sync-server/storage-worker.mjs', 'dist/storage-worker.mjs');
 console.log('sync server built: dist/server.mjs');

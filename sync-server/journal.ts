@@ -1,4 +1,14 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+	closeSync,
+	fstatSync,
+	ftruncateSync,
+	openSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+	writeSync
+} from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -133,7 +143,7 @@ export function decodeEntries(bytes: Buffer): JournalEntry[] {
 
 export class Journal {
 	readonly path: string;
-	readonly #fd: number;
+	#fd: number;
 	/** Bytes of whole records in the file: a failed write is cut back to it. */
 	#size: number;
 	#broken = false;
@@ -143,6 +153,11 @@ export class Journal {
 		// Read and append; created private, like every file the server writes.
 		this.#fd = openSync(path, 'a+', 0o600);
 		this.#size = fstatSync(this.#fd).size;
+	}
+
+	/** Bytes of whole records in the file. */
+	get size(): number {
+		return this.#size;
 	}
 
 	/** What the file holds: the intact prefix (see decodeEntries). */
@@ -174,6 +189,31 @@ export class Journal {
 		}
 		this.#size += bytes.byteLength;
 		return data;
+	}
+
+	/**
+	 * Replaces the file with `entries` alone: what is not folded yet when a fold in the background
+	 * has taken the rest. Written beside the file and renamed over it, so that at every moment the
+	 * file is either the old one or the new one, and never lacks an update that SQLite lacks.
+	 */
+	replace(entries: readonly JournalEntry[]): void {
+		if (entries.length === 0) return this.clear();
+		const { bytes } = encodeEntries(entries);
+		const next = `${this.path}.next`;
+		rmSync(next, { force: true });
+		writeFileSync(next, bytes, { mode: 0o600 });
+		renameSync(next, this.path);
+		let fd: number;
+		try {
+			fd = openSync(this.path, 'a+', 0o600);
+		} catch (error) {
+			this.#broken = true; // the old descriptor is of a file no longer there
+			throw error;
+		}
+		closeSync(this.#fd);
+		this.#fd = fd;
+		this.#size = bytes.byteLength;
+		this.#broken = false;
 	}
 
 	/** Empties the file: everything in it is in SQLite now. */

@@ -64,7 +64,7 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		onFoldError: (error) =>
 			log.error('folding the updates journal into the database failed', { error })
 	});
-	storage.checkpointInBackground();
+	storage.workInBackground();
 	const seeded = await seedIfEmpty(storage, config.production, new Date(), config.dataDir);
 	if (seeded === 'seeded') log.info('demo city seeded', { dataDir: config.dataDir });
 	if (seeded === 'production') {

@@ -61,6 +61,59 @@ function asBuffer(data: Uint8Array): Buffer {
 	return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** Folding the same update twice (a retry, a crash between the two) leaves one row. */
+const insertUpdateSql =
+	'INSERT OR IGNORE INTO updates (id, room, data, author, at) VALUES (?, ?, ?, ?, ?)';
+
+/** A snapshot replaces an older one only (or one of the same point, when asked to). */
+const writeSnapshotSql = `INSERT INTO snapshots (room, data, up_to, at) VALUES (?, ?, ?, ?)
+	ON CONFLICT (room) DO UPDATE SET data = excluded.data, up_to = excluded.up_to, at = excluded.at
+	WHERE excluded.up_to > snapshots.up_to OR (? AND excluded.up_to = snapshots.up_to)`;
+
+/** The SQL the storage worker runs for the store (storage-worker.mjs). */
+export const backgroundSql = { insertSql: insertUpdateSql, snapshotSql: writeSnapshotSql };
+
+/** What the store sends the storage worker. */
+export type BackgroundTask =
+	| {
+			type: 'fold';
+			generation: number;
+			upTo: number;
+			ids: number[];
+			rooms: string[];
+			authors: string[];
+			ats: string[];
+			offsets: Uint32Array;
+			data: Uint8Array;
+	  }
+	| {
+			type: 'snapshot';
+			room: string;
+			data: Uint8Array;
+			upTo: number;
+			at: string;
+			replace: boolean;
+	  };
+
+/** What the storage worker answers. */
+export type BackgroundReply =
+	| { type: 'folded'; generation: number; upTo: number }
+	| { type: 'fold-failed'; generation: number; error: string }
+	| { type: 'snapshot-failed'; room: string; error: string };
+
+/** The storage worker as the store sees it (Storage starts it, see storage-worker.mjs). */
+export interface BackgroundWriter {
+	send(task: BackgroundTask, transfer: ArrayBuffer[]): void;
+}
+
+interface SnapshotWrite {
+	room: string;
+	data: Uint8Array;
+	upTo: number;
+	at: string;
+	replace: boolean;
+}
+
 export interface SqliteRoomStoreOptions {
 	/**
 	 * The updates journal (journal.ts): appends go to this file and are folded into SQLite in
@@ -72,7 +125,10 @@ export interface SqliteRoomStoreOptions {
 	foldMs?: number;
 	/** Fold at once when this many bytes of updates wait. */
 	foldBytes?: number;
-	/** A fold failed (it is tried again; what waits stays in the journal and in memory). */
+	/**
+	 * A fold, or a snapshot written in the background, failed (a fold is tried again; what waits
+	 * stays in the journal and in memory).
+	 */
 	onFoldError?: (error: unknown) => void;
 }
 
@@ -80,6 +136,13 @@ export interface SqliteRoomStoreOptions {
  * Rooms in the server's SQLite file (tables `updates` and `snapshots`), with the updates journal
  * in front when one is given. better-sqlite3 and the journal's writes are synchronous, so "durable
  * when `append` returns" holds by construction.
+ *
+ * Folding happens on the calling thread, or, once `writeInBackground` is given the storage
+ * worker, there: the store then sends each batch of waiting updates to the worker, keeps them in
+ * memory and in the journal until the worker says they are in SQLite, and then cuts them from the
+ * journal. Snapshots go the same way, after the fold that holds their updates, so that a snapshot
+ * never reaches SQLite before the updates it holds (a backup of the database alone must never
+ * hold a snapshot whose updates have lower ids than updates it lacks).
  */
 export class SqliteRoomStore implements RoomStore {
 	readonly #sql: (text: string) => Database.Statement;
@@ -89,13 +152,23 @@ export class SqliteRoomStore implements RoomStore {
 	readonly #foldMs: number;
 	readonly #foldBytes: number;
 	readonly #onFoldError: (error: unknown) => void;
-	/** Appended to the journal, not folded into SQLite yet, in id order. */
+	/** Appended to the journal, not known to be in SQLite yet, in id order. */
 	#waiting: JournalEntry[] = [];
 	#waitingBytes = 0;
 	#nextId = 0;
 	#foldTimer: ReturnType<typeof setTimeout> | undefined;
 	/** The last fold failed: the next one waits for its retry, not for the next append. */
 	#foldFailing = false;
+	/** The storage worker, when folds run there. */
+	#writer: BackgroundWriter | undefined;
+	/** Ids up to this one are in SQLite. */
+	#foldedUpTo = 0;
+	/** The last id of the batch the worker is folding, if it is folding one. */
+	#foldingUpTo: number | undefined;
+	/** Replies to batches sent before the store folded by itself (close) are stale. */
+	#generation = 0;
+	/** Snapshots whose updates are not on their way to SQLite yet: the newest per room. */
+	readonly #snapshotsWaiting = new Map<string, SnapshotWrite>();
 
 	constructor(db: Database.Database, options: SqliteRoomStoreOptions = {}) {
 		this.#sql = statementCache(db);
@@ -103,9 +176,7 @@ export class SqliteRoomStore implements RoomStore {
 		this.#appendAll = db.transaction((updates: readonly NewUpdate[], at: string) =>
 			updates.map((u) => Number(insert.run(u.room, asBuffer(u.data), u.author, at).lastInsertRowid))
 		);
-		const insertWithId = this.#sql(
-			'INSERT INTO updates (id, room, data, author, at) VALUES (?, ?, ?, ?, ?)'
-		);
+		const insertWithId = this.#sql(insertUpdateSql);
 		this.#insertAll = db.transaction((entries: readonly JournalEntry[]) => {
 			for (const e of entries) insertWithId.run(e.id, e.room, asBuffer(e.data), e.author, e.at);
 		});
@@ -129,6 +200,31 @@ export class SqliteRoomStore implements RoomStore {
 		if (left.length > 0) this.#insertAll(left);
 		journal.clear();
 		this.#nextId = Math.max(folded, left.at(-1)?.id ?? 0) + 1;
+		this.#foldedUpTo = this.#nextId - 1;
+	}
+
+	/**
+	 * Folds from now on in the storage worker (the server's main thread then never writes the
+	 * updates table while it runs). `replies` is where the worker's answers are to be given.
+	 */
+	writeInBackground(writer: BackgroundWriter): (reply: BackgroundReply) => void {
+		this.#writer = writer;
+		return (reply) => this.#onReply(reply);
+	}
+
+	/** The worker is gone (it crashed): folds happen here again. `why` is reported. */
+	stopWritingInBackground(why: unknown): void {
+		if (!this.#writer) return;
+		this.#writer = undefined;
+		this.#onFoldError(new Error(`the storage worker stopped (${String(why)}): folding here`));
+		this.#generation++;
+		this.#foldingUpTo = undefined;
+		if (this.#waiting.length > 0) this.#scheduleFold();
+	}
+
+	/** Ids below the first waiting one are SQLite's to answer; from it on, the journal's. */
+	#firstWaitingId(): number {
+		return this.#waiting[0]?.id ?? Number.MAX_SAFE_INTEGER;
 	}
 
 	load(room: string): StoredRoom {
@@ -136,8 +232,8 @@ export class SqliteRoomStore implements RoomStore {
 			{ data: Buffer; up_to: number } | undefined;
 		const upTo = snapshot?.up_to ?? 0;
 		const rows = this.#sql(
-			'SELECT id, data FROM updates WHERE room = ? AND id > ? ORDER BY id'
-		).all(room, upTo) as { id: number; data: Buffer }[];
+			'SELECT id, data FROM updates WHERE room = ? AND id > ? AND id < ? ORDER BY id'
+		).all(room, upTo, this.#firstWaitingId()) as { id: number; data: Buffer }[];
 		const updates = rows.map((row) => new Uint8Array(row.data));
 		let lastUpdateId = rows.at(-1)?.id ?? upTo;
 		for (const e of this.#waiting) {
@@ -174,21 +270,117 @@ export class SqliteRoomStore implements RoomStore {
 			this.#waitingBytes += e.data.byteLength;
 			this.#waiting.push(e);
 		});
-		if (this.#waitingBytes >= this.#foldBytes && !this.#foldFailing) this.#foldQuietly();
-		else this.#foldTimer ??= setTimeout(() => this.#foldQuietly(), this.#foldMs);
+		if (this.#waitingBytes >= this.#foldBytes && !this.#foldFailing) this.#foldNow();
+		else this.#scheduleFold();
 		return entries.map((e) => e.id);
 	}
 
-	/** Moves what waits in the journal into SQLite, in one transaction, and empties the journal. */
+	#scheduleFold(delayMs = this.#foldMs) {
+		this.#foldTimer ??= setTimeout(() => {
+			this.#foldTimer = undefined;
+			this.#foldNow();
+		}, delayMs);
+	}
+
+	#foldNow() {
+		if (this.#writer) this.#sendFold(this.#writer);
+		else this.#foldQuietly();
+	}
+
+	/** Hands what waits to the worker, unless it is still folding the last batch. */
+	#sendFold(writer: BackgroundWriter) {
+		if (this.#foldingUpTo !== undefined || this.#waiting.length === 0) return;
+		if (this.#foldTimer) clearTimeout(this.#foldTimer);
+		this.#foldTimer = undefined;
+		const batch = this.#waiting;
+		const offsets = new Uint32Array(batch.length + 1);
+		batch.forEach((e, i) => (offsets[i + 1] = offsets[i]! + e.data.byteLength));
+		const data = new Uint8Array(offsets[batch.length]!);
+		batch.forEach((e, i) => data.set(e.data, offsets[i]));
+		const upTo = batch.at(-1)!.id;
+		writer.send(
+			{
+				type: 'fold',
+				generation: this.#generation,
+				upTo,
+				ids: batch.map((e) => e.id),
+				rooms: batch.map((e) => e.room),
+				authors: batch.map((e) => e.author),
+				ats: batch.map((e) => e.at),
+				offsets,
+				data
+			},
+			[data.buffer, offsets.buffer]
+		);
+		this.#foldingUpTo = upTo;
+	}
+
+	#sendSnapshot(writer: BackgroundWriter, snapshot: SnapshotWrite) {
+		this.#snapshotsWaiting.delete(snapshot.room);
+		const data = snapshot.data.slice(); // the worker's own copy, moved to it
+		writer.send({ type: 'snapshot', ...snapshot, data }, [data.buffer]);
+	}
+
+	#onReply(reply: BackgroundReply) {
+		if (reply.type === 'snapshot-failed') {
+			this.#onFoldError(new Error(`snapshot of ${reply.room} not written: ${reply.error}`));
+			return;
+		}
+		if (reply.generation !== this.#generation || !this.#writer) return;
+		this.#foldingUpTo = undefined;
+		if (reply.type === 'fold-failed') {
+			this.#foldFailing = true;
+			this.#onFoldError(new Error(reply.error));
+			this.#scheduleFold(Math.max(this.#foldMs, 1000));
+			return;
+		}
+		this.#foldFailing = false;
+		this.#foldedUpTo = reply.upTo;
+		for (const snapshot of [...this.#snapshotsWaiting.values()]) {
+			if (snapshot.upTo <= reply.upTo) this.#sendSnapshot(this.#writer, snapshot);
+		}
+		const left = this.#waiting.findIndex((e) => e.id > reply.upTo);
+		const folded = left < 0 ? this.#waiting : this.#waiting.slice(0, left);
+		this.#waiting = left < 0 ? [] : this.#waiting.slice(left);
+		for (const e of folded) this.#waitingBytes -= e.data.byteLength;
+		// The journal may hold what SQLite has as well (recovery skips it): it is cut down to what
+		// SQLite lacks once it has grown, not after every fold (each rewrite of the file, and the
+		// freeing of the old one, cost the main thread about a millisecond).
+		const journal = this.#journal;
+		if (journal && journal.size >= this.#foldBytes) {
+			try {
+				journal.replace(this.#waiting);
+			} catch (error) {
+				this.#onFoldError(error); // the journal holds more than it needs: harmless
+			}
+		}
+		if (this.#waitingBytes >= this.#foldBytes) this.#sendFold(this.#writer);
+		else if (this.#waiting.length > 0 || this.#snapshotsWaiting.size > 0) this.#scheduleFold();
+	}
+
+	/**
+	 * Moves what waits in the journal into SQLite, here and now, in one transaction, and empties
+	 * the journal. With the worker folding, what it is doing is overtaken: its answer is ignored
+	 * (a row folded by both is kept once).
+	 */
 	fold(): void {
 		if (this.#foldTimer) clearTimeout(this.#foldTimer);
 		this.#foldTimer = undefined;
-		if (!this.#journal || this.#waiting.length === 0) return;
-		this.#insertAll(this.#waiting);
+		if (!this.#journal) return;
+		this.#generation++;
+		this.#foldingUpTo = undefined;
+		if (this.#waiting.length > 0) {
+			this.#insertAll(this.#waiting);
+			this.#foldedUpTo = this.#waiting.at(-1)!.id;
+		}
 		// A crash here leaves records both folded and in the journal: recovery skips those.
 		this.#journal.clear();
 		this.#waiting = [];
 		this.#waitingBytes = 0;
+		for (const snapshot of [...this.#snapshotsWaiting.values()]) {
+			this.#snapshotsWaiting.delete(snapshot.room);
+			this.#writeSnapshotHere(snapshot);
+		}
 	}
 
 	#foldQuietly() {
@@ -198,18 +390,30 @@ export class SqliteRoomStore implements RoomStore {
 		} catch (error) {
 			this.#foldFailing = true;
 			this.#onFoldError(error);
-			this.#foldTimer ??= setTimeout(() => this.#foldQuietly(), Math.max(this.#foldMs, 1000));
+			this.#scheduleFold(Math.max(this.#foldMs, 1000));
 		}
 	}
 
 	writeSnapshot(room: string, data: Uint8Array, upTo: number, at: string, replace = false): void {
-		// A snapshot never reaches SQLite before the updates it holds.
-		this.fold();
-		this.#sql(
-			`INSERT INTO snapshots (room, data, up_to, at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT (room) DO UPDATE SET data = excluded.data, up_to = excluded.up_to, at = excluded.at
-				 WHERE excluded.up_to > snapshots.up_to OR (? AND excluded.up_to = snapshots.up_to)`
-		).run(room, asBuffer(data), upTo, at, replace ? 1 : 0);
+		const snapshot = { room, data, upTo, at, replace };
+		const writer = this.#writer;
+		if (!writer) {
+			// A snapshot never reaches SQLite before the updates it holds.
+			this.fold();
+			this.#writeSnapshotHere(snapshot);
+			return;
+		}
+		// In the worker, once the updates it holds are in SQLite (a fold on its way may fail).
+		if (upTo <= this.#foldedUpTo) {
+			this.#sendSnapshot(writer, snapshot);
+		} else {
+			this.#snapshotsWaiting.set(room, snapshot);
+			this.#scheduleFold();
+		}
+	}
+
+	#writeSnapshotHere({ room, data, upTo, at, replace }: SnapshotWrite) {
+		this.#sql(writeSnapshotSql).run(room, asBuffer(data), upTo, at, replace ? 1 : 0);
 	}
 
 	history(room: string, limit = 1000): UpdateEntry[] {
@@ -222,8 +426,9 @@ export class SqliteRoomStore implements RoomStore {
 		}
 		if (waiting.length >= limit) return waiting;
 		const stored = this.#sql(
-			'SELECT id, author, at, length(data) AS size FROM updates WHERE room = ? ORDER BY id DESC LIMIT ?'
-		).all(room, limit - waiting.length) as UpdateEntry[];
+			`SELECT id, author, at, length(data) AS size FROM updates WHERE room = ? AND id < ?
+			 ORDER BY id DESC LIMIT ?`
+		).all(room, this.#firstWaitingId(), limit - waiting.length) as UpdateEntry[];
 		return [...waiting, ...stored];
 	}
 
@@ -232,6 +437,7 @@ export class SqliteRoomStore implements RoomStore {
 		try {
 			this.fold();
 		} finally {
+			this.#writer = undefined;
 			this.#journal?.close();
 		}
 	}

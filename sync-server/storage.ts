@@ -1,7 +1,13 @@
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { Role, Scope } from '../src/lib/domain/access.ts';
-import { SqliteRoomStore, statementCache, type SqliteRoomStoreOptions } from './room-store.ts';
+import {
+	backgroundSql,
+	SqliteRoomStore,
+	statementCache,
+	type BackgroundReply,
+	type SqliteRoomStoreOptions
+} from './room-store.ts';
 
 /**
  * Everything the server keeps, in one SQLite file (WAL): the city's structure, users, ratings and,
@@ -140,31 +146,52 @@ export class Storage {
 		}
 	}
 
-	#checkpointer: Worker | undefined;
+	#worker: Worker | undefined;
 
 	/**
-	 * Moves WAL checkpoints off the main thread (see checkpointer.mjs). The server turns it on;
-	 * a Storage opened elsewhere (the admin command, tests) lets SQLite checkpoint by itself.
+	 * Starts the storage worker (storage-worker.mjs): WAL checkpoints, and the folding of the
+	 * updates journal with the snapshots after it, leave the main thread. The server turns it on;
+	 * a Storage opened elsewhere (the admin command, tests) checkpoints and folds by itself. Should
+	 * the worker die, the rooms fold on the main thread again; what waited is folded from memory.
 	 */
-	checkpointInBackground(intervalMs = 2000): void {
-		this.#checkpointer = new Worker(new URL('./checkpointer.mjs', import.meta.url), {
-			workerData: { path: this.db.name, intervalMs }
+	workInBackground(checkpointMs = 2000): Worker {
+		const worker = new Worker(new URL('./storage-worker.mjs', import.meta.url), {
+			workerData: { path: this.db.name, checkpointMs, ...backgroundSql },
+			// Not the server's own flags: a script given with -e would be run again in the worker.
+			execArgv: []
 		});
-		this.#checkpointer.unref();
+		worker.unref();
+		this.#worker = worker;
 		this.db.pragma('wal_autocheckpoint = 0');
+		const reply = this.rooms.writeInBackground({
+			send: (task, transfer) => worker.postMessage(task, transfer)
+		});
+		worker.on('message', (message: BackgroundReply | { type: 'checkpoint-failed' }) => {
+			if (message.type !== 'checkpoint-failed') reply(message);
+		});
+		const gone = (why: unknown) => {
+			if (this.#worker !== worker) return;
+			this.#worker = undefined;
+			this.rooms.stopWritingInBackground(why);
+			if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+		};
+		worker.on('error', gone);
+		worker.on('exit', (code) => gone(`it exited with code ${code}`));
+		return worker;
 	}
 
 	close(): void {
-		if (this.#checkpointer) {
-			this.#checkpointer.postMessage('stop');
-			this.#checkpointer = undefined;
-		}
+		const worker = this.#worker;
+		this.#worker = undefined;
 		if (this.db.open) {
-			// Leave a tidy file: the journal folded, everything in the database proper, the WAL emptied.
+			// Leave a tidy file: the journal folded (here: what the worker was folding is overtaken),
+			// everything in the database proper, the WAL emptied.
 			this.rooms.close();
+			worker?.postMessage('stop');
 			this.db.pragma('wal_checkpoint(TRUNCATE)');
 			this.db.close();
 		} else {
+			worker?.postMessage('stop');
 			try {
 				this.rooms.close(); // the journal's file; what waits in it stays for the next start
 			} catch {
