@@ -25,6 +25,16 @@ export class TokenBucket {
 		return true;
 	}
 
+	/**
+	 * Takes `units` of work already done, whether or not the bucket held them: what it lacked is a
+	 * debt the refill repays. Returns the seconds until the debt is repaid (0: none).
+	 */
+	spend(units: number, now = Date.now()): number {
+		this.#refill(now);
+		this.#level -= units;
+		return this.#level < 0 ? -this.#level / this.#perSecond : 0;
+	}
+
 	/** Seconds until `units` fit again (0 when they do now). */
 	secondsUntil(units: number, now = Date.now()): number {
 		this.#refill(now);
@@ -76,5 +86,31 @@ export class DailyQuota {
 	add(user: string, bytes: number, now = Date.now()): void {
 		this.#today(now);
 		this.#used.set(user, (this.#used.get(user) ?? 0) + bytes);
+	}
+}
+
+/**
+ * A user's share of the server's main thread: milliseconds of work on what the user's connections
+ * send (applying updates, answering requests for state), a burst and then so many a second. One
+ * user's heavy work waits while others are served, instead of everyone waiting behind it.
+ */
+export class WorkShares {
+	readonly #burstMs: number;
+	readonly #msPerSecond: number;
+	readonly #users = new Map<string, TokenBucket>();
+
+	constructor(msPerSecond: number, burstMs = 4 * msPerSecond) {
+		this.#burstMs = burstMs;
+		this.#msPerSecond = msPerSecond;
+	}
+
+	/** Counts `ms` of work for `user`; returns the seconds the user's connections wait now (0: none). */
+	spend(user: string, ms: number, now = Date.now()): number {
+		let bucket = this.#users.get(user);
+		if (!bucket) {
+			bucket = new TokenBucket(this.#burstMs, this.#msPerSecond, now);
+			this.#users.set(user, bucket);
+		}
+		return bucket.spend(ms, now);
 	}
 }

@@ -17,6 +17,8 @@ export interface ServerConfig {
 	/** Limits (docs/operations.md, "Limits"): bytes per connection and minute, per user and day. */
 	connectionBytesPerMinute: number;
 	userDailyBytes: number;
+	/** Milliseconds of the server's main thread one user's messages may take a second. */
+	userWorkMsPerSecond: number;
 	/** Bytes waiting to be sent to one connection before it counts as not reading. */
 	sendBufferBytes: number;
 	/** Proxies in front of the server whose `X-Forwarded-For` is trusted; 0: none (client-address.ts). */
@@ -90,6 +92,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
 			integer('CONNECTION_MB_PER_MINUTE', env.CONNECTION_MB_PER_MINUTE, 64, 1, 4096)
 		),
 		userDailyBytes: mb(integer('USER_DAILY_MB', env.USER_DAILY_MB, 256, 1, 1_000_000)),
+		userWorkMsPerSecond: integer(
+			'USER_WORK_MS_PER_SECOND',
+			env.USER_WORK_MS_PER_SECOND,
+			250,
+			1,
+			1000
+		),
 		sendBufferBytes: mb(integer('SEND_BUFFER_MB', env.SEND_BUFFER_MB, 32, 1, 1024)),
 		trustProxy: trustProxy(env.TRUST_PROXY),
 		publicLimit: {

@@ -99,7 +99,8 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		roomIdleMs: config.roomIdleMs,
 		connectionBytesPerMinute: config.connectionBytesPerMinute,
 		userDailyBytes: config.userDailyBytes,
-		sendBufferBytes: config.sendBufferBytes
+		sendBufferBytes: config.sendBufferBytes,
+		userWorkMsPerSecond: config.userWorkMsPerSecond
 	});
 	const server = await startServer({
 		config,

@@ -21,7 +21,7 @@ import { redactText, type Logger } from './log.ts';
 import { Rooms, type Peer, type Room } from './rooms.ts';
 import type { Storage } from './storage.ts';
 import { checkUpdate, describeUpdateProblem, dropPending } from './update-check.ts';
-import { DailyQuota, TokenBucket } from './budgets.ts';
+import { DailyQuota, TokenBucket, WorkShares } from './budgets.ts';
 import {
 	ownEntries,
 	readAwarenessUpdate,
@@ -53,6 +53,8 @@ export interface SyncOptions {
 	connectionBytesPerMinute?: number;
 	/** Bytes of updates each user may have stored per day. */
 	userDailyBytes?: number;
+	/** Milliseconds of the main thread each user's messages may take per second (a burst of 4×). */
+	userWorkMsPerSecond?: number;
 	/** Bytes waiting in a connection's send buffer before it counts as not reading. */
 	sendBufferBytes?: number;
 	/** Awareness: the largest update a peer may send, and the ids one connection may hold. */
@@ -81,6 +83,8 @@ class Connection implements Peer {
 	/** Follows the directory: an admin's change of the org takes effect on open connections. */
 	access: Exclude<Access, 'none'>;
 	alive = true;
+	/** While its user is over their share of work: what it sent since, handled once it is their turn. */
+	held: Uint8Array[] | undefined;
 	/** Messages, and bytes (received, and sent in answer to a request for state). */
 	readonly messages: TokenBucket;
 	readonly bytes: TokenBucket;
@@ -220,6 +224,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 		sendBufferBytes: options.sendBufferBytes ?? 32 * 1024 * 1024
 	};
 	const quota = new DailyQuota(options.userDailyBytes ?? 256 * 1024 * 1024);
+	const work = new WorkShares(options.userWorkMsPerSecond ?? 250);
 	const maxAwarenessBytes = options.maxAwarenessBytes ?? 64 * 1024;
 	const maxAwarenessIds = options.maxAwarenessIds ?? 4;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
@@ -382,6 +387,25 @@ export function createSyncService(options: SyncOptions): SyncService {
 				: raw instanceof ArrayBuffer
 					? new Uint8Array(raw)
 					: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+			if (conn.held) {
+				conn.held.push(data); // its user's turn comes; the socket is paused meanwhile
+				return;
+			}
+			const wait = handle(data);
+			if (wait > 0) {
+				conn.held = [];
+				ws.pause();
+				log.info('busy: holding a connection back', { ...logFields, ms: Math.ceil(wait * 1000) });
+				setTimeout(release, Math.ceil(wait * 1000));
+			}
+		});
+
+		/**
+		 * Handles one message and counts the time it took against its user's share; returns the
+		 * seconds the user is now over it (0: not over; -1: the connection was closed).
+		 */
+		function handle(data: Uint8Array): number {
+			const started = performance.now();
 			try {
 				handleMessage(room, conn, data);
 			} catch (error) {
@@ -397,11 +421,28 @@ export function createSyncService(options: SyncOptions): SyncService {
 					log.error('message failed', { ...logFields, error });
 					ws.close(CloseCode.badMessage, 'message failed');
 				}
+				conn.held = undefined;
+				return -1;
 			}
-		});
+			return work.spend(conn.user.id, performance.now() - started);
+		}
+
+		/** The user's turn again: what the connection sent meanwhile, in order, then reading on. */
+		function release() {
+			while (conn.held && conn.held.length > 0 && ws.readyState === WebSocket.OPEN) {
+				const wait = handle(conn.held.shift()!);
+				if (wait > 0) {
+					setTimeout(release, Math.ceil(wait * 1000));
+					return;
+				}
+			}
+			conn.held = undefined;
+			if (ws.readyState === WebSocket.OPEN) ws.resume();
+		}
 		ws.on('pong', () => (conn.alive = true));
 		ws.on('error', (error) => log.warn('socket error', { ...logFields, error: error.message }));
 		ws.on('close', (code) => {
+			conn.held = undefined;
 			connections.delete(conn);
 			rooms.leave(room, conn);
 			log.info('disconnected', { ...logFields, code });
@@ -420,6 +461,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 
 	const heartbeat = setInterval(() => {
 		for (const conn of connections) {
+			if (conn.held) continue; // paused by us: its pongs wait in the socket too
 			if (!conn.alive) {
 				log.info('heartbeat lost: dropping connection', { user: conn.author });
 				conn.ws.terminate();

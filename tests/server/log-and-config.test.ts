@@ -19,6 +19,7 @@ describe('configuration', () => {
 			roomIdleMs: 30_000,
 			connectionBytesPerMinute: 64 * 1024 * 1024,
 			userDailyBytes: 256 * 1024 * 1024,
+			userWorkMsPerSecond: 250,
 			sendBufferBytes: 32 * 1024 * 1024,
 			trustProxy: 0,
 			publicLimit: { burst: 60, perSecond: 10 }
