@@ -205,7 +205,7 @@ export class SqliteRoomStore implements RoomStore {
 
 	/**
 	 * Folds from now on in the storage worker (the server's main thread then never writes the
-	 * updates table while it runs). `replies` is where the worker's answers are to be given.
+	 * updates table while it runs). Returns the function the worker's answers are to be given to.
 	 */
 	writeInBackground(writer: BackgroundWriter): (reply: BackgroundReply) => void {
 		this.#writer = writer;

@@ -9,11 +9,11 @@ import { changedDocument, dropPending } from './update-check.ts';
  * first connection arrives, and unloaded a while after the last one leaves, so memory follows the
  * active rooms.
  *
- * Nothing is relayed that is not stored. Updates are stored by group commit: each one applied to a
+ * Nothing is relayed that is not stored. Updates are stored together: each one applied to a
  * document waits in `#pending`, and once per event-loop turn (`setImmediate`, after the socket reads
- * of that turn) all of them are written in one SQLite transaction and only then relayed, in the
- * order they arrived. One commit per turn instead of one per update is what keeps the server's CPU
- * per edit close to a server that stores nothing. Anything else that would show a document's state
+ * of that turn) all of them are appended to the store in one step (the updates journal's one write,
+ * room-store.ts) and only then relayed, in the order they arrived. One write per turn instead of
+ * one per update is what keeps the server's CPU per edit close to a server that stores nothing. Anything else that would show a document's state
  * to a client — a sync answer, a state vector, an awareness relay (which must not overtake the edit
  * sent before it on the same connection) — calls `flush()` first, so the rule holds everywhere.
  */
