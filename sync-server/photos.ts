@@ -36,7 +36,7 @@ export function sniffPhotoType(bytes: Uint8Array): PhotoType | undefined {
 const shaPattern = /^[0-9a-f]{64}$/;
 
 function roomFolder(room: Room): string[] {
-	return room.kind === 'city' ? ['city'] : [room.kind, room.id];
+	return room.kind === 'city' || room.kind === 'finance' ? [room.kind] : [room.kind, room.id];
 }
 
 async function find(folder: string, sha: string) {

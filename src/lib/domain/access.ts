@@ -1,8 +1,9 @@
 /**
  * Who may read and write which room (DESIGN.md, "Rooms: one document per authority"). The server
  * cannot check what a CRDT update means, so authority is given per document: a community's room is
- * written by its workers, a town's by its reviewers, the city's by the city roles; each is read by
- * those above it too. The server enforces this at the websocket upgrade and on every photo; the app
+ * written by its workers, a town's by its reviewers, the city's by the city roles, the finance room
+ * by finance; each is read by those above it too. A community's contacts room (residents' names and
+ * phone numbers) is read and written by that community's workers alone. The server enforces this at the websocket upgrade and on every photo; the app
  * uses it to decide what to open and which screens offer editing.
  */
 
@@ -12,7 +13,11 @@ export const roles: readonly Role[] = ['worker', 'reviewer', 'supervisor', 'fina
 export type Access = 'write' | 'read' | 'none';
 
 export type Room =
-	{ kind: 'community'; id: string } | { kind: 'town'; id: string } | { kind: 'city' };
+	| { kind: 'community'; id: string }
+	| { kind: 'contacts'; id: string }
+	| { kind: 'town'; id: string }
+	| { kind: 'city' }
+	| { kind: 'finance' };
 
 /** What an account is responsible for, written like a room name: `community:<id>`, `town:<id>`, `city`. */
 export type Scope = string;
@@ -36,17 +41,18 @@ export function isOrgId(value: string): boolean {
 
 export function parseRoom(name: string): Room | undefined {
 	if (name === 'city') return { kind: 'city' };
+	if (name === 'finance') return { kind: 'finance' };
 	const colon = name.indexOf(':');
 	if (colon < 0) return undefined;
 	const kind = name.slice(0, colon);
 	const id = name.slice(colon + 1);
 	if (!isOrgId(id)) return undefined;
-	if (kind === 'community' || kind === 'town') return { kind, id };
+	if (kind === 'community' || kind === 'contacts' || kind === 'town') return { kind, id };
 	return undefined;
 }
 
 export function roomName(room: Room): string {
-	return room.kind === 'city' ? 'city' : `${room.kind}:${room.id}`;
+	return room.kind === 'city' || room.kind === 'finance' ? room.kind : `${room.kind}:${room.id}`;
 }
 
 const cityRoles: ReadonlySet<Role> = new Set(['supervisor', 'finance', 'admin']);
@@ -54,6 +60,7 @@ const cityRoles: ReadonlySet<Role> = new Set(['supervisor', 'finance', 'admin'])
 /** A principal's scope must fit its role: workers a community, reviewers a town, the rest the city. */
 export function isValidScope(role: Role, scope: Scope): boolean {
 	const room = parseRoom(scope);
+	if (room?.kind === 'contacts' || room?.kind === 'finance') return false;
 	if (!room) return false;
 	if (role === 'worker') return room.kind === 'community';
 	if (role === 'reviewer') return room.kind === 'town';
@@ -77,6 +84,12 @@ export function roomAccess(user: Principal, name: string, org: OrgLookup): Acces
 			if (user.role === 'reviewer' && scope.kind === 'town' && scope.id === town) return 'read';
 			return isCity ? 'read' : 'none';
 		}
+		case 'contacts': {
+			// Residents' names and phone numbers: the community that collected them, nobody else.
+			if (org.townOfCommunity(room.id) === undefined) return 'none';
+			const own = user.role === 'worker' && scope.kind === 'community' && scope.id === room.id;
+			return own ? 'write' : 'none';
+		}
 		case 'town': {
 			if (!org.hasTown(room.id)) return 'none';
 			if (user.role === 'reviewer' && scope.kind === 'town' && scope.id === room.id) return 'write';
@@ -87,6 +100,9 @@ export function roomAccess(user: Principal, name: string, org: OrgLookup): Acces
 		}
 		case 'city':
 			return isCity ? 'write' : 'read';
+		case 'finance':
+			// Payments: written by finance alone, read by everyone signed in.
+			return user.role === 'finance' ? 'write' : 'read';
 	}
 }
 
@@ -110,8 +126,12 @@ export function grantsFor(
 		if (access !== 'none') grants.push({ room, access });
 	};
 	add('city');
+	add('finance');
 	for (const town of org.towns()) add(`town:${town}`);
-	for (const community of org.communities()) add(`community:${community}`);
+	for (const community of org.communities()) {
+		add(`community:${community}`);
+		add(`contacts:${community}`);
+	}
 	return grants;
 }
 

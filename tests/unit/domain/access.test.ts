@@ -30,8 +30,10 @@ const finance: Principal = { role: 'finance', scope: 'city' };
 const admin: Principal = { role: 'admin', scope: 'city' };
 
 describe('rooms', () => {
-	it('parses the three kinds and refuses anything else', () => {
+	it('parses the five kinds and refuses anything else', () => {
 		expect(parseRoom('city')).toEqual({ kind: 'city' });
+		expect(parseRoom('finance')).toEqual({ kind: 'finance' });
+		expect(parseRoom('contacts:tanglian')).toEqual({ kind: 'contacts', id: 'tanglian' });
 		expect(parseRoom('community:tanglian')).toEqual({ kind: 'community', id: 'tanglian' });
 		expect(parseRoom('town:jingkai')).toEqual({ kind: 'town', id: 'jingkai' });
 		for (const bad of [
@@ -41,11 +43,16 @@ describe('rooms', () => {
 			'town:A',
 			'street:x',
 			'community:a/b',
-			'community:../x'
+			'community:../x',
+			'finance:x',
+			'contacts:',
+			'contacts'
 		]) {
 			expect(parseRoom(bad), bad).toBeUndefined();
 		}
 		expect(roomName({ kind: 'town', id: 'x' })).toBe('town:x');
+		expect(roomName({ kind: 'finance' })).toBe('finance');
+		expect(roomName({ kind: 'contacts', id: 'x' })).toBe('contacts:x');
 	});
 
 	it('ties each role to the kind of scope it may have', () => {
@@ -55,6 +62,8 @@ describe('rooms', () => {
 		expect(isValidScope('reviewer', 'city')).toBe(false);
 		expect(isValidScope('admin', 'city')).toBe(true);
 		expect(isValidScope('finance', 'community:c1')).toBe(false);
+		expect(isValidScope('finance', 'finance')).toBe(false);
+		expect(isValidScope('worker', 'contacts:c1')).toBe(false);
 	});
 });
 
@@ -66,17 +75,25 @@ describe('the permission matrix of DESIGN.md', () => {
 		['worker', worker, 'town:t1', 'read'],
 		['worker', worker, 'town:t2', 'none'],
 		['worker', worker, 'city', 'read'],
+		['worker', worker, 'finance', 'read'],
+		['worker', worker, 'contacts:c1', 'write'],
+		['worker', worker, 'contacts:c2', 'none'],
 		['reviewer', reviewer, 'community:c1', 'read'],
 		['reviewer', reviewer, 'community:c2', 'none'],
 		['reviewer', reviewer, 'town:t1', 'write'],
 		['reviewer', reviewer, 'town:t2', 'none'],
 		['reviewer', reviewer, 'city', 'read'],
+		['reviewer', reviewer, 'finance', 'read'],
+		['reviewer', reviewer, 'contacts:c1', 'none'],
 		...[supervisor, finance, admin].flatMap((p): [string, Principal, string, string][] => [
 			[p.role, p, 'community:c1', 'read'],
 			[p.role, p, 'community:c2', 'read'],
+			[p.role, p, 'contacts:c1', 'none'],
+			[p.role, p, 'contacts:c2', 'none'],
 			[p.role, p, 'town:t1', 'read'],
 			[p.role, p, 'town:t2', 'read'],
-			[p.role, p, 'city', 'write']
+			[p.role, p, 'city', 'write'],
+			[p.role, p, 'finance', p.role === 'finance' ? 'write' : 'read']
 		])
 	];
 	it.each(matrix)('%s on %#: %s', (_label, principal, room, expected) => {
@@ -87,6 +104,7 @@ describe('the permission matrix of DESIGN.md', () => {
 		for (const p of [worker, reviewer, supervisor, admin]) {
 			expect(roomAccess(p, 'community:nowhere', org)).toBe('none');
 			expect(roomAccess(p, 'town:nowhere', org)).toBe('none');
+			expect(roomAccess(p, 'contacts:nowhere', org)).toBe('none');
 			expect(roomAccess(p, 'not-a-room', org)).toBe('none');
 		}
 		expect(roomAccess({ role: 'worker', scope: 'city' }, 'city', org)).toBe('none');
@@ -96,12 +114,24 @@ describe('the permission matrix of DESIGN.md', () => {
 	it('lists exactly the rooms a principal may open', () => {
 		expect(grantsFor(worker, org)).toEqual([
 			{ room: 'city', access: 'read' },
+			{ room: 'finance', access: 'read' },
 			{ room: 'town:t1', access: 'read' },
-			{ room: 'community:c1', access: 'write' }
+			{ room: 'community:c1', access: 'write' },
+			{ room: 'contacts:c1', access: 'write' }
 		]);
-		expect(grantsFor(supervisor, org)).toHaveLength(5);
+		expect(grantsFor(reviewer, org).map((g) => g.room)).toEqual([
+			'city',
+			'finance',
+			'town:t1',
+			'community:c1'
+		]);
+		expect(grantsFor(supervisor, org)).toHaveLength(6);
 		expect(grantsFor(supervisor, org).filter((g) => g.access === 'write')).toEqual([
 			{ room: 'city', access: 'write' }
+		]);
+		expect(grantsFor(finance, org).filter((g) => g.access === 'write')).toEqual([
+			{ room: 'city', access: 'write' },
+			{ room: 'finance', access: 'write' }
 		]);
 	});
 });
