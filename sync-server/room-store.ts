@@ -163,8 +163,8 @@ export class SqliteRoomStore implements RoomStore {
 	#writer: BackgroundWriter | undefined;
 	/** Ids up to this one are in SQLite. */
 	#foldedUpTo = 0;
-	/** The last id of the batch the worker is folding, if it is folding one. */
-	#foldingUpTo: number | undefined;
+	/** The worker is folding a batch (its answer says up to which id). */
+	#folding = false;
 	/** Replies to batches sent before the store folded by itself (close) are stale. */
 	#generation = 0;
 	/** Snapshots whose updates are not on their way to SQLite yet: the newest per room. */
@@ -218,7 +218,7 @@ export class SqliteRoomStore implements RoomStore {
 		this.#writer = undefined;
 		this.#onFoldError(new Error(`the storage worker stopped (${String(why)}): folding here`));
 		this.#generation++;
-		this.#foldingUpTo = undefined;
+		this.#folding = false;
 		if (this.#waiting.length > 0) this.#scheduleFold();
 	}
 
@@ -289,7 +289,7 @@ export class SqliteRoomStore implements RoomStore {
 
 	/** Hands what waits to the worker, unless it is still folding the last batch. */
 	#sendFold(writer: BackgroundWriter) {
-		if (this.#foldingUpTo !== undefined || this.#waiting.length === 0) return;
+		if (this.#folding || this.#waiting.length === 0) return;
 		if (this.#foldTimer) clearTimeout(this.#foldTimer);
 		this.#foldTimer = undefined;
 		const batch = this.#waiting;
@@ -312,7 +312,7 @@ export class SqliteRoomStore implements RoomStore {
 			},
 			[data.buffer, offsets.buffer]
 		);
-		this.#foldingUpTo = upTo;
+		this.#folding = true;
 	}
 
 	#sendSnapshot(writer: BackgroundWriter, snapshot: SnapshotWrite) {
@@ -327,7 +327,7 @@ export class SqliteRoomStore implements RoomStore {
 			return;
 		}
 		if (reply.generation !== this.#generation || !this.#writer) return;
-		this.#foldingUpTo = undefined;
+		this.#folding = false;
 		if (reply.type === 'fold-failed') {
 			this.#foldFailing = true;
 			this.#onFoldError(new Error(reply.error));
@@ -368,7 +368,7 @@ export class SqliteRoomStore implements RoomStore {
 		this.#foldTimer = undefined;
 		if (!this.#journal) return;
 		this.#generation++;
-		this.#foldingUpTo = undefined;
+		this.#folding = false;
 		if (this.#waiting.length > 0) {
 			this.#insertAll(this.#waiting);
 			this.#foldedUpTo = this.#waiting.at(-1)!.id;

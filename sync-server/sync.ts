@@ -91,7 +91,7 @@ class Connection implements Peer {
 	readonly #maxBuffered: number;
 	readonly #log: Logger;
 	/** The connection's socket, corked while a turn's messages to it are written. */
-	readonly #socket: Duplex | undefined;
+	readonly #socket: Duplex;
 	#corked = false;
 
 	constructor(
@@ -101,7 +101,7 @@ class Connection implements Peer {
 		access: Exclude<Access, 'none'>,
 		limits: ConnectionLimits,
 		log: Logger,
-		socket?: Duplex
+		socket: Duplex
 	) {
 		this.ws = ws;
 		this.#socket = socket;
@@ -131,12 +131,12 @@ class Connection implements Peer {
 		}
 		// Everything sent to this peer in one turn (a batch of relayed updates, a sync answer and
 		// the state vector after it) leaves in one write: the socket is corked until the turn ends.
-		if (!this.#corked && this.#socket) {
+		if (!this.#corked) {
 			this.#corked = true;
 			this.#socket.cork();
 			process.nextTick(() => {
 				this.#corked = false;
-				this.#socket?.uncork();
+				this.#socket.uncork();
 			});
 		}
 		this.ws.send(message, (error) => {
