@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import {
+	roomHolds,
 	DEFAULT_INSPECTION_CHECKLIST,
 	projectBudgetFen,
 	rectificationDueDate,
@@ -159,6 +160,8 @@ export function demoData(city: DemoCity): { updates: DemoRoomUpdate[]; photos: D
 					: Rectification,
 		at: number
 	) => {
+		// Each kind in the room that holds it, as the app writes it (`RECORD_ROOMS`).
+		if (!roomHolds(room, kind)) throw new Error(`The demo put a ${kind} in ${room}`);
 		const author = { id: record.createdBy, name: record.createdBy };
 		createRecord(docOf(room), kind, record as never, origin, author, new Date(at));
 	};
@@ -321,7 +324,7 @@ export function demoData(city: DemoCity): { updates: DemoRoomUpdate[]; photos: D
 		parts.forEach((amountFen, k) => {
 			paid += (10 + Math.floor(later() * 30)) * DAY;
 			add(
-				'city',
+				'finance',
 				'disbursement',
 				{
 					id: `demo-pay-${project.id}-${k}`,

@@ -306,18 +306,21 @@ export function createPublicPages(options: PublicPageOptions) {
 		id: string,
 		record: Y.Map<unknown>,
 		town: Y.Doc,
-		city: Y.Doc
+		city: Y.Doc,
+		finance: Y.Doc
 	): ProjectPage | undefined {
 		const result = validateRecord('project', plain(record));
 		// The view's ids go into the page's links unescaped, so they must be the ids the URL pattern
 		// checked: the app keys every record by its own id, and a record that says otherwise (a
 		// forged or broken write) is no project of this page.
-		if (!result.ok || result.value.id !== id || result.value.communityId !== community.id) {
-			return undefined;
-		}
-		const seen = projectAsSeen(result.value, valid(town, 'reviewDecision'), {
-			decisions: valid(city, 'reviewDecision'),
-			disbursements: valid(city, 'disbursement')
+		// Its community and town are the room's and the directory's, whatever its fields say.
+		if (!result.ok || result.value.id !== id) return undefined;
+		const seen = projectAsSeen(result.value, {
+			communityId: community.id,
+			townId: community.townId,
+			townDecisions: valid(town, 'reviewDecision'),
+			cityDecisions: valid(city, 'reviewDecision'),
+			payments: valid(finance, 'disbursement')
 		});
 		const view = publicProjectView(seen);
 		if (!view) return undefined;
@@ -343,13 +346,14 @@ export function createPublicPages(options: PublicPageOptions) {
 		if (!(record instanceof Y.Map)) return undefined;
 		const town = options.readRoom(`town:${community.townId}`);
 		const city = options.readRoom('city');
-		const stamp = [org, room, town, city].map((target) => stamps.of(target)).join(' ');
+		const finance = options.readRoom('finance');
+		const stamp = [org, room, town, city, finance].map((target) => stamps.of(target)).join(' ');
 		const key = `${communityId}/${id}`;
 		const cached = cache.get(key);
 		if (cached?.stamp === stamp) return cached;
 		const fresh: CachedProject = {
 			stamp,
-			page: projectPage(org, community, id, record, town, city),
+			page: projectPage(org, community, id, record, town, city, finance),
 			rendered: new Map()
 		};
 		cache.set(key, fresh);

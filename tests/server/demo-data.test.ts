@@ -61,13 +61,18 @@ function all<
 const suggestions = all('suggestion') as Suggestion[];
 const decisions = all('reviewDecision') as ReviewDecision[];
 const disbursements = all('disbursement') as Disbursement[];
-const projects = (all('project') as Project[]).map((p) =>
-	projectAsSeen(
-		p,
-		decisions.filter((d) => decisionRooms.get(d) === `town:${p.townId}`),
-		{ disbursements }
-	)
-);
+const townOf = new Map(city.communities.map((c) => [c.id, c.townId]));
+const projects = (all('project') as Project[]).map((p) => {
+	const communityId = decisionRooms.get(p)!.slice('community:'.length);
+	const townId = townOf.get(communityId);
+	return projectAsSeen(p, {
+		communityId,
+		townId,
+		townDecisions: decisions.filter((d) => decisionRooms.get(d) === `town:${townId}`),
+		cityDecisions: decisions.filter((d) => decisionRooms.get(d) === 'city'),
+		payments: disbursements.filter((d) => decisionRooms.get(d) === 'finance')
+	});
+});
 
 describe('the demo data set', () => {
 	it('holds the same records on every run', () => {

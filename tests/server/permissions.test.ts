@@ -37,7 +37,7 @@ const matrix: Record<string, string[]> = {
 	'jingkai-reviewer': ['read', 'none', 'write', 'none', 'read', 'none', 'read'],
 	'yangshe-reviewer': ['none', 'read', 'none', 'write', 'read', 'none', 'read'],
 	'city-supervisor': ['read', 'read', 'read', 'read', 'write', 'none', 'read'],
-	'city-finance': ['read', 'read', 'read', 'read', 'write', 'none', 'write'],
+	'city-finance': ['read', 'read', 'read', 'read', 'read', 'none', 'write'],
 	admin: ['read', 'read', 'read', 'read', 'write', 'none', 'read']
 };
 

@@ -136,18 +136,36 @@ describe('the public project page', () => {
 				author,
 				when
 			);
+			// Statuses the community may not give itself, with every date the validator asks for:
+			// without a decision of the town they are only submitted, so not public.
+			for (const status of ['approved', 'accepted', 'closed'] as const) {
+				const forged = project(`p-claims-${status}`, {
+					status,
+					decidedAt: at,
+					startedAt: at,
+					completedAt: at,
+					acceptedAt: at,
+					disbursedAt: at,
+					closedAt: at
+				});
+				createRecord(doc, 'project', forged, origin, author, when);
+			}
 		});
-		const decision = testDecision('d1', 'p-public', 'approve', '2026-11-21T02:00:00.000Z');
-		await write('town:jingkai', 'jingkai-reviewer', (doc) =>
-			createRecord(
-				doc,
-				'reviewDecision',
-				decision,
-				new LocalChange('t', 'r'),
-				{ id: 'r', name: 'R' },
-				new Date()
-			)
-		);
+		await write('town:jingkai', 'jingkai-reviewer', (doc) => {
+			for (const [id, project] of [
+				['d1', 'p-public'],
+				['d2', 'p-done']
+			]) {
+				createRecord(
+					doc,
+					'reviewDecision',
+					testDecision(id!, project!, 'approve', '2026-11-21T02:00:00.000Z'),
+					new LocalChange('t', 'r'),
+					{ id: 'r', name: 'R' },
+					new Date()
+				);
+			}
+		});
 
 		const res = await waitFor(async () => {
 			const r = await get('/p/tanglian/p-public');
@@ -193,6 +211,9 @@ describe('the public project page', () => {
 			'/p/tanglian/p-draft',
 			'/p/tanglian/p-archived',
 			'/p/tanglian/p-forged',
+			'/p/tanglian/p-claims-approved',
+			'/p/tanglian/p-claims-accepted',
+			'/p/tanglian/p-claims-closed',
 			'/p/tanglian/no-such-project',
 			'/p/no-such-community/p-public',
 			'/p/daxin/p-public',

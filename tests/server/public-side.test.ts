@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ZHANGJIAGANG_2020 } from '$lib/domain';
+import { ZHANGJIAGANG_2020, type Disbursement } from '$lib/domain';
 import { createRecord, updateRecord } from '$lib/store/records';
 import { ChangeStamps } from '../../sync-server/change-stamps';
 import { clientAddress, limitKey } from '../../sync-server/client-address';
 import { ConfigError, loadConfig } from '../../sync-server/config';
 import { RequestLimit } from '../../sync-server/request-limit';
 import type { Client } from './helpers/clients';
-import { recordAt, testDecision, testProject, writeAs } from './helpers/records';
+import { approvals, recordAt, testDecision, testProject, writeAs } from './helpers/records';
 import { waitFor } from './helpers/server-process';
 import { useTestServer, type TestServer } from './helpers/test-server';
 
@@ -186,6 +186,10 @@ async function publish(server: TestServer, ids: string[], from?: string) {
 			createRecord(doc, 'project', testProject(id), origin, author, new Date(recordAt));
 		}
 	});
+	await write(server, 'town:jingkai', 'jingkai-reviewer', (doc, origin, author) => {
+		for (const d of approvals(ids))
+			createRecord(doc, 'reviewDecision', d, origin, author, new Date());
+	});
 	for (const id of ids) {
 		await waitFor(
 			async () =>
@@ -263,7 +267,25 @@ describe('a cached public page', () => {
 		);
 		await pageOnce(proxied, path, from, (html) => html.includes('已验收'));
 
-		await write(proxied, 'city', 'city-supervisor', (doc, origin, author) =>
+		// A payment forged by a supervisor in the city room changes nothing: only finance's count.
+		const payment = (id: string, by: string): Disbursement => ({
+			id,
+			createdAt: recordAt,
+			createdBy: by,
+			project: { room: 'community:tanglian', id: 'p-side' },
+			amountFen: 10_000_00,
+			paidAt: '2026-11-27T02:00:00.000Z',
+			by: 'city-finance'
+		});
+		await write(proxied, 'city', 'city-supervisor', (doc, origin, author) => {
+			createRecord(
+				doc,
+				'disbursement',
+				payment('forged', 'city-supervisor'),
+				origin,
+				author,
+				new Date()
+			);
 			createRecord(
 				doc,
 				'cityRules',
@@ -279,9 +301,17 @@ describe('a cached public page', () => {
 				origin,
 				author,
 				new Date()
-			)
+			);
+		});
+		// The rules were written after the forged payment on the same connection: both are in.
+		const withPhone = await pageOnce(proxied, path, from, (html) => html.includes('0512-58000000'));
+		expect(withPhone).toContain('已验收');
+		expect(withPhone).not.toContain('已拨付');
+
+		await write(proxied, 'finance', 'city-finance', (doc, origin, author) =>
+			createRecord(doc, 'disbursement', payment('paid', 'city-finance'), origin, author, new Date())
 		);
-		await pageOnce(proxied, path, from, (html) => html.includes('0512-58000000'));
+		await pageOnce(proxied, path, from, (html) => html.includes('已拨付'));
 	});
 
 	it('shows a new rating at once, and one device having rated to that device only', async () => {

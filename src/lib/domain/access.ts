@@ -1,10 +1,12 @@
 /**
  * Who may read and write which room (DESIGN.md, "Rooms: one document per authority"). The server
  * cannot check what a CRDT update means, so authority is given per document: a community's room is
- * written by its workers, a town's by its reviewers, the city's by the city roles, the finance room
- * by finance; each is read by those above it too. A community's contacts room (residents' names and
- * phone numbers) is read and written by that community's workers alone. The server enforces this at the websocket upgrade and on every photo; the app
- * uses it to decide what to open and which screens offer editing.
+ * written by its workers, a town's by its reviewers, the city's by its supervisors and the admin,
+ * the finance room by finance (`ROOM_WRITERS`); each is read by those above it too. A community's
+ * contacts room (residents' names and phone numbers) is read and written by that community's
+ * workers alone. The server enforces this at the websocket upgrade and on every photo; the app
+ * uses it to decide what to open and which screens offer editing. Which records count from which
+ * room is `authority.ts`.
  */
 
 export type Role = 'worker' | 'reviewer' | 'supervisor' | 'finance' | 'admin';
@@ -55,6 +57,15 @@ export function roomName(room: Room): string {
 	return room.kind === 'city' || room.kind === 'finance' ? room.kind : `${room.kind}:${room.id}`;
 }
 
+/** The roles that may write each kind of room (`roomAccess` gives each its own room of it). */
+export const ROOM_WRITERS: { readonly [K in Room['kind']]: readonly Role[] } = {
+	community: ['worker'],
+	contacts: ['worker'],
+	town: ['reviewer'],
+	city: ['supervisor', 'admin'],
+	finance: ['finance']
+};
+
 const cityRoles: ReadonlySet<Role> = new Set(['supervisor', 'finance', 'admin']);
 
 /** A principal's scope must fit its role: workers a community, reviewers a town, the rest the city. */
@@ -99,10 +110,9 @@ export function roomAccess(user: Principal, name: string, org: OrgLookup): Acces
 			return isCity ? 'read' : 'none';
 		}
 		case 'city':
-			return isCity ? 'write' : 'read';
 		case 'finance':
-			// Payments: written by finance alone, read by everyone signed in.
-			return user.role === 'finance' ? 'write' : 'read';
+			// The city's rules and supervision; payments. Read by everyone signed in.
+			return ROOM_WRITERS[room.kind].includes(user.role) ? 'write' : 'read';
 	}
 }
 

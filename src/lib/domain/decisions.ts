@@ -1,32 +1,43 @@
 import { timestampMs } from './dates';
 import { paidInFullAt } from './finance';
+import { DECISIONS_FROM } from './authority';
 import type { Disbursement, Project, ReviewDecision, ReviewDecisionKind } from './records';
 
 /**
- * A project as everyone sees it, from three rooms (DESIGN.md, "Rooms"): the community writes the
- * project in its room, the town writes its decisions in the town's room, finance its payments in
- * the city's — none may write another's. So "approved", "accepted", "disbursed" and "closed" are
- * not fields the community stores: they are the other rooms' records, applied here when the rooms
- * are read. The community's own status only ever moves forward by them.
+ * A project as everyone sees it, from the rooms that hold its steps (`authority.ts`): the
+ * community writes the project in its room, the town writes its decisions in the town's room,
+ * finance its payments in the finance room — none may write another's. A step counts only from
+ * the room whose writers may take it, whatever the project's own fields claim:
  *
- * - Review (DOMAIN.md step 3): the town's latest decision on the project's latest submission. One
- *   made before the latest `submittedAt` (a returned project, changed and resubmitted) is history,
- *   not the status. Once the community has moved the project on (started, completed…), its own
- *   status stands; the decision still supplies `decidedAt`.
+ * - The community's stored status says at most what the community decides alone: draft,
+ *   submitted, started (`in_progress`), completed with evidence. A stored `approved`, `accepted`,
+ *   `closed`… (forged, or written by an old app) is read as the community step it implies, and
+ *   the stamps only others may set (`decidedAt`, `acceptedAt`, `disbursedAt`, `closedAt`) are
+ *   taken from their records, never from the project.
+ * - Review (DOMAIN.md step 3): the latest decision of the project's own town (by the directory)
+ *   on the project's latest submission. One made before the latest `submittedAt` (a returned
+ *   project, changed and resubmitted) is history, not the status. A project the community started
+ *   or completed counts as started only when that decision is an approval.
  * - Of two decisions on one submission (two reviewers offline), the later wins, by time then id, so
  *   every device picks the same one.
  * - Step 5: a completed project the town has accepted is `accepted`; an accepted one paid in full
- *   (`paidInFullAt`) is `disbursed`; a paid one whose file the town or city closed is `closed`.
- * - Each record counts only from the room whose authors may take that step: review and
- *   acceptance from the project's own town room, payments from the city room, closing from either.
- *   A supervisor (who writes the city room) cannot approve a project, nor a reviewer of another
- *   town, nor can a town room hold a payment — whatever a forged record claims.
+ *   by finance (`paidInFullAt`) is `disbursed`; a paid one whose file the town or a city
+ *   supervisor closed is `closed`.
+ * - The project's community and town are those of the room it is read from and the directory.
  */
 
-/** What the city room holds about projects: its supervisors' closings and finance's payments. */
-export interface CityProjectRecords {
-	readonly decisions?: readonly ReviewDecision[];
-	readonly disbursements?: readonly Disbursement[];
+/** Where a project was read from, and the records of the rooms that decide its steps. */
+export interface ProjectAuthority {
+	/** The community whose room holds the project. */
+	readonly communityId: string;
+	/** That community's town in the directory; undefined when the directory does not know it. */
+	readonly townId: string | undefined;
+	/** The decisions of that town's room. */
+	readonly townDecisions: readonly ReviewDecision[];
+	/** The decisions of the city room: only closings count (`DECISIONS_FROM`). */
+	readonly cityDecisions?: readonly ReviewDecision[];
+	/** The payments of the finance room. */
+	readonly payments?: readonly Disbursement[];
 }
 
 const SUBMISSION_DECISIONS: readonly ReviewDecisionKind[] = ['approve', 'return', 'reject'];
@@ -67,38 +78,75 @@ export function currentDecision(
 	return latestDecision(project.id, decisions, SUBMISSION_DECISIONS, project.submittedAt);
 }
 
-/**
- * The project with the other rooms' records applied (see above): `townDecisions` from the room of
- * the project's own town, `city` from the city room. The input is not changed.
- */
-export function projectAsSeen(
-	project: Project,
-	townDecisions: readonly ReviewDecision[],
-	city: CityProjectRecords = {}
-): Project {
-	let seen = project;
-	const decision = currentDecision(project, townDecisions);
-	if (decision && project.status === 'submitted') {
-		seen = {
-			...seen,
-			status: statusOf[decision.decision as keyof typeof statusOf],
-			decidedAt: decision.decidedAt
-		};
-	} else if (decision && project.decidedAt === undefined) {
-		seen = { ...seen, decidedAt: decision.decidedAt };
+/** The step the community's stored status stands for (see above). */
+function communityClaim(project: Project): 'draft' | 'submitted' | 'in_progress' | 'completed' {
+	switch (project.status) {
+		case 'draft':
+			return 'draft';
+		case 'submitted':
+		case 'approved':
+		case 'returned':
+		case 'rejected':
+			return 'submitted';
+		case 'in_progress':
+			return 'in_progress';
+		case 'completed':
+		case 'accepted':
+		case 'disbursed':
+		case 'closed': {
+			const evidence = (project.completion?.photos.length ?? 0) > 0;
+			return evidence && project.completedAt !== undefined ? 'completed' : 'in_progress';
+		}
 	}
-	if (seen.status === 'completed') {
-		const accept = latestDecision(seen.id, townDecisions, ['accept'], seen.completedAt);
-		if (accept) seen = { ...seen, status: 'accepted', acceptedAt: accept.decidedAt };
+}
+
+/** The project with its authorities' records applied (see above). The input is not changed. */
+export function projectAsSeen(project: Project, from: ProjectAuthority): Project {
+	const room = `community:${from.communityId}`;
+	const own = (list: readonly ReviewDecision[], kinds: readonly ReviewDecisionKind[]) =>
+		list.filter((d) => d.project.room === room && kinds.includes(d.decision));
+	const town = from.townId === undefined ? [] : own(from.townDecisions, DECISIONS_FROM.town);
+	const city = own(from.cityDecisions ?? [], DECISIONS_FROM.city);
+
+	const seen: Mutable<Project> = {
+		...project,
+		communityId: from.communityId,
+		townId: from.townId ?? '',
+		status: communityClaim(project)
+	};
+	for (const stamp of OTHERS_STAMPS) delete seen[stamp];
+	if (seen.status === 'draft') return seen;
+
+	const decision = currentDecision(project, town);
+	if (decision) seen.decidedAt = decision.decidedAt;
+	if (decision?.decision !== 'approve') {
+		// Not started without the town's approval, whatever the community wrote.
+		if (decision) seen.status = statusOf[decision.decision as keyof typeof statusOf];
+		else seen.status = 'submitted';
+		return seen;
 	}
-	if (seen.status === 'accepted') {
-		const paidAt = paidInFullAt(seen, city.disbursements ?? []);
-		if (paidAt !== undefined) seen = { ...seen, status: 'disbursed', disbursedAt: paidAt };
+	if (seen.status === 'submitted') {
+		seen.status = 'approved';
+		return seen;
 	}
-	if (seen.status === 'disbursed') {
-		const closings = [...townDecisions, ...(city.decisions ?? [])];
-		const close = latestDecision(seen.id, closings, ['close'], undefined);
-		if (close) seen = { ...seen, status: 'closed', closedAt: close.decidedAt };
+	if (seen.status !== 'completed') return seen;
+	const accept = latestDecision(seen.id, town, ['accept'], seen.completedAt);
+	if (!accept) return seen;
+	seen.status = 'accepted';
+	seen.acceptedAt = accept.decidedAt;
+	const paidAt = paidInFullAt(seen, from.payments ?? []);
+	if (paidAt === undefined) return seen;
+	seen.status = 'disbursed';
+	seen.disbursedAt = paidAt;
+	const close = latestDecision(seen.id, [...town, ...city], ['close'], undefined);
+	if (close) {
+		seen.status = 'closed';
+		seen.closedAt = close.decidedAt;
 	}
 	return seen;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The stamps of steps the community does not take: only their records set them. */
+const OTHERS_STAMPS = ['decidedAt', 'acceptedAt', 'disbursedAt', 'closedAt'] as const;

@@ -4,6 +4,7 @@
  */
 export * from './errors';
 export * from './access';
+export * from './authority';
 export * from './dates';
 export * from './money';
 export * from './records';

@@ -38,7 +38,7 @@ import {
 
 /**
  * Projects (DOMAIN.md steps 3–5) on the offline layer. A project lives in its community's room;
- * the town's decisions live in the town's room, finance's payments in the city's, and
+ * the town's decisions live in the town's room, finance's payments in the finance room, and
  * `projectAsSeen` (domain) puts them together.
  * Every cap and every step is checked by the domain core on the merged documents of the device,
  * never on what one form holds.
@@ -55,19 +55,32 @@ export interface ProjectInput {
 	suggestions: RecordRef[];
 }
 
+/** Where a community's projects are read from: the community and its town by the directory. */
+export interface ProjectPlace {
+	readonly communityId: string;
+	readonly townId: string | undefined;
+}
+
+/** The rooms whose records decide a community's projects' steps (`projectAsSeen`). */
+export interface AuthorityDocs {
+	/** The room of the community's town (by the directory). */
+	readonly town?: Y.Doc;
+	readonly city?: Y.Doc;
+	readonly finance?: Y.Doc;
+}
+
 /**
- * The community's projects as everyone sees them: with its town's decisions and the city's
- * payments and closings applied (`projectAsSeen`).
+ * The community's projects as everyone sees them: with its town's decisions, the city's closings
+ * and finance's payments applied (`projectAsSeen`).
  */
 export function effectiveProjects(
 	communityDoc: Y.Doc,
-	townDoc: Y.Doc | undefined,
-	cityDoc?: Y.Doc
+	place: ProjectPlace,
+	docs: AuthorityDocs
 ): StoredRecord<'project'>[] {
-	const decisions = townDecisions(townDoc);
-	const city = cityProjectRecords(cityDoc);
+	const from = { ...place, townDecisions: townDecisions(docs.town), ...cityAuthority(docs) };
 	return readRecords(communityDoc, 'project').map((stored) =>
-		stored.record ? { ...stored, record: projectAsSeen(stored.record, decisions, city) } : stored
+		stored.record ? { ...stored, record: projectAsSeen(stored.record, from) } : stored
 	);
 }
 
@@ -76,17 +89,15 @@ export function townDecisions(townDoc: Y.Doc | undefined): ReviewDecision[] {
 	return townDoc ? validRecords(townDoc, 'reviewDecision') : [];
 }
 
-/** What the city room says about projects: closings by supervisors and finance's payments. */
-export function cityProjectRecords(cityDoc: Y.Doc | undefined): {
-	decisions: ReviewDecision[];
-	disbursements: Disbursement[];
+/** What the city-wide rooms say about projects: supervisors' closings, finance's payments. */
+export function cityAuthority(docs: Pick<AuthorityDocs, 'city' | 'finance'>): {
+	cityDecisions: ReviewDecision[];
+	payments: Disbursement[];
 } {
-	return cityDoc
-		? {
-				decisions: validRecords(cityDoc, 'reviewDecision'),
-				disbursements: validRecords(cityDoc, 'disbursement')
-			}
-		: { decisions: [], disbursements: [] };
+	return {
+		cityDecisions: docs.city ? validRecords(docs.city, 'reviewDecision') : [],
+		payments: docs.finance ? validRecords(docs.finance, 'disbursement') : []
+	};
 }
 
 function validRecords<K extends 'reviewDecision' | 'cityRules' | 'disbursement'>(
@@ -291,29 +302,29 @@ export async function decideProject(
 }
 
 /**
- * A payment by finance, in the city's room, on a project the town has accepted (`checkPayment`:
+ * A payment by finance, in the finance room (`financeCtx`), on a project the town has accepted (`checkPayment`:
  * never beyond the budget). `final` marks the last payment when the work cost less than approved;
  * a payment that marks the project paid must also pass the workflow's `disburse` step.
  */
 export async function recordDisbursement(
-	cityCtx: CommandContext,
+	financeCtx: CommandContext,
 	project: Project & { ref: RecordRef },
 	input: { amountFen: number; note: string; final: boolean },
 	actor: Actor,
 	context: WorkflowContext
 ): Promise<Disbursement> {
-	const now = cityCtx.now();
+	const now = financeCtx.now();
 	const earlier = context.disbursements ?? [];
 	const reasons = checkPayment(project, input.amountFen, actor, earlier);
 	if (reasons.length > 0) throw new TransitionRefusedError('disburse', reasons);
 	const payment: Disbursement = {
-		id: cityCtx.newId(),
+		id: financeCtx.newId(),
 		createdAt: now.toISOString(),
-		createdBy: cityCtx.author.id,
+		createdBy: financeCtx.author.id,
 		project: project.ref,
 		amountFen: input.amountFen,
 		paidAt: now.toISOString(),
-		by: cityCtx.author.id,
+		by: financeCtx.author.id,
 		...(input.note.trim() ? { note: input.note.trim() } : {}),
 		...(input.final ? { final: true } : {})
 	};
@@ -329,18 +340,18 @@ export async function recordDisbursement(
 	}
 	const checked = validateRecord('disbursement', payment);
 	if (!checked.ok) throw new InvalidRecordError('disbursement', checked.issues);
-	await commit(cityCtx, 'disburse', ['disbursement'], (origin) => {
-		createRecord(cityCtx.roomDoc.doc, 'disbursement', payment, origin, cityCtx.author, now);
+	await commit(financeCtx, 'disburse', ['disbursement'], (origin) => {
+		createRecord(financeCtx.roomDoc.doc, 'disbursement', payment, origin, financeCtx.author, now);
 	});
 	return payment;
 }
 
 /**
- * Withdraws a payment entered by mistake (`checkWithdrawal`): archived with the reason in the city
- * room, never deleted, so the history keeps who entered and who withdrew it.
+ * Withdraws a payment entered by mistake (`checkWithdrawal`): archived with the reason in the
+ * finance room, never deleted, so the history keeps who entered and who withdrew it.
  */
 export async function withdrawPayment(
-	cityCtx: CommandContext,
+	financeCtx: CommandContext,
 	project: Project,
 	payment: Disbursement,
 	reason: string,
@@ -348,15 +359,15 @@ export async function withdrawPayment(
 ): Promise<void> {
 	const reasons = checkWithdrawal(project, payment, actor, reason);
 	if (reasons.length > 0) throw new TransitionRefusedError('withdraw', reasons);
-	const now = cityCtx.now();
-	await commit(cityCtx, 'withdrawPayment', ['disbursement'], (origin) => {
+	const now = financeCtx.now();
+	await commit(financeCtx, 'withdrawPayment', ['disbursement'], (origin) => {
 		updateRecord(
-			cityCtx.roomDoc.doc,
+			financeCtx.roomDoc.doc,
 			'disbursement',
 			payment.id,
 			{ archived: true, withdrawnReason: reason.trim() },
 			origin,
-			cityCtx.author,
+			financeCtx.author,
 			now
 		);
 	});

@@ -1,5 +1,6 @@
 import {
 	projectAsSeen,
+	roomHolds,
 	type CityRulesRecord,
 	type Project,
 	type RecordRef,
@@ -9,7 +10,7 @@ import {
 } from '$lib/domain';
 import {
 	capBreaches,
-	cityProjectRecords,
+	cityAuthority,
 	cityRules,
 	effectiveProjects,
 	townDecisions
@@ -32,10 +33,16 @@ export interface CommunityProjects {
 export function communityProjects(workspace: Workspace, room: Room): CommunityProjects {
 	const town = workspace.townRoomOf(room);
 	const city = workspace.cityRoom;
+	const finance = workspace.financeRoom;
 	void room.version;
 	void town?.version;
 	void city?.version;
-	const stored = effectiveProjects(room.doc, town?.doc, city?.doc);
+	void finance?.version;
+	const stored = effectiveProjects(room.doc, workspace.placeOf(room), {
+		town: town?.doc,
+		city: city?.doc,
+		finance: finance?.doc
+	});
 	const valid = stored.flatMap((r) => (r.record && !r.record.archived ? [r.record] : []));
 	const rules = cityRules(city?.doc);
 	return { stored, valid, rules, breaches: capBreaches(valid, rules) };
@@ -44,14 +51,17 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 /**
  * Everything the city's screens (dashboard, supervision, money) read from every room this person
  * can: suggestions with their community, projects with their room and the other rooms' records
- * applied, rectifications, payments, and the city's rules. Reading each room's `version` makes a
+ * applied, rectifications, finance's payments, and the city's rules. Reading each room's `version` makes a
  * `$derived` that calls this run again on any change.
  */
 export function cityRecords(workspace: Workspace) {
 	const valid = <T>(list: { record?: T }[]) => list.flatMap((r) => (r.record ? [r.record] : []));
 	const rooms = [...workspace.rooms.values()];
 	for (const room of rooms) void room.version;
-	const city = cityProjectRecords(workspace.cityRoom?.doc);
+	const city = cityAuthority({
+		city: workspace.cityRoom?.doc,
+		finance: workspace.financeRoom?.doc
+	});
 	// Each community's projects take the decisions of its own town (by the directory, not by what
 	// the project says), read once per town.
 	const byTown = new Map<string, ReviewDecision[]>();
@@ -68,13 +78,17 @@ export function cityRecords(workspace: Workspace) {
 	for (const room of rooms) {
 		// Rectifications are ordered in every kind of room: a community's own inspections, the
 		// town's quarterly checks, the city's spot-checks.
-		rectifications.push(...valid(readRecords(room.doc, 'rectification')));
+		if (roomHolds(room.name, 'rectification')) {
+			rectifications.push(...valid(readRecords(room.doc, 'rectification')));
+		}
 		if (!room.name.startsWith('community:')) continue;
-		const communityId = room.name.slice('community:'.length);
+		const place = workspace.placeOf(room);
+		const { communityId } = place;
 		for (const s of valid(readRecords(room.doc, 'suggestion')))
 			suggestions.push({ ...s, communityId });
+		const from = { ...place, townDecisions: decisionsOf(room), ...city };
 		for (const p of valid(readRecords(room.doc, 'project'))) {
-			const seen = projectAsSeen(p, decisionsOf(room), city);
+			const seen = projectAsSeen(p, from);
 			projects.push({ ...seen, ref: { room: room.name, id: p.id } });
 		}
 	}
@@ -82,7 +96,7 @@ export function cityRecords(workspace: Workspace) {
 		suggestions,
 		projects,
 		rectifications,
-		disbursements: city.disbursements,
+		disbursements: city.payments,
 		rules: cityRules(workspace.cityRoom?.doc)
 	};
 }

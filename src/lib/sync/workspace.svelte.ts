@@ -305,16 +305,26 @@ export class Workspace {
 		);
 	}
 
+	/** Where a community room's projects are: its community and, by the directory, its town. */
+	placeOf(room: Room): { communityId: string; townId: string | undefined } {
+		const communityId = room.name.slice('community:'.length);
+		const townId = this.session?.directory.communities.find((c) => c.id === communityId)?.townId;
+		return { communityId, townId };
+	}
+
 	/** The town room of a community room (its reviewers' decisions), when this person may read it. */
 	townRoomOf(room: Room): Room | undefined {
-		const session = this.session;
-		const communityId = room.name.slice('community:'.length);
-		const townId = session?.directory.communities.find((c) => c.id === communityId)?.townId;
+		const { townId } = this.placeOf(room);
 		return townId ? this.rooms.get(`town:${townId}`) : undefined;
 	}
 
 	get cityRoom(): Room | undefined {
 		return this.rooms.get('city');
+	}
+
+	/** Finance's payments (read by everyone signed in, written by finance). */
+	get financeRoom(): Room | undefined {
+		return this.rooms.get('finance');
 	}
 
 	/** The signed-in person as the workflow sees them. */

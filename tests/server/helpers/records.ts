@@ -8,7 +8,13 @@ import { connect, login, synced, type Client } from './clients';
 
 export const recordAt = '2026-11-20T02:00:00.000Z';
 
-/** A project of 汤联社区 that is completed, so public and rateable, unless `overrides` say not. */
+/** The evidence photo of `testProject`'s completion (not stored: pages list it, nobody fetches it). */
+export const evidenceSha = 'e'.repeat(64);
+
+/**
+ * A project of 汤联社区 that is completed with evidence, so public and rateable once its town has
+ * approved it (`approveInTown`), unless `overrides` say not.
+ */
 export function testProject(id: string, overrides: Partial<Project> = {}): Project {
 	return {
 		id,
@@ -30,7 +36,7 @@ export function testProject(id: string, overrides: Partial<Project> = {}): Proje
 		startedAt: recordAt,
 		completedAt: recordAt,
 		progress: [],
-		completion: { at: recordAt, by: 'tanglian-1', note: '已完工', photos: [] },
+		completion: { at: recordAt, by: 'tanglian-1', note: '已完工', photos: [evidenceSha] },
 		...overrides
 	};
 }
@@ -52,6 +58,11 @@ export function testDecision(
 		reviewer: 'jingkai-reviewer',
 		decidedAt
 	};
+}
+
+/** 经开区's reviewer's approvals of these projects, before `recordAt`'s start of work. */
+export function approvals(ids: readonly string[]): ReviewDecision[] {
+	return ids.map((id) => testDecision(`approve-${id}`, id, 'approve', recordAt));
 }
 
 /**

@@ -23,6 +23,8 @@ const rules: CityRulesRecord[] = [
 	{ ...ZHANGJIAGANG_2020, id: 'r', createdAt: '2020-01-01T00:00:00.000Z', createdBy: 'admin' }
 ];
 const where = { communityId: 'tanglian', townId: 'jingkai', year: 2020 };
+/** The projects are read from tanglian's room; its town is jingkai. */
+const place = { communityId: 'tanglian', townId: 'jingkai' };
 const input = (yuan: number, title = `项目 ${yuan}`): ProjectInput => ({
 	title,
 	type: 'engineering',
@@ -33,7 +35,7 @@ const input = (yuan: number, title = `项目 ${yuan}`): ProjectInput => ({
 });
 
 function workflow(doc: Y.Doc) {
-	const projects = effectiveProjects(doc, undefined).flatMap((r) => (r.record ? [r.record] : []));
+	const projects = effectiveProjects(doc, place, {}).flatMap((r) => (r.record ? [r.record] : []));
 	return { rules: rules[0]!, communityProjects: projects };
 }
 
@@ -47,11 +49,11 @@ describe('projects on the offline layer', () => {
 		);
 		expect(error).toBeInstanceOf(TransitionRefusedError);
 		expect((error as TransitionRefusedError).reasons.map((r) => r.en).join(' ')).toMatch(/100,000/);
-		expect(effectiveProjects(tablet.doc, undefined)[0]?.record?.status).toBe('draft');
+		expect(effectiveProjects(tablet.doc, place, {})[0]?.record?.status).toBe('draft');
 
 		const small = await createProject(ctx, input(9_000), where);
 		await takeAction(ctx, small, 'submit', worker, workflow(tablet.doc));
-		const stored = effectiveProjects(tablet.doc, undefined).find((r) => r.id === small.id)!;
+		const stored = effectiveProjects(tablet.doc, place, {}).find((r) => r.id === small.id)!;
 		expect(stored.record).toMatchObject({ status: 'submitted', fastTrack: true });
 		expect(stored.issues).toEqual([]);
 	});
@@ -83,9 +85,9 @@ describe('projects on the offline layer', () => {
 		const ctx = context(tablet);
 		const p = await createProject(ctx, input(30_000), where);
 		expect(await editProject(ctx, p, { title: '改过的标题' })).toEqual(['title']);
-		const [draft] = effectiveProjects(tablet.doc, undefined);
+		const [draft] = effectiveProjects(tablet.doc, place, {});
 		await takeAction(ctx, draft!.record!, 'submit', worker, workflow(tablet.doc));
-		const submitted = effectiveProjects(tablet.doc, undefined)[0]!.record!;
+		const submitted = effectiveProjects(tablet.doc, place, {})[0]!.record!;
 		await expect(editProject(ctx, submitted, { title: 'x' })).rejects.toThrow(/submitted/);
 
 		const town = new Y.Doc();
@@ -106,10 +108,10 @@ describe('projects on the offline layer', () => {
 			{ id: 'r', name: 'R' },
 			new Date()
 		);
-		const approved = effectiveProjects(tablet.doc, town)[0]!.record!;
+		const approved = effectiveProjects(tablet.doc, place, { town })[0]!.record!;
 		expect(approved.status).toBe('approved');
 		await takeAction(ctx, approved, 'start', worker, workflow(tablet.doc));
-		const started = effectiveProjects(tablet.doc, town)[0]!;
+		const started = effectiveProjects(tablet.doc, place, { town })[0]!;
 		expect(started.issues).toEqual([]);
 		expect(started.record).toMatchObject({
 			status: 'in_progress',
@@ -117,16 +119,16 @@ describe('projects on the offline layer', () => {
 		});
 
 		await addProgress(ctx, started.record!, '完成一半', [await fakePhoto('progress')]);
-		expect(effectiveProjects(tablet.doc, town)[0]!.record!.progress).toHaveLength(1);
+		expect(effectiveProjects(tablet.doc, place, { town })[0]!.record!.progress).toHaveLength(1);
 
 		// No evidence, no completion; with a photo it completes.
-		const inProgress = effectiveProjects(tablet.doc, town)[0]!.record!;
+		const inProgress = effectiveProjects(tablet.doc, place, { town })[0]!.record!;
 		await expect(
 			completeProject(ctx, inProgress, '完工', [], worker, workflow(tablet.doc))
 		).rejects.toBeInstanceOf(TransitionRefusedError);
 		const evidence = await fakePhoto('evidence');
 		await completeProject(ctx, inProgress, '完工', [evidence], worker, workflow(tablet.doc));
-		const done = effectiveProjects(tablet.doc, town)[0]!;
+		const done = effectiveProjects(tablet.doc, place, { town })[0]!;
 		expect(done.issues).toEqual([]);
 		expect(done.record).toMatchObject({
 			status: 'completed',
@@ -142,7 +144,7 @@ describe("the town's review", () => {
 		const town = await open(newDevice(), 'town:jingkai');
 		const p = await createProject(context(community), input(20_000), where);
 		await takeAction(context(community), p, 'submit', worker, workflow(community.doc));
-		const submitted = effectiveProjects(community.doc, town.doc)[0]!.record!;
+		const submitted = effectiveProjects(community.doc, place, { town: town.doc })[0]!.record!;
 		const townCtx = context(town, { id: 'jingkai-reviewer', name: '经开区审核' });
 
 		await expect(
@@ -179,7 +181,9 @@ describe("the town's review", () => {
 			reviewer,
 			workflow(community.doc)
 		);
-		expect(effectiveProjects(community.doc, town.doc)[0]!.record!.status).toBe('approved');
+		expect(effectiveProjects(community.doc, place, { town: town.doc })[0]!.record!.status).toBe(
+			'approved'
+		);
 		expect(readRecords(town.doc, 'reviewDecision')[0]!.record).toMatchObject({
 			project: { room: 'community:tanglian', id: p.id },
 			decision: 'approve',
@@ -189,19 +193,25 @@ describe("the town's review", () => {
 });
 
 describe('acceptance, payment and closing', () => {
-	it('the town accepts, finance pays in two parts, the city closes: each in its own room', async () => {
+	it('the town accepts, finance pays in two parts, the city closes: each in its own room (payments in the finance room)', async () => {
 		const community = await open(newDevice());
 		const town = await open(newDevice(), 'town:jingkai');
 		const city = await open(newDevice(), 'city');
-		const seen = () => effectiveProjects(community.doc, town.doc, city.doc)[0]!.record!;
+		const money = await open(newDevice(), 'finance');
+		const seen = () =>
+			effectiveProjects(community.doc, place, {
+				town: town.doc,
+				city: city.doc,
+				finance: money.doc
+			})[0]!.record!;
 		// One clock for the three devices, so that each step comes after the one before.
 		const now = fixedClock();
 		const ctx = { ...context(community), now };
 		const townCtx = { ...context(town, { id: 'jingkai-reviewer', name: '经开区审核' }), now };
-		const cityCtx = { ...context(city, { id: 'city-finance', name: '市财政局' }), now };
+		const financeCtx = { ...context(money, { id: 'city-finance', name: '市财政局' }), now };
 		const wf = () => ({
 			...workflow(community.doc),
-			disbursements: readRecords(city.doc, 'disbursement').flatMap((r) => r.record ?? [])
+			disbursements: readRecords(money.doc, 'disbursement').flatMap((r) => r.record ?? [])
 		});
 		const ref = { room: 'community:tanglian', id: '' };
 
@@ -214,7 +224,7 @@ describe('acceptance, payment and closing', () => {
 
 		// Nothing is paid before the town accepts the work.
 		const pay = (amountFen: number, final = false) =>
-			recordDisbursement(cityCtx, project(), { amountFen, note: '', final }, finance, wf());
+			recordDisbursement(financeCtx, project(), { amountFen, note: '', final }, finance, wf());
 		await expect(pay(10_000_00)).rejects.toBeInstanceOf(TransitionRefusedError);
 		await decideProject(townCtx, seen(), ref.room, 'accept', '', reviewer, wf());
 		expect(seen().status).toBe('accepted');
@@ -227,28 +237,28 @@ describe('acceptance, payment and closing', () => {
 		expect((over as TransitionRefusedError).reasons[0]!.en).toMatch(/20,000\.00/);
 		await pay(15_000_00, true);
 		expect(seen()).toMatchObject({ status: 'disbursed' });
-		expect(readRecords(city.doc, 'disbursement')).toHaveLength(2);
+		expect(readRecords(money.doc, 'disbursement')).toHaveLength(2);
 
 		// A payment entered by mistake is withdrawn with a reason: the project is owed again.
-		const second = readRecords(city.doc, 'disbursement')
+		const second = readRecords(money.doc, 'disbursement')
 			.flatMap((r) => r.record ?? [])
 			.find((d) => d.final === true)!;
-		await expect(withdrawPayment(cityCtx, seen(), second, '', finance)).rejects.toBeInstanceOf(
+		await expect(withdrawPayment(financeCtx, seen(), second, '', finance)).rejects.toBeInstanceOf(
 			TransitionRefusedError
 		);
-		await withdrawPayment(cityCtx, seen(), second, '金额录错', finance);
+		await withdrawPayment(financeCtx, seen(), second, '金额录错', finance);
 		expect(seen().status).toBe('accepted');
-		expect(readRecords(city.doc, 'disbursement')).toHaveLength(2);
+		expect(readRecords(money.doc, 'disbursement')).toHaveLength(2);
 		await pay(20_000_00);
 		expect(seen().status).toBe('disbursed');
 
 		const supervisorCtx = { ...context(city, { id: 'city-supervisor', name: '市民政局' }), now };
 		await decideProject(supervisorCtx, seen(), ref.room, 'close', '', supervisor, wf());
 		expect(seen()).toMatchObject({ status: 'closed' });
-		const last = readRecords(city.doc, 'disbursement')
+		const last = readRecords(money.doc, 'disbursement')
 			.flatMap((r) => r.record ?? [])
 			.find((d) => d.archived !== true && d.amountFen === 20_000_00)!;
-		await expect(withdrawPayment(cityCtx, seen(), last, '太晚了', finance)).rejects.toThrow(
+		await expect(withdrawPayment(financeCtx, seen(), last, '太晚了', finance)).rejects.toThrow(
 			/closed/
 		);
 		// The community's own record was never written by the town or the city.

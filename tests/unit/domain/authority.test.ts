@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+	DECISIONS_FROM,
+	RECORD_ROOMS,
+	ROOM_WRITERS,
+	recordWriters,
+	roles,
+	roomAccess,
+	roomHolds,
+	type OrgLookup,
+	type Principal,
+	type RecordKind
+} from '$lib/domain';
+
+const org: OrgLookup = {
+	townOfCommunity: (id) => (id === 'c1' ? 't1' : undefined),
+	hasTown: (id) => id === 't1'
+};
+const scopeOf = { worker: 'community:c1', reviewer: 'town:t1' } as Record<string, string>;
+const principal = (role: Principal['role']): Principal => ({
+	role,
+	scope: scopeOf[role] ?? 'city'
+});
+const sampleRoom = {
+	community: 'community:c1',
+	contacts: 'contacts:c1',
+	town: 'town:t1',
+	city: 'city',
+	finance: 'finance'
+} as const;
+
+describe('the room of each record kind', () => {
+	it('names, for each kind of room, exactly the roles the server lets write it', () => {
+		for (const [kind, room] of Object.entries(sampleRoom)) {
+			const writers = roles.filter((r) => roomAccess(principal(r), room, org) === 'write');
+			expect(writers, kind).toEqual(ROOM_WRITERS[kind as keyof typeof ROOM_WRITERS]);
+		}
+	});
+
+	it('gives payments to finance alone and the city room to supervisors and the admin', () => {
+		expect(recordWriters('disbursement')).toEqual(['finance']);
+		expect(ROOM_WRITERS.city).toEqual(['supervisor', 'admin']);
+		expect(recordWriters('project')).toEqual(['worker']);
+		expect(recordWriters('reviewDecision').sort()).toEqual(['admin', 'reviewer', 'supervisor']);
+		expect(DECISIONS_FROM.city).toEqual(['close']);
+	});
+
+	it('reads a kind only from the rooms that hold it', () => {
+		expect(roomHolds('finance', 'disbursement')).toBe(true);
+		expect(roomHolds('city', 'disbursement')).toBe(false);
+		expect(roomHolds('community:c1', 'reviewDecision')).toBe(false);
+		expect(roomHolds('town:t1', 'reviewDecision')).toBe(true);
+		expect(roomHolds('contacts:c1', 'suggestion')).toBe(false);
+		expect(roomHolds('not a room', 'suggestion')).toBe(false);
+		for (const kind of Object.keys(RECORD_ROOMS) as RecordKind[]) {
+			expect(RECORD_ROOMS[kind].length, kind).toBeGreaterThan(0);
+			expect(RECORD_ROOMS[kind], kind).not.toContain('contacts');
+		}
+	});
+});
