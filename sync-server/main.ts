@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './log.ts';
 import { photoRoutes } from './photos.ts';
 import { ratingsRoutes } from './ratings-api.ts';
 import { startServer } from './server.ts';
+import { migrateRecords } from './record-migrations.ts';
 import { Storage } from './storage.ts';
 import { createSyncService } from './sync.ts';
 
@@ -65,6 +66,8 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 			log.error('folding the updates journal into the database failed', { error })
 	});
 	storage.workInBackground();
+	// Before any room is opened: what older versions kept where it no longer counts moves.
+	migrateRecords(storage, log, new Date());
 	const seeded = await seedIfEmpty(storage, config.production, new Date(), config.dataDir);
 	if (seeded === 'seeded') log.info('demo city seeded', { dataDir: config.dataDir });
 	if (seeded === 'production') {

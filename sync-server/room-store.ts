@@ -416,6 +416,18 @@ export class SqliteRoomStore implements RoomStore {
 		this.#sql(writeSnapshotSql).run(room, asBuffer(data), upTo, at, replace ? 1 : 0);
 	}
 
+	/** Every update of a room with its author, oldest first (a migration replays the log). */
+	log(room: string): { id: number; data: Uint8Array; author: string }[] {
+		const rows = this.#sql(
+			'SELECT id, data, author FROM updates WHERE room = ? AND id < ? ORDER BY id'
+		).all(room, this.#firstWaitingId()) as { id: number; data: Buffer; author: string }[];
+		const out = rows.map((r) => ({ id: r.id, data: new Uint8Array(r.data), author: r.author }));
+		for (const e of this.#waiting) {
+			if (e.room === room) out.push({ id: e.id, data: new Uint8Array(e.data), author: e.author });
+		}
+		return out;
+	}
+
 	history(room: string, limit = 1000): UpdateEntry[] {
 		const waiting: UpdateEntry[] = [];
 		for (let i = this.#waiting.length - 1; i >= 0 && waiting.length < limit; i--) {

@@ -84,7 +84,10 @@ export const migrations: readonly string[] = [
 	 INSERT INTO updates_next (id, room, data, author, at) SELECT id, room, data, author, at FROM updates;
 	 DROP TABLE updates;
 	 ALTER TABLE updates_next RENAME TO updates;
-	 CREATE INDEX updates_room ON updates (room, id);`
+	 CREATE INDEX updates_room ON updates (room, id);`,
+	// The migrations of the rooms' records (record-migrations.ts): which ran, when, what they found.
+	`CREATE TABLE data_migrations (
+	   name TEXT PRIMARY KEY, at TEXT NOT NULL, report TEXT NOT NULL);`
 ];
 
 interface UserRecord {
@@ -393,6 +396,27 @@ export class Storage {
 			from: range.from ?? null,
 			before: range.before ?? null
 		}) as RatingRow[];
+	}
+
+	// ---- migrations of the rooms' records
+
+	dataMigrationDone(name: string): boolean {
+		return this.#sql('SELECT 1 FROM data_migrations WHERE name = ?').get(name) !== undefined;
+	}
+
+	recordDataMigration(name: string, at: string, report: unknown): void {
+		this.#sql('INSERT INTO data_migrations (name, at, report) VALUES (?, ?, ?)').run(
+			name,
+			at,
+			JSON.stringify(report)
+		);
+	}
+
+	/** What a data migration reported, if it ran. */
+	dataMigrationReport(name: string): unknown {
+		const row = this.#sql('SELECT report FROM data_migrations WHERE name = ?').get(name) as
+			{ report: string } | undefined;
+		return row ? JSON.parse(row.report) : undefined;
 	}
 
 	/** SQLite's online backup: a consistent copy while the server keeps writing. */

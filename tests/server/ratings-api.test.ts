@@ -5,6 +5,7 @@ import { LocalChange } from '$lib/store/room-doc';
 import { databasePath } from '../../sync-server/data-dir';
 import { Storage } from '../../sync-server/storage';
 import { connect, login, synced, type Client } from './helpers/clients';
+import { testDecision } from './helpers/records';
 import { waitFor } from './helpers/server-process';
 import { useTestServer } from './helpers/test-server';
 
@@ -19,7 +20,7 @@ afterAll(() => clients.forEach((c) => c.destroy()));
 
 const at = '2026-11-20T02:00:00.000Z';
 
-/** A completed (so rateable) project of a community. */
+/** A completed project of a community: rateable once its town approved it (`approvals`). */
 function completed(id: string, communityId: string, townId: string, worker: string): Project {
 	return {
 		id,
@@ -41,7 +42,7 @@ function completed(id: string, communityId: string, townId: string, worker: stri
 		startedAt: at,
 		completedAt: at,
 		progress: [],
-		completion: { at, by: worker, note: '已完工', photos: [] }
+		completion: { at, by: worker, note: '已完工', photos: ['e'.repeat(64)] }
 	};
 }
 
@@ -125,6 +126,26 @@ describe('GET /api/ratings', () => {
 				{ id: p.worker, name: p.worker },
 				new Date(at)
 			);
+		}
+		for (const town of ['jingkai', 'yangshe']) {
+			const reviewer = `${town}-reviewer`;
+			const client = connect(server.url, `town:${town}`, await tokenOf(reviewer));
+			clients.push(client);
+			await synced(client);
+			for (const p of projects.filter((p) => p.town === town)) {
+				const decision = {
+					...testDecision(`approve-${p.id}`, p.id, 'approve', at),
+					project: { room: `community:${p.community}`, id: p.id }
+				};
+				createRecord(
+					client.doc,
+					'reviewDecision',
+					decision,
+					new LocalChange('test', reviewer),
+					{ id: reviewer, name: reviewer },
+					new Date(at)
+				);
+			}
 		}
 		for (const p of projects) {
 			await waitFor(async () =>

@@ -248,3 +248,24 @@ export function appendToRecord<K extends RecordKind>(
 	}, origin);
 	return fresh;
 }
+
+/**
+ * A copy of a stored record's map, for another document (a record moved to the room that holds
+ * its kind): every field, its history and its lists, as new Yjs types with the same content.
+ */
+export function copyRecord(source: Y.Map<unknown>): Y.Map<unknown> {
+	const copy = new Y.Map<unknown>();
+	for (const [key, value] of source.entries()) copy.set(key, copyValue(value));
+	return copy;
+}
+
+function copyValue(value: unknown): unknown {
+	if (value instanceof Y.Map) return copyRecord(value);
+	if (value instanceof Y.Array) {
+		const list = new Y.Array<unknown>();
+		list.push(value.toArray().map(copyValue));
+		return list;
+	}
+	if (value instanceof Y.Text) return new Y.Text(value.toString());
+	return value;
+}
