@@ -13,9 +13,10 @@ import { changedDocument, dropPending } from './update-check.ts';
  * document waits in `#pending`, and once per event-loop turn (`setImmediate`, after the socket reads
  * of that turn) all of them are appended to the store in one step (the updates journal's one write,
  * room-store.ts) and only then relayed, in the order they arrived. One write per turn instead of
- * one per update is what keeps the server's CPU per edit close to a server that stores nothing. Anything else that would show a document's state
- * to a client — a sync answer, a state vector, an awareness relay (which must not overtake the edit
- * sent before it on the same connection) — calls `flush()` first, so the rule holds everywhere.
+ * one per update is what keeps the server's CPU per edit close to a server that stores nothing.
+ * Anything else that would show a document's state to a client — a sync answer, a state vector,
+ * an awareness relay (which must not overtake the edit sent before it on the same connection) —
+ * calls `flush()` first, so the rule holds everywhere.
  */
 
 export interface Peer {

@@ -71,7 +71,6 @@ const cityRoles: ReadonlySet<Role> = new Set(['supervisor', 'finance', 'admin'])
 /** A principal's scope must fit its role: workers a community, reviewers a town, the rest the city. */
 export function isValidScope(role: Role, scope: Scope): boolean {
 	const room = parseRoom(scope);
-	if (room?.kind === 'contacts' || room?.kind === 'finance') return false;
 	if (!room) return false;
 	if (role === 'worker') return room.kind === 'community';
 	if (role === 'reviewer') return room.kind === 'town';

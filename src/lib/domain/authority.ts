@@ -1,4 +1,4 @@
-import { parseRoom, ROOM_WRITERS, type Role, type Room } from './access';
+import { parseRoom, type Room } from './access';
 import type { RecordKind, ReviewDecisionKind } from './records';
 
 /**
@@ -6,7 +6,8 @@ import type { RecordKind, ReviewDecisionKind } from './records';
  * authority"). The server checks only who may write a room; what a record means is decided by
  * the room it is read from. A record of a kind found in a room that does not hold that kind (a
  * payment in the city room, a decision in a community's) was written by someone without the
- * authority for it and is never read: every reader asks `roomHolds` first.
+ * authority for it and is never read: readers take each kind only from the rooms that hold it
+ * (`projectAsSeen`'s inputs, or `roomHolds` where a reader walks every room).
  *
  * This table is the one place the rule is written; `docs/domain.md` prints it.
  */
@@ -42,11 +43,4 @@ export const DECISIONS_FROM: { readonly [K in 'town' | 'city']: readonly ReviewD
 export function roomHolds(room: string, kind: RecordKind): boolean {
 	const parsed = parseRoom(room);
 	return parsed !== undefined && RECORD_ROOMS[kind].includes(parsed.kind);
-}
-
-/** The roles that may write records of `kind` (in some room that holds it). */
-export function recordWriters(kind: RecordKind): Role[] {
-	const out = new Set<Role>();
-	for (const room of RECORD_ROOMS[kind]) for (const role of ROOM_WRITERS[room]) out.add(role);
-	return [...out];
 }

@@ -302,8 +302,8 @@ export async function decideProject(
 }
 
 /**
- * A payment by finance, in the finance room (`financeCtx`), on a project the town has accepted (`checkPayment`:
- * never beyond the budget). `final` marks the last payment when the work cost less than approved;
+ * A payment by finance, in the finance room (`financeCtx`), on a project the town has accepted
+ * (`checkPayment`: never beyond the budget). `final` marks the last payment when the work cost less than approved;
  * a payment that marks the project paid must also pass the workflow's `disburse` step.
  */
 export async function recordDisbursement(

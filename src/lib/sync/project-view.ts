@@ -51,8 +51,8 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 /**
  * Everything the city's screens (dashboard, supervision, money) read from every room this person
  * can: suggestions with their community, projects with their room and the other rooms' records
- * applied, rectifications, finance's payments, and the city's rules. Reading each room's `version` makes a
- * `$derived` that calls this run again on any change.
+ * applied, rectifications, finance's payments, and the city's rules. Reading each room's
+ * `version` makes a `$derived` that calls this run again on any change.
  */
 export function cityRecords(workspace: Workspace) {
 	const valid = <T>(list: { record?: T }[]) => list.flatMap((r) => (r.record ? [r.record] : []));
