@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { recordsOf, copyRecord } from '../src/lib/store/records.ts';
+import type { ResidentContact } from '../src/lib/domain/index.ts';
+import { copyRecord, createRecord, recordsOf } from '../src/lib/store/records.ts';
 import type { Logger } from './log.ts';
 import type { Storage } from './storage.ts';
 
@@ -98,8 +99,102 @@ export function movePaymentsToFinance(storage: Storage, now: Date): PaymentsRepo
 	return report;
 }
 
+export const CONTACTS_TO_CONTACTS_ROOMS = 'contacts-to-contacts-rooms';
+
+export interface ContactsReport {
+	/** The suggestions whose contact moved, by community room (never the contacts themselves). */
+	moved: { room: string; suggestions: string[] }[];
+}
+
+/** The fields an older app kept a resident's contact in, on the suggestion itself. */
+const legacyContactFields = { residentName: 'name', residentPhone: 'phone' } as const;
+
+function loadDoc(storage: Storage, room: string): { doc: Y.Doc; lastUpdateId: number } {
+	const stored = storage.rooms.load(room);
+	const doc = new Y.Doc({ gc: true });
+	if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+	for (const update of stored.updates) Y.applyUpdate(doc, update);
+	return { doc, lastUpdateId: stored.lastUpdateId };
+}
+
+/**
+ * Residents' names and phone numbers were kept on the suggestions, in the community room that the
+ * town's reviewers and every city account read. Each moves to the community's `contacts:<id>`
+ * room (a `residentContact` under the suggestion's id) and is removed from the suggestion; the
+ * community room's snapshot is then written again, so that neither it nor any sync answer holds
+ * them (the server's documents collect what was removed). The update log keeps what was sent, as
+ * it keeps everything; it leaves the server only through the history, which names fields only.
+ */
+export function moveContactsToContactsRooms(storage: Storage, now: Date): ContactsReport {
+	const report: ContactsReport = { moved: [] };
+	const at = now.toISOString();
+	const origin = { seed: MIGRATION_AUTHOR };
+	const author = { id: MIGRATION_AUTHOR, name: MIGRATION_AUTHOR };
+	for (const { id: communityId } of storage.communities()) {
+		const room = `community:${communityId}`;
+		const community = loadDoc(storage, room);
+		const found = [...recordsOf(community.doc, 'suggestion').entries()].filter(
+			([, value]) =>
+				value instanceof Y.Map && Object.keys(legacyContactFields).some((k) => value.has(k))
+		);
+		if (found.length === 0) continue;
+
+		const contactsRoom = `contacts:${communityId}`;
+		const contacts = loadDoc(storage, contactsRoom);
+		const contactsBefore = Y.encodeStateVector(contacts.doc);
+		const communityBefore = Y.encodeStateVector(community.doc);
+		const kept = recordsOf(contacts.doc, 'residentContact');
+		for (const [id, suggestion] of found) {
+			if (kept.has(id)) continue; // moved before a crash: the suggestion still to be cleared
+			const fields: Record<string, string> = {};
+			for (const [from, to] of Object.entries(legacyContactFields)) {
+				const value = suggestion.get(from);
+				if (typeof value === 'string' && value.trim()) fields[to] = value.trim();
+			}
+			const createdAt = suggestion.get('createdAt');
+			const contact: ResidentContact = {
+				id,
+				createdAt: typeof createdAt === 'string' ? createdAt : at,
+				createdBy: MIGRATION_AUTHOR,
+				suggestion: { room, id },
+				...fields
+			};
+			createRecord(contacts.doc, 'residentContact', contact, origin, author, now);
+		}
+		community.doc.transact(() => {
+			for (const [, suggestion] of found) {
+				for (const key of Object.keys(legacyContactFields)) suggestion.delete(key);
+			}
+		});
+
+		// The contacts first: a crash before the second write leaves them kept, and the next run
+		// clears the suggestions.
+		const ids = storage.rooms.append(
+			[
+				{ room: contactsRoom, data: Y.encodeStateAsUpdate(contacts.doc, contactsBefore) },
+				{ room, data: Y.encodeStateAsUpdate(community.doc, communityBefore) }
+			].map((u) => ({ ...u, author: MIGRATION_AUTHOR })),
+			at
+		);
+		storage.rooms.writeSnapshot(room, Y.encodeStateAsUpdate(community.doc), ids[1]!, at, true);
+		report.moved.push({ room, suggestions: found.map(([id]) => id) });
+	}
+	return report;
+}
+
 /** Runs each migration that has not run on this data folder yet, logging what it found. */
 export function migrateRecords(storage: Storage, log: Logger, now: Date): void {
+	if (!storage.dataMigrationDone(CONTACTS_TO_CONTACTS_ROOMS)) {
+		const report = moveContactsToContactsRooms(storage, now);
+		const moved = report.moved.reduce((sum, r) => sum + r.suggestions.length, 0);
+		if (moved > 0) {
+			log.info("residents' contacts moved from the community rooms to their contacts rooms", {
+				suggestions: moved,
+				communities: report.moved.length
+			});
+		}
+		storage.recordDataMigration(CONTACTS_TO_CONTACTS_ROOMS, now.toISOString(), report);
+	}
 	if (storage.dataMigrationDone(PAYMENTS_TO_FINANCE)) return;
 	const report = movePaymentsToFinance(storage, now);
 	for (const payment of report.dropped) {

@@ -102,9 +102,10 @@ describe('two tablets of one community, offline', () => {
 		await a.page.locator('.previews img').waitFor();
 		await a.page.getByRole('button', { name: 'Save' }).click();
 		await a.page.locator('article.suggestion').waitFor();
+		// Two changes: the suggestion in the community room, the phone in the contacts room.
 		await expect
 			.poll(() => indicator(a.page).innerText())
-			.toBe('Offline\n1 changes, 1 photos waiting');
+			.toBe('Offline\n2 changes, 1 photos waiting');
 
 		// The photo kept on the tablet is scaled to 1600 px, within 400 KB, with a thumbnail.
 		expect(await storedPhotos(a.page)).toEqual([
@@ -117,7 +118,7 @@ describe('two tablets of one community, offline', () => {
 		await a.page.locator('figure.thumb img[data-loaded="true"]').waitFor();
 		await expect
 			.poll(() => indicator(a.page).innerText())
-			.toBe('Offline\n1 changes, 1 photos waiting');
+			.toBe('Offline\n2 changes, 1 photos waiting');
 
 		// ── A short online spell: the suggestion reaches the server, then B ───────────────────
 		await a.goOnline();
@@ -179,5 +180,47 @@ describe('two tablets of one community, offline', () => {
 		await expectMerged(reviewer.page);
 		expect(await reviewer.page.content()).not.toContain('13800001234');
 		expect(await reviewer.page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+		// Nor is it anywhere on the reviewer's tablet: not one byte of what it keeps offline.
+		expect(await storedTextHas(reviewer.page, '13800001234')).toBe(false);
+		expect(await storedTextHas(c.page, '13800001234')).toBe(true);
 	});
 });
+
+/** Whether `needle` appears in anything the app keeps in IndexedDB on this device, bytes included. */
+function storedTextHas(page: Page, needle: string): Promise<boolean> {
+	return page.evaluate(async (needle) => {
+		const names = (await indexedDB.databases()).map((d) => d.name!).filter(Boolean);
+		const texts: string[] = [];
+		const decoder = new TextDecoder();
+		const walk = (value: unknown): void => {
+			if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+				texts.push(decoder.decode(value));
+			} else if (value instanceof Blob) {
+				return;
+			} else if (Array.isArray(value)) {
+				value.forEach(walk);
+			} else if (value && typeof value === 'object') {
+				Object.values(value).forEach(walk);
+			} else if (typeof value === 'string') {
+				texts.push(value);
+			}
+		};
+		for (const name of names) {
+			const db = await new Promise<IDBDatabase>((ok, fail) => {
+				const req = indexedDB.open(name);
+				req.onsuccess = () => ok(req.result);
+				req.onerror = () => fail(req.error);
+			});
+			for (const store of db.objectStoreNames) {
+				const all = await new Promise<unknown[]>((ok, fail) => {
+					const req = db.transaction(store).objectStore(store).getAll();
+					req.onsuccess = () => ok(req.result);
+					req.onerror = () => fail(req.error);
+				});
+				walk(all);
+			}
+			db.close();
+		}
+		return texts.some((t) => t.includes(needle));
+	}, needle);
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Project } from '$lib/domain';
+import type { Project, Suggestion } from '$lib/domain';
 import { createRecord } from '$lib/store/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { login, type Client } from './helpers/clients';
@@ -99,9 +99,10 @@ describe('the public project page', () => {
 					category: '',
 					urgent: false,
 					photos: [otherSha],
+					// As an older app kept it, on the suggestion itself.
 					residentPhone: '13800001234',
 					status: 'adopted'
-				},
+				} as Suggestion,
 				origin,
 				author,
 				when

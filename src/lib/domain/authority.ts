@@ -21,6 +21,8 @@ export const RECORD_ROOMS: { readonly [K in RecordKind]: readonly RoomKind[] } =
 	councilMeeting: ['community'],
 	project: ['community'],
 	rectificationReport: ['community'],
+	// Residents' names and phone numbers: the collecting community's workers alone.
+	residentContact: ['contacts'],
 	// Each line of defence inspects and orders rectifications in its own room.
 	siteInspection: ['community', 'town', 'city'],
 	rectification: ['community', 'town', 'city'],

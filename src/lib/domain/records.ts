@@ -53,11 +53,22 @@ export interface Suggestion extends BaseRecord {
 	readonly category: string;
 	readonly urgent: boolean;
 	readonly photos: readonly Sha256Hex[];
-	readonly residentName?: string;
-	readonly residentPhone?: string;
 	readonly status: SuggestionStatus;
 	/** The suggestion this one was merged into, when `status` is `merged`. */
 	readonly mergedInto?: RecordRef;
+}
+
+/**
+ * The name and phone number a resident left with a suggestion (DOMAIN.md, "Collection"). They are
+ * given to the community that collected the suggestion, so they live in its `contacts:<id>` room,
+ * which only its workers open, keyed by the suggestion's id — never in the community room, which
+ * the town and the city read.
+ */
+export interface ResidentContact extends BaseRecord {
+	/** The suggestion (or public submission) the contact came with; its id is this record's. */
+	readonly suggestion: RecordRef;
+	readonly name?: string;
+	readonly phone?: string;
 }
 
 // ── Residents' council meetings (DOMAIN.md, "Deliberation") ───────────────────────────────────
@@ -304,6 +315,7 @@ export type CityRulesRecord = BaseRecord & CityRules;
 
 export interface RecordKinds {
 	suggestion: Suggestion;
+	residentContact: ResidentContact;
 	councilMeeting: CouncilMeeting;
 	project: Project;
 	reviewDecision: ReviewDecision;
@@ -337,12 +349,18 @@ function checkSuggestion(f: Fields) {
 		.string('category')
 		.boolean('urgent')
 		.sha256List('photos')
-		.string('residentName', { optional: true })
-		.string('residentPhone', { optional: true })
 		.oneOf('status', SUGGESTION_STATUSES)
 		.ref('mergedInto', { optional: true });
 	if (f.obj.status === 'merged' && f.obj.mergedInto === undefined) {
 		f.issues.push('mergedInto: a merged suggestion names the suggestion it was merged into');
+	}
+}
+
+function checkResidentContact(f: Fields) {
+	base(f).ref('suggestion').string('name', { optional: true }).string('phone', { optional: true });
+	const ref = f.obj.suggestion as RecordRef | undefined;
+	if (ref && typeof ref.id === 'string' && ref.id !== f.obj.id) {
+		f.issues.push("suggestion: a contact is kept under its suggestion's id");
 	}
 }
 
@@ -562,6 +580,7 @@ function checkSpotCheckFinding(f: Fields) {
 
 const checkers: { [K in RecordKind]: (f: Fields) => void } = {
 	suggestion: checkSuggestion,
+	residentContact: checkResidentContact,
 	councilMeeting: checkCouncilMeeting,
 	project: checkProject,
 	reviewDecision: checkReviewDecision,
@@ -586,6 +605,7 @@ export function validateRecord<K extends RecordKind>(
 }
 
 export const validateSuggestion = (v: unknown) => validateRecord('suggestion', v);
+export const validateResidentContact = (v: unknown) => validateRecord('residentContact', v);
 export const validateCouncilMeeting = (v: unknown) => validateRecord('councilMeeting', v);
 export const validateProject = (v: unknown) => validateRecord('project', v);
 export const validateReviewDecision = (v: unknown) => validateRecord('reviewDecision', v);

@@ -1,4 +1,4 @@
-import type { RoomGrant } from '$lib/domain';
+import { grantsFor, type RoomGrant } from '$lib/domain';
 import type { SessionRow, SessionUser } from '$lib/store/db';
 
 /**
@@ -63,6 +63,28 @@ export async function signIn(
 		if (error instanceof SignInError) throw error;
 		throw new SignInError('offline');
 	}
+}
+
+/**
+ * The rooms to open: those the server granted at sign-in, and any room that kind of account is
+ * given since (the rules of `grantsFor` applied to the directory kept on the device), so that a
+ * device signed in under an older version opens a room added later (finance, contacts) without
+ * a new sign-in. The server still checks every room when it is joined.
+ */
+export function sessionRooms(
+	session: Pick<SessionRow, 'rooms' | 'user' | 'directory'>
+): RoomGrant[] {
+	const { towns, communities } = session.directory;
+	const townOf = new Map(communities.map((c) => [c.id, c.townId]));
+	const townIds = new Set(towns.map((t) => t.id));
+	const rules = grantsFor(session.user, {
+		townOfCommunity: (id) => townOf.get(id),
+		hasTown: (id) => townIds.has(id),
+		communities: () => townOf.keys(),
+		towns: () => townIds
+	});
+	const granted = new Set(session.rooms.map((g) => g.room));
+	return [...session.rooms, ...rules.filter((g) => !granted.has(g.room))];
 }
 
 /** The room a worker writes in: its community's (the screens of community work use it). */

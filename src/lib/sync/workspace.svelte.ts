@@ -9,7 +9,7 @@ import { CloseCode } from './protocol';
 import { PhotoLibrary } from './photo-library';
 import { PhotoUploader, type UploadProgress } from './photo-upload';
 import { RoomSync } from './room-sync';
-import { communityName, homeRoom, signIn, SignInError } from './session';
+import { communityName, homeRoom, sessionRooms, signIn, SignInError } from './session';
 
 /**
  * The signed-in person's workspace: the session, one document per room (opened from IndexedDB
@@ -148,8 +148,9 @@ export class Workspace {
 		this.session = session;
 		const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/sync`;
 		// All rooms at once: IndexedDB reads overlap, and the screens wait for the last anyway.
-		const docs = await Promise.all(session.rooms.map((g) => RoomDoc.open(this.#db, g.room)));
-		session.rooms.forEach((grant, i) => {
+		const grants = sessionRooms(session);
+		const docs = await Promise.all(grants.map((g) => RoomDoc.open(this.#db, g.room)));
+		grants.forEach((grant, i) => {
 			const roomDoc = docs[i]!;
 			const sync = new RoomSync(roomDoc, grant.access, {
 				url,
@@ -310,6 +311,14 @@ export class Workspace {
 		const communityId = room.name.slice('community:'.length);
 		const townId = this.session?.directory.communities.find((c) => c.id === communityId)?.townId;
 		return { communityId, townId };
+	}
+
+	/**
+	 * A community room's contacts room (residents' names and phones), when this person keeps it:
+	 * the community's own workers alone.
+	 */
+	contactsRoomOf(room: Room): Room | undefined {
+		return this.rooms.get(`contacts:${this.placeOf(room).communityId}`);
 	}
 
 	/** The town room of a community room (its reviewers' decisions), when this person may read it. */

@@ -15,6 +15,8 @@ export interface Client {
 	provider: WebsocketProvider;
 	closes: { code: number; reason: string }[];
 	messages: () => number;
+	/** Whether these UTF-8 bytes were in any message the server sent this client. */
+	received: (text: string) => boolean;
 	destroy(): void;
 }
 
@@ -36,10 +38,14 @@ export function connect(
 ): Client {
 	const closes: { code: number; reason: string }[] = [];
 	let received = 0;
+	const frames: Buffer[] = [];
 	const CountingSocket = class extends WebSocket {
 		constructor(address: string, protocols?: string | string[]) {
 			super(address, protocols);
-			this.on('message', () => received++);
+			this.on('message', (data: Buffer | ArrayBuffer) => {
+				received++;
+				frames.push(Buffer.from(data as ArrayBuffer));
+			});
 			this.on('close', (code, reason) => closes.push({ code, reason: reason.toString() }));
 		}
 	};
@@ -55,6 +61,7 @@ export function connect(
 		provider,
 		closes,
 		messages: () => received,
+		received: (text) => frames.some((f) => f.includes(Buffer.from(text, 'utf8'))),
 		destroy() {
 			provider.destroy();
 			doc.destroy();

@@ -54,7 +54,23 @@ describe('the room of each record kind', () => {
 		expect(roomHolds('not a room', 'suggestion')).toBe(false);
 		for (const kind of Object.keys(RECORD_ROOMS) as RecordKind[]) {
 			expect(RECORD_ROOMS[kind].length, kind).toBeGreaterThan(0);
-			expect(RECORD_ROOMS[kind], kind).not.toContain('contacts');
 		}
+	});
+
+	it("keeps residents' contacts in the contacts room alone, written and read by its workers", () => {
+		const withContacts = (Object.keys(RECORD_ROOMS) as RecordKind[]).filter((kind) =>
+			RECORD_ROOMS[kind].includes('contacts')
+		);
+		expect(withContacts).toEqual(['residentContact']);
+		expect(RECORD_ROOMS.residentContact).toEqual(['contacts']);
+		expect(roomHolds('community:c1', 'residentContact')).toBe(false);
+		const readers = roles.filter((r) => roomAccess(principal(r), 'contacts:c1', org) !== 'none');
+		expect(readers).toEqual(['worker']);
+		const otherWorker = { role: 'worker', scope: 'community:c2' } as const;
+		const org2: OrgLookup = {
+			...org,
+			townOfCommunity: (id) => (id === 'c1' || id === 'c2' ? 't1' : undefined)
+		};
+		expect(roomAccess(otherWorker, 'contacts:c1', org2)).toBe('none');
 	});
 });

@@ -95,6 +95,12 @@ const ref = { room: 'community:tanglian', id: 'x' };
 /** One valid record of every kind. */
 export const validRecordOfEveryKind: Record<RecordKind, unknown> = {
 	suggestion: makeSuggestion({ photos: [PHOTO] }),
+	residentContact: {
+		...base,
+		suggestion: { room: 'community:tanglian', id: base.id },
+		name: '高丽萍',
+		phone: '13800001234'
+	},
 	councilMeeting: {
 		...base,
 		date: '2020-09-01',

@@ -14,12 +14,23 @@ import {
 } from '$lib/store/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { readPhotoMeta } from '$lib/store/photos';
-import { addSuggestion, editSuggestion, listSuggestions } from '$lib/store/suggestions';
-import { validRecordOfEveryKind } from '../domain/factories';
+import {
+	addSuggestion,
+	editSuggestion,
+	listSuggestions,
+	NoContactsRoomError,
+	readContact
+} from '$lib/store/suggestions';
+import { makeSuggestion, validRecordOfEveryKind } from '../domain/factories';
 import { author, context, exchange, fakePhoto, newDevice, open, room } from './helpers';
 
 const at = new Date('2026-11-28T02:00:00.000Z');
 const local = (command = 'test') => new LocalChange(command, author.id);
+
+/** Whether the UTF-8 bytes of `text` appear anywhere in `bytes`. */
+function bytesHold(bytes: Uint8Array, text: string): boolean {
+	return Buffer.from(bytes).includes(Buffer.from(text, 'utf8'));
+}
 
 describe('records in a room document kept in IndexedDB', () => {
 	it('round-trips a record of every kind through IndexedDB unchanged', async () => {
@@ -259,6 +270,7 @@ describe('suggestion commands', () => {
 	it('stores a new suggestion with its photos, queued for upload, with their metadata in the document', async () => {
 		const db = newDevice();
 		const roomDoc = await open(db);
+		const contacts = await open(db, 'contacts:tanglian');
 		const photo = await fakePhoto('one');
 		const created = await addSuggestion(
 			context(roomDoc),
@@ -273,17 +285,24 @@ describe('suggestion commands', () => {
 				residentName: '',
 				residentPhone: ' 13800000000 '
 			},
-			[photo]
+			[photo],
+			context(contacts)
 		);
 		expect(created.title).toBe('路灯坏了');
 		expect(created).not.toHaveProperty('residentName', '');
 		const stored = readRecord(roomDoc.doc, 'suggestion', created.id)!;
 		expect(stored.issues).toEqual([]);
-		expect(stored.raw).toMatchObject({
-			residentPhone: '13800000000',
-			photos: [photo.sha256],
-			status: 'open'
+		expect(stored.raw).toMatchObject({ photos: [photo.sha256], status: 'open' });
+		// The resident's phone is in the contacts room, by the suggestion's id, and nowhere else.
+		expect(readRecord(contacts.doc, 'residentContact', created.id)?.record).toMatchObject({
+			suggestion: { room, id: created.id },
+			phone: '13800000000'
 		});
+		expect(readContact(contacts.doc, stored)).toEqual({
+			residentName: '',
+			residentPhone: '13800000000'
+		});
+		expect(bytesHold(Y.encodeStateAsUpdate(roomDoc.doc), '13800000000')).toBe(false);
 		expect(readPhotoMeta(roomDoc.doc, photo.sha256)).toMatchObject({
 			width: 1600,
 			takenAt: photo.takenAt
@@ -292,7 +311,57 @@ describe('suggestion commands', () => {
 		expect(await db.thumbs.get(photo.sha256)).toBeDefined();
 		expect(await db.photoQueue.get(photo.sha256)).toMatchObject({ room, attempts: 0 });
 		expect(await roomDoc.waitingChanges()).toBe(1);
+		await Promise.all([roomDoc.close(), contacts.close()]);
+	});
+
+	it("refuses a resident's contact when there is no contacts room to keep it, writing nothing", async () => {
+		const roomDoc = await open(newDevice());
+		const { title, description, channel, estate, building, category, urgent } = makeSuggestion();
+		const input = { title, description, channel, estate, building, category, urgent };
+		await expect(
+			addSuggestion(context(roomDoc), { ...input, residentPhone: '13800000000' }, [])
+		).rejects.toThrow(NoContactsRoomError);
+		expect(readRecords(roomDoc.doc, 'suggestion')).toEqual([]);
 		await roomDoc.close();
+	});
+
+	it('moves the contact an older app left on a suggestion to the contacts room on its next edit', async () => {
+		const db = newDevice();
+		const roomDoc = await open(db);
+		const contacts = await open(db, 'contacts:tanglian');
+		const old = {
+			...(validRecordOfEveryKind.suggestion as object),
+			id: 'old-1',
+			residentName: '高丽萍',
+			residentPhone: '13900001111'
+		};
+		createRecord(roomDoc.doc, 'suggestion', old as never, local(), author, at);
+		// The worker sees it before the edit; reviewers never open the contacts room.
+		const before = readRecord(roomDoc.doc, 'suggestion', 'old-1')!;
+		expect(readContact(contacts.doc, before).residentPhone).toBe('13900001111');
+
+		const changed = await editSuggestion(
+			context(roomDoc),
+			'old-1',
+			{ title: '新标题' },
+			[],
+			context(contacts)
+		);
+		expect(changed.sort()).toEqual(['residentName', 'residentPhone', 'title']);
+		const after = readRecord(roomDoc.doc, 'suggestion', 'old-1')!;
+		expect(after.raw).not.toHaveProperty('residentPhone');
+		expect(after.raw).not.toHaveProperty('residentName');
+		expect(readRecord(contacts.doc, 'residentContact', 'old-1')?.record).toMatchObject({
+			name: '高丽萍',
+			phone: '13900001111'
+		});
+		// An emptied field is removed from the contact.
+		await editSuggestion(context(roomDoc), 'old-1', { residentName: ' ' }, [], context(contacts));
+		expect(readContact(contacts.doc, after)).toEqual({
+			residentName: '',
+			residentPhone: '13900001111'
+		});
+		await Promise.all([roomDoc.close(), contacts.close()]);
 	});
 
 	it('on a full disk keeps nothing half-saved: no record, no photo, and says so', async () => {
