@@ -79,5 +79,42 @@ export default ts.config(
 				{ object: 'Math', property: 'random', message: 'Pass the randomness in.' }
 			]
 		}
+	},
+	{
+		// The records codec: one Y.Map ⇄ record mapping for the app and the server (DESIGN.md).
+		files: ['src/lib/doc/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							regex: '^(?!yjs$|\\.\\./domain/|\\./)',
+							message: 'The records codec imports only yjs and the domain.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
+		// The server shares with the app only the rules, the codec and the sync protocol.
+		files: ['sync-server/**/*.ts', 'sync-server/**/*.mjs'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							// Any path into src/ or $lib but these three.
+							regex:
+								'(^|/)(src/|\\$lib/)(?!lib/domain/|lib/doc/|lib/sync/protocol\\.ts$|domain/|doc/|sync/protocol$)',
+							message:
+								'sync-server imports from the app only src/lib/domain, src/lib/doc and src/lib/sync/protocol.ts.'
+						}
+					]
+				}
+			]
+		}
 	}
 );

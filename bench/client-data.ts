@@ -27,7 +27,7 @@ import type {
 	SuggestionStatus
 } from '../src/lib/domain/index.ts';
 import { INSPECTION_KINDS, SUGGESTION_CHANNELS } from '../src/lib/domain/index.ts';
-import { createRecord, readRecords, updateRecord, type Author } from '../src/lib/store/records.ts';
+import { createRecord, readRecords, updateRecord, type Author } from '../src/lib/doc/records.ts';
 import { photoMetaMap, type PhotoMeta } from '../src/lib/store/photos.ts';
 import { LocalChange } from '../src/lib/store/room-doc.ts';
 

@@ -23,7 +23,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { launchChromium } from '../tests/e2e/helpers/chromium.ts';
-import { readRecords } from '../src/lib/store/records.ts';
+import { readRecords } from '../src/lib/doc/records.ts';
 import { generateCommunity, room } from './client-data.ts';
 
 const root = resolve(import.meta.dirname, '..');

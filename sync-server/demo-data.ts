@@ -13,7 +13,7 @@ import {
 	type Suggestion,
 	type SuggestionChannel
 } from '../src/lib/domain/index.ts';
-import { createRecord } from '../src/lib/store/records.ts';
+import { createRecord } from '../src/lib/doc/records.ts';
 import type { DemoCity } from './demo-city.ts';
 import { demoPhoto, type DemoPhoto } from './demo-photos.ts';
 

@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import {
 	publicPhotos,
 	publicProjectView,
 	rulesForYear,
 	shanghaiDate,
-	validateRecord,
 	projectAsSeen,
 	formatYuan,
 	checkRating,
@@ -15,9 +14,9 @@ import {
 	ratingSummary,
 	RATING_COMMENT_MAX,
 	type RatingSummary,
-	type PublicProjectView,
-	type RecordKinds
+	type PublicProjectView
 } from '../src/lib/domain/index.ts';
+import { readRecord, validRecords, type StoredRecord } from '../src/lib/doc/records.ts';
 import { BodyTooLargeError, readBody } from './api.ts';
 import { ChangeStamps } from './change-stamps.ts';
 import { clientAddress, limitKey } from './client-address.ts';
@@ -100,25 +99,6 @@ const TYPE_ZH: Record<string, string> = {
 
 function escape(text: string): string {
 	return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function plain(map: Y.Map<unknown>): Record<string, unknown> {
-	const raw = map.toJSON() as Record<string, unknown>;
-	delete raw._history;
-	return raw;
-}
-
-function valid<K extends 'reviewDecision' | 'cityRules' | 'disbursement'>(
-	doc: Y.Doc,
-	kind: K
-): RecordKinds[K][] {
-	const out: RecordKinds[K][] = [];
-	for (const value of doc.getMap(kind).values()) {
-		if (!(value instanceof Y.Map)) continue;
-		const result = validateRecord(kind, plain(value));
-		if (result.ok) out.push(result.value);
-	}
-	return out;
 }
 
 // The status moves on: always ask the server, but a phone may keep it for the back button.
@@ -304,29 +284,29 @@ export function createPublicPages(options: PublicPageOptions) {
 		org: Org,
 		community: CommunityRow,
 		id: string,
-		record: Y.Map<unknown>,
+		stored: StoredRecord<'project'>,
 		town: Y.Doc,
 		city: Y.Doc,
 		finance: Y.Doc
 	): ProjectPage | undefined {
-		const result = validateRecord('project', plain(record));
+		const project = stored.record;
 		// The view's ids go into the page's links unescaped, so they must be the ids the URL pattern
 		// checked: the app keys every record by its own id, and a record that says otherwise (a
 		// forged or broken write) is no project of this page.
 		// Its community and town are the room's and the directory's, whatever its fields say.
-		if (!result.ok || result.value.id !== id) return undefined;
-		const seen = projectAsSeen(result.value, {
+		if (!project || project.id !== id) return undefined;
+		const seen = projectAsSeen(project, {
 			communityId: community.id,
 			townId: community.townId,
-			townDecisions: valid(town, 'reviewDecision'),
-			cityDecisions: valid(city, 'reviewDecision'),
-			payments: valid(finance, 'disbursement')
+			townDecisions: validRecords(town, 'reviewDecision'),
+			cityDecisions: validRecords(city, 'reviewDecision'),
+			payments: validRecords(finance, 'disbursement')
 		});
 		const view = publicProjectView(seen);
 		if (!view) return undefined;
 		let phone: string | undefined;
 		try {
-			phone = rulesForYear(valid(city, 'cityRules'), view.year).supervisionPhone;
+			phone = rulesForYear(validRecords(city, 'cityRules'), view.year).supervisionPhone;
 		} catch {
 			phone = undefined;
 		}
@@ -341,9 +321,9 @@ export function createPublicPages(options: PublicPageOptions) {
 		const community = org.communityRows.find((c) => c.id === communityId);
 		if (!community) return undefined;
 		const room = options.readRoom(`community:${communityId}`);
-		const record = room.getMap('project').get(id);
+		const record = readRecord(room, 'project', id);
 		// Unknown ids are not cached: a flood of made-up ones must not push real pages out.
-		if (!(record instanceof Y.Map)) return undefined;
+		if (!record) return undefined;
 		const town = options.readRoom(`town:${community.townId}`);
 		const city = options.readRoom('city');
 		const finance = options.readRoom('finance');

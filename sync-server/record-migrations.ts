@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { ResidentContact } from '../src/lib/domain/index.ts';
-import { copyRecord, createRecord, recordsOf } from '../src/lib/store/records.ts';
+import { copyRecord, createRecord, recordsOf } from '../src/lib/doc/records.ts';
 import type { Logger } from './log.ts';
 import type { Storage } from './storage.ts';
 

@@ -18,7 +18,7 @@ import {
 	type SiteInspection,
 	type Suggestion
 } from '$lib/domain';
-import { readRecords } from '$lib/store/records';
+import { readRecords } from '$lib/doc/records';
 import { demoCity } from '../../sync-server/demo-city';
 import { DEMO_FIGURES, demoData, demoDataUpdates } from '../../sync-server/demo-data';
 import { sniffPhotoType } from '../../sync-server/photos';

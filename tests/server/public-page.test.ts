@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Project, Suggestion } from '$lib/domain';
-import { createRecord } from '$lib/store/records';
+import { createRecord } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { login, type Client } from './helpers/clients';
 import { recordAt as at, testDecision, testProject, writeAs } from './helpers/records';

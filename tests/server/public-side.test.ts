@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ZHANGJIAGANG_2020, type Disbursement } from '$lib/domain';
-import { createRecord, updateRecord } from '$lib/store/records';
+import { createRecord, updateRecord } from '$lib/doc/records';
 import { ChangeStamps } from '../../sync-server/change-stamps';
 import { clientAddress, limitKey } from '../../sync-server/client-address';
 import { ConfigError, loadConfig } from '../../sync-server/config';

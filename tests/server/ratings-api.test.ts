@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Project } from '$lib/domain';
-import { createRecord } from '$lib/store/records';
+import { createRecord } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { databasePath } from '../../sync-server/data-dir';
 import { Storage } from '../../sync-server/storage';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ZHANGJIAGANG_2020, type Disbursement, type Suggestion } from '$lib/domain';
-import { createRecord, readRecords, updateRecord } from '$lib/store/records';
+import { createRecord, readRecords, updateRecord } from '$lib/doc/records';
 import { databasePath } from '../../sync-server/data-dir';
 import { createLogger } from '../../sync-server/log';
 import {

@@ -2,7 +2,7 @@ import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { KuaibanDb } from '$lib/store/db';
-import { createRecord, readRecord } from '$lib/store/records';
+import { createRecord, readRecord } from '$lib/doc/records';
 import { LocalChange, RoomDoc } from '$lib/store/room-doc';
 import { RoomSync } from '$lib/sync/room-sync';
 import { connect, login, synced } from './helpers/clients';

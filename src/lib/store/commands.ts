@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { StorageFullError } from './db';
 import type { ProcessedPhoto } from './photo-types';
 import { addPhotoMeta, forgetLocalPhotos, storeLocalPhotos } from './photos';
-import type { Author } from './records';
+import type { Author } from '$lib/doc/records';
 import { LocalChange, type RoomDoc } from './room-doc';
 
 /** What every store command needs: the room, who acts, a clock and an id source (passed in). */

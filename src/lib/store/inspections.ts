@@ -18,7 +18,7 @@ import {
 } from '$lib/domain';
 import { commit, commitWithPhotos, type CommandContext } from './commands';
 import type { ProcessedPhoto, PhotoLocation } from './photo-types';
-import { appendToRecord, createRecord, InvalidRecordError, updateRecord } from './records';
+import { appendToRecord, createRecord, InvalidRecordError, updateRecord } from '$lib/doc/records';
 
 /**
  * Site inspections with their checklist, and the rectifications failed items open (DOMAIN.md,

@@ -19,7 +19,7 @@ import {
 	readRecord,
 	readRecords,
 	updateRecord
-} from './records';
+} from '$lib/doc/records';
 import type { LocalChange } from './room-doc';
 
 /**

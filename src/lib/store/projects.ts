@@ -19,7 +19,6 @@ import {
 	type Project,
 	type ProjectAction,
 	type ProjectCompletion,
-	type RecordKinds,
 	type RecordRef,
 	type ReviewDecision,
 	type ReviewDecisionKind,
@@ -33,8 +32,9 @@ import {
 	InvalidRecordError,
 	readRecords,
 	updateRecord,
+	validRecords,
 	type StoredRecord
-} from './records';
+} from '$lib/doc/records';
 
 /**
  * Projects (DOMAIN.md steps 3–5) on the offline layer. A project lives in its community's room;
@@ -98,13 +98,6 @@ export function cityAuthority(docs: Pick<AuthorityDocs, 'city' | 'finance'>): {
 		cityDecisions: docs.city ? validRecords(docs.city, 'reviewDecision') : [],
 		payments: docs.finance ? validRecords(docs.finance, 'disbursement') : []
 	};
-}
-
-function validRecords<K extends 'reviewDecision' | 'cityRules' | 'disbursement'>(
-	doc: Y.Doc,
-	kind: K
-): RecordKinds[K][] {
-	return readRecords(doc, kind).flatMap((r) => (r.record ? [r.record] : []));
 }
 
 /** The city's rules as kept in the city room (invalid records are left out of the choice). */

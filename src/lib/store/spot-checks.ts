@@ -15,7 +15,7 @@ import {
 } from '$lib/domain';
 import { commit, commitWithPhotos, type CommandContext } from './commands';
 import type { ProcessedPhoto } from './photo-types';
-import { createRecord, InvalidRecordError } from './records';
+import { createRecord, InvalidRecordError } from '$lib/doc/records';
 
 /**
  * A spot-check campaign (回头看) in the city's room: the population, the size and the seed are

@@ -10,7 +10,7 @@ import {
 	recordsOf,
 	updateRecord,
 	type StoredRecord
-} from './records';
+} from '$lib/doc/records';
 import { validateRecord } from '$lib/domain';
 
 /**

@@ -15,7 +15,7 @@ import {
 	effectiveProjects,
 	townDecisions
 } from '$lib/store/projects';
-import { readRecords, type StoredRecord } from '$lib/store/records';
+import { readRecords, type StoredRecord } from '$lib/doc/records';
 import type { Room, Workspace } from './workspace.svelte';
 
 /**

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { Project, ReviewDecision } from '$lib/domain';
-import type { Author } from '$lib/store/records';
+import type { Author } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { connect, login, synced, type Client } from './clients';
 

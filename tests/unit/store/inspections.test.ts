@@ -7,7 +7,7 @@ import {
 	RectificationRefusedError,
 	reportRectificationFixed
 } from '$lib/store/inspections';
-import { readRecord, readRecords } from '$lib/store/records';
+import { readRecord, readRecords } from '$lib/doc/records';
 import { context, fakePhoto, newDevice, open, room } from './helpers';
 
 describe('site inspections', () => {

@@ -8,7 +8,7 @@ import {
 	minutesOf,
 	recordVote
 } from '$lib/store/meetings';
-import { readRecord } from '$lib/store/records';
+import { readRecord } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { addSuggestion } from '$lib/store/suggestions';
 import { context, exchange, newDevice, open, room } from './helpers';

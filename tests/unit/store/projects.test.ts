@@ -14,7 +14,7 @@ import {
 	withdrawPayment,
 	type ProjectInput
 } from '$lib/store/projects';
-import { createRecord, readRecords } from '$lib/store/records';
+import { createRecord, readRecords } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { budget, finance, reviewer, supervisor, worker } from '../domain/factories';
 import { context, exchange, fakePhoto, fixedClock, newDevice, open } from './helpers';

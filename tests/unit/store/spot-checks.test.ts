@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError, type PopulationEntry } from '$lib/domain';
 import { closeRectification, RectificationRefusedError } from '$lib/store/inspections';
-import { readRecord, readRecords } from '$lib/store/records';
+import { readRecord, readRecords } from '$lib/doc/records';
 import { readPhotoMeta } from '$lib/store/photos';
 import { LocalChange } from '$lib/store/room-doc';
 import { drawCampaign, FindingRefusedError, recordFinding } from '$lib/store/spot-checks';

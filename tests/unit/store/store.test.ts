@@ -11,7 +11,7 @@ import {
 	readRecords,
 	recordsOf,
 	updateRecord
-} from '$lib/store/records';
+} from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { readPhotoMeta } from '$lib/store/photos';
 import {

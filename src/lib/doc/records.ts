@@ -1,10 +1,12 @@
 import * as Y from 'yjs';
-// Relative, not `$lib`: the server's demo seed writes records with these functions too.
+// Relative, not `$lib`: the server reads and writes records with these functions too.
 import { validateRecord, type RecordKind, type RecordKinds } from '../domain/index.ts';
-import type { LocalChange } from './room-doc';
 
-/** Who a write is from: a person's command, or the server's demo seed. */
-export type ChangeOrigin = LocalChange | { readonly seed: string };
+/**
+ * Who a write is from, as the Yjs transaction's origin: a person's command (the store's
+ * `LocalChange`), or the server's own writes (`{ seed }`: the demo seed, a migration).
+ */
+export type ChangeOrigin = object;
 
 /**
  * Typed access to the records of a room's document (DESIGN.md, "Rooms"): a top-level Y.Map per
@@ -92,6 +94,11 @@ export function readRecords<K extends RecordKind>(doc: Y.Doc, kind: K): StoredRe
 	const out: StoredRecord<K>[] = [];
 	for (const [id, value] of recordsOf(doc, kind).entries()) out.push(toStored(kind, id, value));
 	return out;
+}
+
+/** The records of a kind that pass their validator (the others are left out). */
+export function validRecords<K extends RecordKind>(doc: Y.Doc, kind: K): RecordKinds[K][] {
+	return readRecords(doc, kind).flatMap((r) => (r.record ? [r.record] : []));
 }
 
 export function readHistory(doc: Y.Doc, kind: RecordKind, id: string): HistoryEntry[] {
