@@ -17,6 +17,7 @@ import {
 import { createOrgSource } from './directory.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
 import { createLogger, type Logger } from './log.ts';
+import { historyRoutes, recordHistory } from './history.ts';
 import { photoRoutes } from './photos.ts';
 import { ratingsRoutes } from './ratings-api.ts';
 import { startServer } from './server.ts';
@@ -111,7 +112,8 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		routes: [
 			...authRoutes(auth),
 			...photoRoutes({ auth, dataDir: config.dataDir, maxBytes: config.photoMaxBytes }),
-			...ratingsRoutes({ auth })
+			...ratingsRoutes({ auth }),
+			...historyRoutes({ auth, history: recordHistory(storage) })
 		],
 		pages: createPublicPages({
 			readRoom: (name) => sync.rooms.read(name),

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { ResidentContact } from '../src/lib/domain/index.ts';
+import { LEGACY_CONTACT_FIELDS, type ResidentContact } from '../src/lib/domain/index.ts';
 import { copyRecord, createRecord, recordsOf } from '../src/lib/doc/records.ts';
 import type { Logger } from './log.ts';
 import type { Storage } from './storage.ts';
@@ -106,8 +106,6 @@ export interface ContactsReport {
 	moved: { room: string; suggestions: string[] }[];
 }
 
-/** The fields an older app kept a resident's contact in, on the suggestion itself. */
-const legacyContactFields = { residentName: 'name', residentPhone: 'phone' } as const;
 
 function loadDoc(storage: Storage, room: string): { doc: Y.Doc; lastUpdateId: number } {
 	const stored = storage.rooms.load(room);
@@ -135,7 +133,7 @@ export function moveContactsToContactsRooms(storage: Storage, now: Date): Contac
 		const community = loadDoc(storage, room);
 		const found = [...recordsOf(community.doc, 'suggestion').entries()].filter(
 			([, value]) =>
-				value instanceof Y.Map && Object.keys(legacyContactFields).some((k) => value.has(k))
+				value instanceof Y.Map && Object.keys(LEGACY_CONTACT_FIELDS).some((k) => value.has(k))
 		);
 		if (found.length === 0) continue;
 
@@ -147,7 +145,7 @@ export function moveContactsToContactsRooms(storage: Storage, now: Date): Contac
 		for (const [id, suggestion] of found) {
 			if (kept.has(id)) continue; // moved before a crash: the suggestion still to be cleared
 			const fields: Record<string, string> = {};
-			for (const [from, to] of Object.entries(legacyContactFields)) {
+			for (const [from, to] of Object.entries(LEGACY_CONTACT_FIELDS)) {
 				const value = suggestion.get(from);
 				if (typeof value === 'string' && value.trim()) fields[to] = value.trim();
 			}
@@ -163,7 +161,7 @@ export function moveContactsToContactsRooms(storage: Storage, now: Date): Contac
 		}
 		community.doc.transact(() => {
 			for (const [, suggestion] of found) {
-				for (const key of Object.keys(legacyContactFields)) suggestion.delete(key);
+				for (const key of Object.keys(LEGACY_CONTACT_FIELDS)) suggestion.delete(key);
 			}
 		});
 

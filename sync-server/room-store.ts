@@ -37,6 +37,13 @@ export interface NewUpdate {
 	author: string;
 }
 
+export interface LoggedUpdate {
+	id: number;
+	data: Uint8Array;
+	author: string;
+	at: string;
+}
+
 export interface UpdateEntry {
 	id: number;
 	author: string;
@@ -416,14 +423,19 @@ export class SqliteRoomStore implements RoomStore {
 		this.#sql(writeSnapshotSql).run(room, asBuffer(data), upTo, at, replace ? 1 : 0);
 	}
 
-	/** Every update of a room with its author, oldest first (a migration replays the log). */
-	log(room: string): { id: number; data: Uint8Array; author: string }[] {
+	/**
+	 * Every update of a room after `afterId` with its author and time, oldest first (a migration
+	 * and the records' history replay the log).
+	 */
+	log(room: string, afterId = 0): LoggedUpdate[] {
 		const rows = this.#sql(
-			'SELECT id, data, author FROM updates WHERE room = ? AND id < ? ORDER BY id'
-		).all(room, this.#firstWaitingId()) as { id: number; data: Buffer; author: string }[];
-		const out = rows.map((r) => ({ id: r.id, data: new Uint8Array(r.data), author: r.author }));
+			'SELECT id, data, author, at FROM updates WHERE room = ? AND id > ? AND id < ? ORDER BY id'
+		).all(room, afterId, this.#firstWaitingId()) as (LoggedUpdate & { data: Buffer })[];
+		const out = rows.map((r) => ({ ...r, data: new Uint8Array(r.data) }));
 		for (const e of this.#waiting) {
-			if (e.room === room) out.push({ id: e.id, data: new Uint8Array(e.data), author: e.author });
+			if (e.room === room && e.id > afterId) {
+				out.push({ id: e.id, data: new Uint8Array(e.data), author: e.author, at: e.at });
+			}
 		}
 		return out;
 	}

@@ -356,6 +356,12 @@ function checkSuggestion(f: Fields) {
 	}
 }
 
+/**
+ * Where older app versions kept a resident's contact, on the suggestion itself. Nothing outside the
+ * contacts room may show them (the server's history leaves them out of every record it shows).
+ */
+export const LEGACY_CONTACT_FIELDS = { residentName: 'name', residentPhone: 'phone' } as const;
+
 function checkResidentContact(f: Fields) {
 	base(f).ref('suggestion').string('name', { optional: true }).string('phone', { optional: true });
 	const ref = f.obj.suggestion as RecordRef | undefined;

@@ -11,7 +11,7 @@ import {
 	updateRecord,
 	type StoredRecord
 } from '$lib/doc/records';
-import { validateRecord } from '$lib/domain';
+import { LEGACY_CONTACT_FIELDS, validateRecord } from '$lib/domain';
 
 /**
  * The named commands and queries of suggestions (DOMAIN.md, "Collection"). A suggestion lives in
@@ -35,7 +35,7 @@ export interface SuggestionInput {
 const touches = ['suggestion', 'photo'];
 
 /** The fields of the contact, kept apart from the suggestion's. */
-const contactFields = { residentName: 'name', residentPhone: 'phone' } as const;
+const contactFields = LEGACY_CONTACT_FIELDS;
 type ContactField = keyof typeof contactFields;
 const isContactField = (key: string): key is ContactField => key in contactFields;
 
