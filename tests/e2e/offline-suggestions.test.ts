@@ -168,6 +168,14 @@ describe('two tablets of one community, offline', () => {
 		expect(history.some((h) => h.includes('changed Title'))).toBe(true);
 		expect(history.some((h) => h.includes('changed Description'))).toBe(true);
 		expect(await c.page.locator('[data-field="residentPhone"]').innerText()).toBe('13800001234');
+		// The History from the server's log: the accounts that sent the changes, and the record
+		// as it stood after the first of them.
+		await c.page.locator('ol.history[data-source="server"]').waitFor();
+		const logged = await c.page.locator('.history li').allInnerTexts();
+		expect(logged[0]).toMatch(/created/);
+		expect(logged.some((h) => h.includes('工作者 2') && h.includes('Description'))).toBe(true);
+		await c.page.getByRole('button', { name: 'As of this change' }).first().click();
+		await expect.poll(() => c.page.locator('dl.as-of').innerText()).toContain(title);
 
 		// The town's reviewer reads the suggestion, without the resident's phone number.
 		const reviewer = await tablets.tablet();

@@ -38,6 +38,11 @@ export function fillPlaceholders(text: string, params: MessageParams): string {
 	);
 }
 
+/** Whether `key` names a message (for keys made from data, such as a record's field names). */
+export function isMessageKey(key: string): key is MessageKey {
+	return Object.hasOwn(dictionaries[defaultLocale], key);
+}
+
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
 	const text = dictionaries[locale][key];
 	return params ? fillPlaceholders(text, params) : text;
