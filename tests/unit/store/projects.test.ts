@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { TransitionRefusedError, ZHANGJIAGANG_2020, type CityRulesRecord } from '$lib/domain';
+import {
+	monthlyReport,
+	TransitionRefusedError,
+	ZHANGJIAGANG_2020,
+	type CityRulesRecord
+} from '$lib/domain';
 import {
 	addProgress,
 	capBreaches,
@@ -16,7 +21,7 @@ import {
 } from '$lib/store/projects';
 import { createRecord, readRecords } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
-import { budget, finance, reviewer, supervisor, worker } from '../domain/factories';
+import { budget, finance, makeProject, reviewer, supervisor, worker } from '../domain/factories';
 import { context, exchange, fakePhoto, fixedClock, newDevice, open } from './helpers';
 
 const rules: CityRulesRecord[] = [
@@ -263,5 +268,81 @@ describe('acceptance, payment and closing', () => {
 		);
 		// The community's own record was never written by the town or the city.
 		expect(readRecords(community.doc, 'project')[0]!.record!.status).toBe('completed');
+	});
+});
+
+describe('the monthly report of forged projects', () => {
+	it('counts no project a community marked approved, closed or paid itself, and each under the town of its room', async () => {
+		const community = await open(newDevice());
+		const origin = new LocalChange('forge', 'tanglian-1');
+		const by = { id: 'tanglian-1', name: '汤联一号' };
+		const at = new Date('2020-06-10T02:00:00.000Z');
+		const stamps = {
+			year: 2020,
+			submittedAt: '2020-06-01T02:00:00.000Z',
+			decidedAt: '2020-06-03T02:00:00.000Z'
+		};
+		// A 500,000-yuan project "approved", labelled as another town's, and one "closed" and paid.
+		createRecord(
+			community.doc,
+			'project',
+			makeProject({
+				id: 'forged-approved',
+				status: 'approved',
+				townId: 'yangshe',
+				budget: budget(500_000_00),
+				...stamps
+			}),
+			origin,
+			by,
+			at
+		);
+		createRecord(
+			community.doc,
+			'project',
+			makeProject({
+				id: 'forged-closed',
+				status: 'closed',
+				...stamps,
+				startedAt: '2020-06-04T02:00:00.000Z',
+				completedAt: '2020-06-05T02:00:00.000Z',
+				acceptedAt: '2020-06-06T02:00:00.000Z',
+				disbursedAt: '2020-06-07T02:00:00.000Z',
+				closedAt: '2020-06-08T02:00:00.000Z',
+				completion: { at: '2020-06-05T02:00:00.000Z', by: 'w', note: '', photos: ['a'.repeat(64)] }
+			}),
+			origin,
+			by,
+			at
+		);
+		const town = await open(newDevice(), 'town:jingkai');
+		const projects = effectiveProjects(community.doc, place, { town: town.doc }).flatMap((r) =>
+			r.record ? [r.record] : []
+		);
+		const report = monthlyReport({
+			month: '2020-06',
+			towns: [{ id: 'jingkai' }, { id: 'yangshe' }],
+			communities: [
+				{ id: 'tanglian', townId: 'jingkai' },
+				{ id: 'daxin', townId: 'yangshe' }
+			],
+			suggestions: [],
+			projects,
+			rulesOf: () => rules[0],
+			disbursements: []
+		});
+		for (const row of report) {
+			expect(row, row.townId).toMatchObject({
+				produced: 0,
+				budgetFen: 0,
+				disbursed: 0,
+				paidFen: 0,
+				coveredPercent: 0
+			});
+		}
+		expect(projects.map((p) => [p.id, p.status, p.townId])).toEqual([
+			['forged-approved', 'submitted', 'jingkai'],
+			['forged-closed', 'submitted', 'jingkai']
+		]);
 	});
 });
