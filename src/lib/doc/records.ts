@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 // Relative, not `$lib`: the server reads and writes records with these functions too.
 import { validateRecord, type RecordKind, type RecordKinds } from '../domain/index.ts';
+import { decodeField, encodeField, shapeOf, writeField } from './shapes.ts';
 
 /**
  * Who a write is from, as the Yjs transaction's origin: a person's command (the store's
@@ -10,9 +11,11 @@ export type ChangeOrigin = object;
 
 /**
  * Typed access to the records of a room's document (DESIGN.md, "Rooms"): a top-level Y.Map per
- * record kind, keyed by the record's random id, whose values are Y.Maps of fields. A field holds a
- * JSON value; two people changing different fields of one record offline both keep their change,
- * and two changing the same field end with one of the values on every device (Yjs decides which).
+ * record kind, keyed by the record's random id, whose values are Y.Maps of fields, each kept in
+ * the shape its kind declares (`shapes.ts`): a register (one value), a list that only grows, a map
+ * of sub-records by key, or an object of parts. Two people changing different fields, different
+ * items or different parts of an item offline both keep their change; two changing one register
+ * end with one of the values on every device (Yjs decides which).
  *
  * Reading never throws and never drops: a record that fails its validator (written by an older or
  * newer app) comes back with its raw fields and its issues, for the screen to show as such.
@@ -31,12 +34,6 @@ export interface HistoryEntry {
 
 export const createdMarker = '*created';
 const historyKey = '_history';
-
-/**
- * Fields kept as Y.Arrays that only grow: two tablets adding photos (or progress reports) to one
- * record offline both keep theirs (a plain array field would keep one tablet's list).
- */
-const appendOnlyFields: ReadonlySet<string> = new Set(['photos', 'progress']);
 
 export interface StoredRecord<K extends RecordKind> {
 	id: string;
@@ -62,20 +59,22 @@ export function recordsOf(doc: Y.Doc, kind: RecordKind): Y.Map<Y.Map<unknown>> {
 	return doc.getMap(kind);
 }
 
-function plainFields(map: Y.Map<unknown>): Record<string, unknown> {
+function plainFields(kind: RecordKind, map: Y.Map<unknown>): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	for (const [key, value] of map.entries()) {
 		if (key.startsWith('_')) continue;
-		out[key] = value instanceof Y.AbstractType ? value.toJSON() : value;
+		out[key] = decodeField(shapeOf(kind, key), value);
 	}
 	return out;
 }
+
+const isList = (kind: RecordKind, key: string) => shapeOf(kind, key).kind === 'list';
 
 function toStored<K extends RecordKind>(kind: K, id: string, value: unknown): StoredRecord<K> {
 	if (!(value instanceof Y.Map)) {
 		return { id, raw: { value }, issues: ['not a record (expected a map of fields)'] };
 	}
-	const raw = plainFields(value);
+	const raw = plainFields(kind, value);
 	const result = validateRecord(kind, raw);
 	if (result.ok) return { id, record: result.value, raw, issues: [] };
 	return { id, raw, issues: result.issues };
@@ -138,14 +137,7 @@ export function createRecord<K extends RecordKind>(
 	doc.transact(() => {
 		const map = new Y.Map<unknown>();
 		for (const [key, value] of Object.entries(record)) {
-			if (value === undefined) continue;
-			if (appendOnlyFields.has(key) && Array.isArray(value)) {
-				const list = new Y.Array<unknown>();
-				list.push(value);
-				map.set(key, list);
-			} else {
-				map.set(key, value);
-			}
+			if (value !== undefined) map.set(key, encodeField(shapeOf(kind, key), value));
 		}
 		const history = new Y.Array<HistoryEntry>();
 		history.push([
@@ -173,9 +165,9 @@ export function updateRecord<K extends RecordKind>(
 ): string[] {
 	const map = recordsOf(doc, kind).get(id);
 	if (!(map instanceof Y.Map)) throw new Error(`No ${kind} ${id}`);
-	const current = plainFields(map);
+	const current = plainFields(kind, map);
 	for (const key of Object.keys(patch)) {
-		if (appendOnlyFields.has(key)) throw new Error(`${key} only grows: use appendToRecord`);
+		if (isList(kind, key)) throw new Error(`${key} only grows: use appendToRecord`);
 	}
 	const changed = Object.keys(patch).filter(
 		(key) =>
@@ -200,9 +192,7 @@ export function updateRecord<K extends RecordKind>(
 	}
 	doc.transact(() => {
 		for (const key of changed) {
-			const value = patch[key as keyof typeof patch];
-			if (value === undefined) map.delete(key);
-			else map.set(key, value);
+			writeField(map, key, shapeOf(kind, key), patch[key as keyof typeof patch]);
 		}
 		logChange(map, author, at, changed);
 	}, origin);
@@ -234,7 +224,7 @@ export function appendToRecord<K extends RecordKind>(
 	author: Author,
 	at: Date
 ): unknown[] {
-	if (!appendOnlyFields.has(key)) throw new Error(`${key} is not an append-only field`);
+	if (!isList(kind, key)) throw new Error(`${key} is not an append-only field`);
 	const map = recordsOf(doc, kind).get(id);
 	if (!(map instanceof Y.Map)) throw new Error(`No ${kind} ${id}`);
 	const existing = map.get(key);
