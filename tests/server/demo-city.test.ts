@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { rulesForYear, validateRecord, type CityRules } from '$lib/domain';
+import { rulesForYear } from '$lib/domain';
+import { readRecords, validRecords } from '$lib/doc/records';
 import { demoCity } from '../../sync-server/demo-city';
 import { demoRulesUpdate } from '../../sync-server/demo-rules';
 
@@ -53,20 +54,12 @@ describe("the demo city's rules", () => {
 	it('are valid city-rules records for every year from 2018, in the city room', () => {
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, demoRulesUpdate(new Date('2026-11-28T02:00:00.000Z')));
-		const records = doc.getMap<Y.Map<unknown>>('cityRules');
-		const years: number[] = [];
-		for (const map of records.values()) {
-			const raw = map.toJSON() as Record<string, unknown>;
-			delete raw._history;
-			const result = validateRecord('cityRules', raw);
-			expect(result.ok ? [] : result.issues).toEqual([]);
-			if (result.ok) years.push(result.value.year);
-		}
+		// Read as the app reads them, through the records codec.
+		const stored = readRecords(doc, 'cityRules');
+		for (const r of stored) expect(r.issues).toEqual([]);
+		const years = stored.flatMap((r) => (r.record ? [r.record.year] : []));
 		expect(years.sort()).toEqual([2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]);
-		const rules2026 = rulesForYear(
-			[...records.values()].map((m) => m.toJSON() as CityRules),
-			2026
-		);
+		const rules2026 = rulesForYear(validRecords(doc, 'cityRules'), 2026);
 		expect(rules2026).toMatchObject({ projectCapFen: 100_000_00, communityYearCapFen: 165_000_00 });
 	});
 });

@@ -12,6 +12,8 @@ import type { RecordKind } from '../domain/index.ts';
  *   a Y.Map of Y.Maps whose fields are each a register; two devices changing two items, or two
  *   fields of one item, keep both. The order is each item's position when it was first written
  *   (`_pos`), ties broken by key.
+ * - `set`: a list of distinct strings (the city's holidays, project types), a Y.Map from each to
+ *   its position: two devices adding two holidays keep both; one removing one removes it.
  * - `object`: a Y.Map of registers for a value of named parts (attendees' names and head count).
  *
  * Reading gives the plain domain value whatever the shape (validators see plain records); a field
@@ -23,16 +25,21 @@ export type FieldShape =
 	| { readonly kind: 'register' }
 	| { readonly kind: 'list' }
 	| { readonly kind: 'keyed'; readonly key: (item: Record<string, unknown>) => string }
+	| { readonly kind: 'set' }
 	| { readonly kind: 'object' };
 
 const register: FieldShape = { kind: 'register' };
 const list: FieldShape = { kind: 'list' };
 const object: FieldShape = { kind: 'object' };
+const set: FieldShape = { kind: 'set' };
 const keyedBy = (field: string): FieldShape => ({
 	kind: 'keyed',
 	key: (item) => String(item[field])
 });
-const byRef: FieldShape = { kind: 'keyed', key: (item) => `${String(item.room)} ${String(item.id)}` };
+const byRef: FieldShape = {
+	kind: 'keyed',
+	key: (item) => `${String(item.room)} ${String(item.id)}`
+};
 
 /** The fields of each kind that are not registers. */
 export const RECORD_SHAPES: { readonly [K in RecordKind]: Readonly<Record<string, FieldShape>> } = {
@@ -50,9 +57,15 @@ export const RECORD_SHAPES: { readonly [K in RecordKind]: Readonly<Record<string
 	rectification: { photos: list },
 	rectificationReport: { photos: list },
 	disbursement: {},
-	spotCheckCampaign: { period: object, population: keyedBy('id') },
+	spotCheckCampaign: { period: object, population: keyedBy('id'), sample: set },
 	spotCheckFinding: { photos: list },
-	cityRules: {}
+	cityRules: {
+		projectTypes: set,
+		quorum: object,
+		holidays: set,
+		makeUpWorkdays: set,
+		inspectionChecklist: set
+	}
 };
 
 export function shapeOf(kind: RecordKind, field: string): FieldShape {
@@ -70,9 +83,18 @@ export function decodeField(shape: FieldShape, value: unknown): unknown {
 			.sort((a, b) => a.pos - b.pos || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
 			.map(({ item }) => plainItem(item));
 	}
+	if (shape.kind === 'set' && value instanceof Y.Map) {
+		return [...value.entries()]
+			.map(([key, pos]) => ({ key, pos: Number(pos) }))
+			.sort((a, b) => a.pos - b.pos || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+			.map(({ key }) => key);
+	}
 	if (value instanceof Y.AbstractType) return value.toJSON();
 	return value;
 }
+
+const isStringList = (value: unknown): value is string[] =>
+	Array.isArray(value) && value.every((v) => typeof v === 'string');
 
 function plainItem(item: Y.Map<unknown>): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
@@ -92,6 +114,11 @@ export function encodeField(shape: FieldShape, value: unknown): unknown {
 	if (shape.kind === 'keyed' && Array.isArray(value) && value.every(isPlainObject)) {
 		const map = new Y.Map<unknown>();
 		value.forEach((item, pos) => map.set(shape.key(item), newItem(item, pos)));
+		return map;
+	}
+	if (shape.kind === 'set' && isStringList(value)) {
+		const map = new Y.Map<unknown>();
+		value.forEach((item, pos) => map.set(item, pos));
 		return map;
 	}
 	if (shape.kind === 'object' && isPlainObject(value)) {
@@ -138,6 +165,12 @@ export function writeField(
 			writeKeyed(stored, shape, value);
 			return;
 		}
+	} else if (shape.kind === 'set' && stored instanceof Y.Map && isStringList(value)) {
+		const wanted = new Set(value);
+		for (const key of [...stored.keys()]) if (!wanted.has(key)) stored.delete(key);
+		let next = Math.max(-1, ...[...stored.values()].map(Number).filter(Number.isFinite)) + 1;
+		for (const item of value) if (!stored.has(item)) stored.set(item, next++);
+		return;
 	} else if (shape.kind === 'object' && stored instanceof Y.Map && isPlainObject(value)) {
 		writeParts(stored, value);
 		return;

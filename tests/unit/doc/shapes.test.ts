@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { BudgetLine, CouncilMeeting, Project } from '$lib/domain';
+import { ZHANGJIAGANG_2020, type BudgetLine, type CouncilMeeting, type Project } from '$lib/domain';
 import { createRecord, readRecord, readHistory, updateRecord } from '$lib/doc/records';
 import { makeProject, validRecordOfEveryKind } from '../domain/factories';
 
@@ -166,6 +166,37 @@ describe('concurrent edits of parts of one record', () => {
 				for (const id of ['l1', 'l2']) expect(merged.has(id)).toBe(true);
 			}),
 			{ numRuns: 150 }
+		);
+	});
+
+	it('keeps the holidays and project types two supervisors add to one year’s rules offline', () => {
+		const [one, two] = replicas();
+		const rules = { ...ZHANGJIAGANG_2020, id: 'r', createdAt: at.toISOString(), createdBy: 'a' };
+		createRecord(one, 'cityRules', rules, origin, a, at);
+		exchange(one, two);
+		const add = (doc: Y.Doc, who: typeof a, holiday: string, type: string) => {
+			const r = readRecord(doc, 'cityRules', 'r')!.record!;
+			updateRecord(
+				doc,
+				'cityRules',
+				'r',
+				{ holidays: [...r.holidays, holiday], projectTypes: [...r.projectTypes, type] },
+				origin,
+				who,
+				at
+			);
+		};
+		add(one, a, '2020-12-30', 'goods');
+		add(two, b, '2020-12-31', 'training');
+		exchange(one, two);
+		for (const doc of [one, two]) {
+			const r = readRecord(doc, 'cityRules', 'r')!.record!;
+			expect(r.holidays.slice(-2).sort()).toEqual(['2020-12-30', '2020-12-31']);
+			expect(r.holidays).toHaveLength(ZHANGJIAGANG_2020.holidays.length + 2);
+			expect([...r.projectTypes].sort()).toEqual(['engineering', 'goods', 'service', 'training']);
+		}
+		expect(readRecord(one, 'cityRules', 'r')!.record).toEqual(
+			readRecord(two, 'cityRules', 'r')!.record
 		);
 	});
 });
