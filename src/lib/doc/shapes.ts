@@ -93,8 +93,20 @@ export function decodeField(shape: FieldShape, value: unknown): unknown {
 	return value;
 }
 
+/** Distinct strings: a list with a repeated one is kept whole (a register), never collapsed. */
 const isStringList = (value: unknown): value is string[] =>
-	Array.isArray(value) && value.every((v) => typeof v === 'string');
+	Array.isArray(value) &&
+	value.every((v) => typeof v === 'string') &&
+	new Set(value).size === value.length;
+
+/** Items with distinct keys: items sharing a key are kept whole (a register), never collapsed. */
+function isKeyedList(
+	shape: Extract<FieldShape, { kind: 'keyed' }>,
+	value: unknown
+): value is Record<string, unknown>[] {
+	if (!Array.isArray(value) || !value.every(isPlainObject)) return false;
+	return new Set(value.map(shape.key)).size === value.length;
+}
 
 function plainItem(item: Y.Map<unknown>): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
@@ -111,7 +123,7 @@ export function encodeField(shape: FieldShape, value: unknown): unknown {
 		array.push(value);
 		return array;
 	}
-	if (shape.kind === 'keyed' && Array.isArray(value) && value.every(isPlainObject)) {
+	if (shape.kind === 'keyed' && isKeyedList(shape, value)) {
 		const map = new Y.Map<unknown>();
 		value.forEach((item, pos) => map.set(shape.key(item), newItem(item, pos)));
 		return map;
@@ -160,11 +172,9 @@ export function writeField(
 		record.delete(key);
 		return;
 	}
-	if (shape.kind === 'keyed' && stored instanceof Y.Map) {
-		if (Array.isArray(value) && value.every(isPlainObject)) {
-			writeKeyed(stored, shape, value);
-			return;
-		}
+	if (shape.kind === 'keyed' && stored instanceof Y.Map && isKeyedList(shape, value)) {
+		writeKeyed(stored, shape, value);
+		return;
 	} else if (shape.kind === 'set' && stored instanceof Y.Map && isStringList(value)) {
 		const wanted = new Set(value);
 		for (const key of [...stored.keys()]) if (!wanted.has(key)) stored.delete(key);

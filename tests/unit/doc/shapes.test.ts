@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ZHANGJIAGANG_2020, type BudgetLine, type CouncilMeeting, type Project } from '$lib/domain';
 import { createRecord, readRecord, readHistory, updateRecord } from '$lib/doc/records';
+import { decodeField, shapeOf, writeField } from '$lib/doc/shapes';
 import { makeProject, validRecordOfEveryKind } from '../domain/factories';
 
 /**
@@ -198,5 +199,24 @@ describe('concurrent edits of parts of one record', () => {
 		expect(readRecord(one, 'cityRules', 'r')!.record).toEqual(
 			readRecord(two, 'cityRules', 'r')!.record
 		);
+	});
+
+	it('keeps a list whose items share a key whole, never collapsing two into one', () => {
+		const doc = new Y.Doc();
+		const record = doc.getMap<Y.Map<unknown>>('x').set('r', new Y.Map());
+		const twice = [
+			{ item: '消防通道', result: 'pass' },
+			{ item: '消防通道', result: 'fail' }
+		];
+		const checklist = shapeOf('siteInspection', 'checklist');
+		writeField(record, 'checklist', checklist, twice);
+		expect(decodeField(checklist, record.get('checklist'))).toEqual(twice);
+		const holidays = shapeOf('cityRules', 'holidays');
+		writeField(record, 'holidays', holidays, ['2020-10-01', '2020-10-01']);
+		expect(decodeField(holidays, record.get('holidays'))).toEqual(['2020-10-01', '2020-10-01']);
+		// Once the keys are distinct again, the field is kept in its shape.
+		writeField(record, 'checklist', checklist, twice.slice(1));
+		expect(record.get('checklist')).toBeInstanceOf(Y.Map);
+		expect(decodeField(checklist, record.get('checklist'))).toEqual(twice.slice(1));
 	});
 });
