@@ -106,7 +106,6 @@ export interface ContactsReport {
 	moved: { room: string; suggestions: string[] }[];
 }
 
-
 function loadDoc(storage: Storage, room: string): { doc: Y.Doc; lastUpdateId: number } {
 	const stored = storage.rooms.load(room);
 	const doc = new Y.Doc({ gc: true });
