@@ -111,5 +111,32 @@ describe('two tablets offline, one record', () => {
 				expect.stringMatching(/^安装人工 .*5,000/)
 			]);
 		}
+
+		// Both retitle it offline: one title is kept, and both tablets show the other with its author.
+		await a.goOffline();
+		await b.goOffline();
+		for (const [tablet, mark] of [
+			[a, '甲'],
+			[b, '乙']
+		] as const) {
+			await tablet.page.getByRole('button', { name: 'Edit' }).click();
+			await tablet.page.getByLabel('Title').fill(`楼道照明改造（${mark}）`);
+			await tablet.page.getByRole('button', { name: 'Save' }).click();
+			await tablet.page.locator('article.project').waitFor();
+		}
+		await a.goOnline();
+		await b.goOnline();
+		await waitSynced(a.page);
+		await waitSynced(b.page);
+		for (const page of [a.page, b.page]) {
+			const notice = page.locator('aside.concurrent');
+			await expect.poll(() => notice.count()).toBe(1);
+			const kept = await page.locator('article.project h1').innerText();
+			const other = kept.includes('甲') ? '楼道照明改造（乙）' : '楼道照明改造（甲）';
+			const text = await notice.innerText();
+			expect(text).toMatch(/Changed at the same time/);
+			expect(text).toContain(other);
+			expect(text).toMatch(kept.includes('甲') ? /工作者 2/ : /工作者 1/);
+		}
 	});
 });

@@ -30,6 +30,11 @@ export interface HistoryEntry {
 	byName: string;
 	/** The fields changed, or `['*created']` for the creation. */
 	fields: string[];
+	/**
+	 * For each register changed: the value this device replaced and the one it wrote, so that a
+	 * change made at the same time on another device, which one of them won, can be shown.
+	 */
+	registers?: Record<string, { from: unknown; to: unknown }>;
 }
 
 export const createdMarker = '*created';
@@ -194,20 +199,72 @@ export function updateRecord<K extends RecordKind>(
 		for (const key of changed) {
 			writeField(map, key, shapeOf(kind, key), patch[key as keyof typeof patch]);
 		}
-		logChange(map, author, at, changed);
+		const registers: NonNullable<HistoryEntry['registers']> = {};
+		for (const key of changed) {
+			if (shapeOf(kind, key).kind !== 'register') continue;
+			registers[key] = { from: current[key] ?? null, to: patch[key as keyof typeof patch] ?? null };
+		}
+		logChange(map, author, at, changed, registers);
 	}, origin);
 	return changed;
 }
 
-function logChange(map: Y.Map<unknown>, author: Author, at: Date, fields: string[]) {
+function logChange(
+	map: Y.Map<unknown>,
+	author: Author,
+	at: Date,
+	fields: string[],
+	registers?: HistoryEntry['registers']
+) {
 	let history = map.get(historyKey);
 	if (!(history instanceof Y.Array)) {
 		history = new Y.Array<HistoryEntry>();
 		map.set(historyKey, history);
 	}
-	(history as Y.Array<HistoryEntry>).push([
-		{ at: at.toISOString(), by: author.id, byName: author.name, fields }
-	]);
+	const entry: HistoryEntry = { at: at.toISOString(), by: author.id, byName: author.name, fields };
+	if (registers && Object.keys(registers).length > 0) entry.registers = registers;
+	(history as Y.Array<HistoryEntry>).push([entry]);
+}
+
+export interface ConcurrentChange {
+	field: string;
+	/** The value that did not win, as its device wrote it. */
+	value: unknown;
+	byName: string;
+	at: string;
+}
+
+/**
+ * The changes of a register that another device made at the same time and that did not win:
+ * two entries of the record's history that replaced the same value with different ones, where
+ * the record now holds one of them. What was typed is so never lost from sight.
+ */
+export function concurrentChanges(
+	history: readonly HistoryEntry[],
+	current: Record<string, unknown>
+): ConcurrentChange[] {
+	const byBase = new Map<string, { field: string; entry: HistoryEntry; to: unknown }[]>();
+	for (const entry of history) {
+		for (const [field, { from, to }] of Object.entries(entry.registers ?? {})) {
+			const key = `${field}\u0000${JSON.stringify(from)}`;
+			let list = byBase.get(key);
+			if (!list) byBase.set(key, (list = []));
+			list.push({ field, entry, to });
+		}
+	}
+	const out: ConcurrentChange[] = [];
+	for (const writes of byBase.values()) {
+		const values = new Set(writes.map((w) => JSON.stringify(w.to)));
+		if (values.size < 2) continue;
+		const field = writes[0]!.field;
+		const now = JSON.stringify(current[field] ?? null);
+		if (!values.has(now)) continue; // changed again since: nothing was lost unseen
+		for (const w of writes) {
+			if (JSON.stringify(w.to) === now) continue;
+			out.push({ field, value: w.to, byName: w.entry.byName, at: w.entry.at });
+		}
+	}
+	return out.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /**

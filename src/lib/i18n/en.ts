@@ -390,6 +390,9 @@ export const en: Record<MessageKey, string> = {
 	'suggestion.saved': 'Saved on this device',
 	'suggestion.edit': 'Edit',
 	'suggestion.cancel': 'Cancel',
+	'history.concurrent': 'Changed at the same time',
+	'history.concurrentItem':
+		'{field}: {name} wrote “{value}” at the same time ({at}); the other change was kept.',
 	'history.title': 'History',
 	'history.created': 'created',
 	'history.changed': 'changed {fields}',

@@ -2,6 +2,7 @@ import {
 	defaultLocale,
 	formatBytes,
 	formatDateTime,
+	isMessageKey,
 	localeStorageKey,
 	parseLocale,
 	pickLocale,
@@ -65,6 +66,12 @@ export class I18n {
 		this.locale === 'en' ? message.en : message.zh;
 
 	bytes = (n: number): string => formatBytes(this.locale, n);
+
+	/** A record's field on screen: the message `<prefix>.<field>` when there is one, else its name. */
+	field = (prefix: string, field: string): string => {
+		const key = `${prefix}.${field}`;
+		return isMessageKey(key) ? this.t(key) : field;
+	};
 }
 
 export const i18n = new I18n();

@@ -371,6 +371,8 @@ export const zhCN = {
 	'suggestion.saved': '已保存在本机',
 	'suggestion.edit': '修改',
 	'suggestion.cancel': '取消',
+	'history.concurrent': '同时修改',
+	'history.concurrentItem': '{field}：{name} 同时写了“{value}”（{at}），保留的是另一次修改。',
 	'history.title': '修改记录',
 	'history.created': '创建',
 	'history.changed': '修改了 {fields}',

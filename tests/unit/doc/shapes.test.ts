@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ZHANGJIAGANG_2020, type BudgetLine, type CouncilMeeting, type Project } from '$lib/domain';
-import { createRecord, readRecord, readHistory, updateRecord } from '$lib/doc/records';
+import {
+	concurrentChanges,
+	createRecord,
+	readRecord,
+	readHistory,
+	updateRecord
+} from '$lib/doc/records';
 import { decodeField, shapeOf, writeField } from '$lib/doc/shapes';
 import { makeProject, validRecordOfEveryKind } from '../domain/factories';
 
@@ -218,5 +224,36 @@ describe('concurrent edits of parts of one record', () => {
 		writeField(record, 'checklist', checklist, twice.slice(1));
 		expect(record.get('checklist')).toBeInstanceOf(Y.Map);
 		expect(decodeField(checklist, record.get('checklist'))).toEqual(twice.slice(1));
+	});
+
+	it('shows a title two tablets changed at the same time: the other value, and who typed it', () => {
+		const [one, two] = replicas();
+		createRecord(one, 'project', makeProject({ id: 'p', title: '原标题' }), origin, a, at);
+		exchange(one, two);
+		updateRecord(one, 'project', 'p', { title: '甲的标题' }, origin, a, at);
+		updateRecord(
+			two,
+			'project',
+			'p',
+			{ title: '乙的标题' },
+			origin,
+			b,
+			new Date(at.getTime() + 1000)
+		);
+		exchange(one, two);
+		const seen = (doc: Y.Doc) =>
+			concurrentChanges(readHistory(doc, 'project', 'p'), readRecord(doc, 'project', 'p')!.raw);
+		const kept = readRecord(one, 'project', 'p')!.raw.title;
+		const lost =
+			kept === '甲的标题' ? { value: '乙的标题', byName: 'B' } : { value: '甲的标题', byName: 'A' };
+		for (const doc of [one, two])
+			expect(seen(doc)).toEqual([expect.objectContaining({ field: 'title', ...lost })]);
+
+		// One after the other is no conflict; and once changed again, nothing is left unseen.
+		updateRecord(one, 'project', 'p', { title: '定稿' }, origin, a, at);
+		exchange(one, two);
+		expect(seen(two)).toEqual([]);
+		updateRecord(two, 'project', 'p', { summary: '新说明' }, origin, b, at);
+		expect(seen(two)).toEqual([]);
 	});
 });
