@@ -1,6 +1,11 @@
 import * as Y from 'yjs';
 // Relative, not `$lib`: the server reads and writes records with these functions too.
-import { validateRecord, type RecordKind, type RecordKinds } from '../domain/index.ts';
+import {
+	LEGACY_CONTACT_FIELDS,
+	validateRecord,
+	type RecordKind,
+	type RecordKinds
+} from '../domain/index.ts';
 import { decodeField, encodeField, shapeOf, writeField } from './shapes.ts';
 
 /**
@@ -201,7 +206,8 @@ export function updateRecord<K extends RecordKind>(
 		}
 		const registers: NonNullable<HistoryEntry['registers']> = {};
 		for (const key of changed) {
-			if (shapeOf(kind, key).kind !== 'register') continue;
+			// A resident's contact leaving a suggestion must not stay behind in its history.
+			if (shapeOf(kind, key).kind !== 'register' || key in LEGACY_CONTACT_FIELDS) continue;
 			registers[key] = { from: current[key] ?? null, to: patch[key as keyof typeof patch] ?? null };
 		}
 		logChange(map, author, at, changed, registers);

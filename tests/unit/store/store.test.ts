@@ -351,6 +351,11 @@ describe('suggestion commands', () => {
 		const after = readRecord(roomDoc.doc, 'suggestion', 'old-1')!;
 		expect(after.raw).not.toHaveProperty('residentPhone');
 		expect(after.raw).not.toHaveProperty('residentName');
+		// Not one byte of it stays in the community room as the server keeps it and sends it on
+		// (its history notes no values of it). This tablet's own undo keeps it in memory only.
+		const asServer = new Y.Doc();
+		Y.applyUpdate(asServer, Y.encodeStateAsUpdate(roomDoc.doc));
+		expect(bytesHold(Y.encodeStateAsUpdate(asServer), '13900001111')).toBe(false);
 		expect(readRecord(contacts.doc, 'residentContact', 'old-1')?.record).toMatchObject({
 			name: '高丽萍',
 			phone: '13900001111'
