@@ -27,7 +27,13 @@ import type {
 	SuggestionStatus
 } from '../src/lib/domain/index.ts';
 import { INSPECTION_KINDS, SUGGESTION_CHANNELS } from '../src/lib/domain/index.ts';
-import { createRecord, readRecords, updateRecord, type Author } from '../src/lib/doc/records.ts';
+import {
+	appendToRecord,
+	createRecord,
+	readRecords,
+	updateRecord,
+	type Author
+} from '../src/lib/doc/records.ts';
 import { photoMetaMap, type PhotoMeta } from '../src/lib/store/photos.ts';
 import { LocalChange } from '../src/lib/store/room-doc.ts';
 
@@ -445,19 +451,29 @@ export function generateCommunity(options: CommunityOptions = {}): CommunityData
 		edit(after(3, 10), { status: rejected ? 'rejected' : 'approved', decidedAt: iso(s) });
 		if (rejected || reach < 3) continue;
 		edit(after(7, 30), { status: 'in_progress', startedAt: iso(s) });
-		// Progress notes: a plain array field, rewritten whole by each note (as the app does).
-		const progress: Project['progress'][number][] = [];
+		// Progress notes: appended one by one to a list that only grows (as the app does).
 		const notes = rng.int(1, 4);
 		for (let k = 0; k < notes; k++) {
 			after(5, 20);
-			progress.push({
+			const note: Project['progress'][number] = {
 				id: `progress-${k + 1}`,
 				at: iso(s),
 				by: rng.pick(authors).id,
 				note: rng.pick(inspectionNotes),
 				photos: withPhotos(photoShas(2), s)
-			});
-			edit(s, { progress: [...progress] });
+			};
+			schedule(s, (doc, author, now) =>
+				appendToRecord(
+					doc,
+					'project',
+					project.id,
+					'progress',
+					[note],
+					new LocalChange('report-progress', author.id),
+					author,
+					now
+				)
+			);
 		}
 		if (reach < 4) continue;
 		after(5, 20);
