@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { addSuggestion, vote } from './helpers/community';
 import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /**
@@ -9,22 +10,6 @@ import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
  */
 
 const tablets = useTablets(inject('baseURL'));
-
-async function addSuggestion(page: Page, title: string) {
-	await openSection(page, 'Suggestions');
-	await page.getByRole('link', { name: 'New suggestion' }).click();
-	await page.getByLabel('Title').fill(title);
-	await page.getByRole('button', { name: 'Save' }).click();
-	await page.locator('article.suggestion').waitFor();
-}
-
-async function vote(page: Page, title: string, votes: [string, string, string]) {
-	const item = page.locator('li.item', { hasText: title });
-	await item.getByLabel('For').fill(votes[0]);
-	await item.getByLabel('Against').fill(votes[1]);
-	await item.getByLabel('Abstain').fill(votes[2]);
-	await item.getByRole('button', { name: 'Record vote' }).click();
-}
 
 const outcome = (page: Page, title: string) =>
 	page.locator('li.item', { hasText: title }).getByTestId('outcome').innerText();

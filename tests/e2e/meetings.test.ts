@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
+import { addSuggestion, vote } from './helpers/community';
 import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /**
@@ -9,23 +9,6 @@ import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
  */
 
 const tablets = useTablets(inject('baseURL'));
-
-async function addSuggestion(page: Page, title: string) {
-	await openSection(page, 'Suggestions');
-	await page.getByRole('link', { name: 'New suggestion' }).click();
-	await page.getByLabel('Title').fill(title);
-	await page.getByRole('button', { name: 'Save' }).click();
-	await page.locator('article.suggestion').waitFor();
-}
-
-async function vote(page: Page, title: string, forVotes: string, against: string, abstain: string) {
-	const item = page.locator('li.item', { hasText: title });
-	await item.getByLabel('For').fill(forVotes);
-	await item.getByLabel('Against').fill(against);
-	await item.getByLabel('Abstain').fill(abstain);
-	await item.getByRole('button', { name: 'Record vote' }).click();
-	return item;
-}
 
 describe('a residents’ council meeting', () => {
 	it('is held offline, its minutes typed on two tablets at once, and a passed item becomes a project', async () => {
@@ -52,9 +35,9 @@ describe('a residents’ council meeting', () => {
 		await a.page.getByRole('button', { name: 'Save' }).click();
 		await a.page.locator('article.meeting').waitFor();
 
-		const passed = await vote(a.page, '电动车充电', '7', '1', '1');
+		const passed = await vote(a.page, '电动车充电', ['7', '1', '1']);
 		await expect.poll(() => passed.getByTestId('outcome').innerText()).toMatch(/^Passed/);
-		const failed = await vote(a.page, '广场舞音量', '2', '6', '1');
+		const failed = await vote(a.page, '广场舞音量', ['2', '6', '1']);
 		await expect.poll(() => failed.getByTestId('outcome').innerText()).toMatch(/^Failed/);
 
 		const minutesA = a.page.getByRole('textbox', { name: 'Minutes' });

@@ -34,10 +34,9 @@ export interface SuggestionInput {
 
 const touches = ['suggestion', 'photo'];
 
-/** The fields of the contact, kept apart from the suggestion's. */
-const contactFields = LEGACY_CONTACT_FIELDS;
-type ContactField = keyof typeof contactFields;
-const isContactField = (key: string): key is ContactField => key in contactFields;
+/** The form's contact fields (named as older apps kept them), and the contact's name for each. */
+type ContactField = keyof typeof LEGACY_CONTACT_FIELDS;
+const isContactField = (key: string): key is ContactField => key in LEGACY_CONTACT_FIELDS;
 
 /** Thrown when a command would write a resident's contact without the contacts room to keep it. */
 export class NoContactsRoomError extends Error {
@@ -107,7 +106,7 @@ function contactPatch(
 	input: Partial<SuggestionInput>
 ): Partial<Pick<ResidentContact, 'name' | 'phone'>> {
 	const out: Record<string, unknown> = {};
-	for (const [key, field] of Object.entries(contactFields)) {
+	for (const [key, field] of Object.entries(LEGACY_CONTACT_FIELDS)) {
 		if (key in input) out[field] = cleaned(input[key as ContactField]);
 	}
 	return out;
@@ -175,7 +174,7 @@ export async function editSuggestion(
 	for (const [key, value] of Object.entries(patch)) {
 		if (!isContactField(key)) full[key] = typeof value === 'string' ? value.trim() : value;
 	}
-	const legacy = Object.keys(contactFields).filter((key) => key in stored.raw);
+	const legacy = Object.keys(LEGACY_CONTACT_FIELDS).filter((key) => key in stored.raw);
 	// What an older app left on the suggestion, overridden by what this edit says.
 	const left = contactPatch(Object.fromEntries(legacy.map((key) => [key, stored.raw[key]])));
 	const contact = { ...left, ...contactPatch(patch) };
