@@ -16,6 +16,7 @@ import {
 	keepPrivate,
 	prepareDataDir
 } from './data-dir.ts';
+import { isEmptyChange, OrgImportError, planOrgImport, readOrgCsv } from './org-import.ts';
 import { photosRoot } from './photos.ts';
 import { Storage } from './storage.ts';
 
@@ -31,6 +32,9 @@ const usage = `Usage: npm run admin -- <command> [options]
   disable-demo-users             (before production: the demo users all have the password "demo")
   add-town <id> <name>
   add-community <id> <name> --town <townId>
+  import-org <file.csv>          towns and communities from a CSV (UTF-8, a BOM allowed) with the
+                                 header town_id,town_name,community_id,community_name; adds and
+                                 renames, never removes; a bad row refuses the whole file
   list-org
   backup <folder>                a consistent copy (SQLite online backup + photos), server may run
   restore <folder> [--force]     into DATA_DIR; stop the server first
@@ -212,6 +216,41 @@ async function run(argv: string[]): Promise<void> {
 				say(`community ${id} ${name} in ${townId}`);
 				return;
 			}
+			case 'import-org': {
+				const [file] = positional(args, 1, 'import-org <file.csv>');
+				let bytes: Uint8Array;
+				try {
+					bytes = await readFile(resolve(file ?? ''));
+				} catch (error) {
+					throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`);
+				}
+				const rows = readOrgCsv(bytes);
+				const changes = planOrgImport(rows, {
+					towns: storage.towns(),
+					communities: storage.communities()
+				});
+				if (isEmptyChange(changes)) {
+					say(`${rows.length} rows read: the directory already says all of it, nothing changed`);
+					return;
+				}
+				storage.upsertOrg(
+					[...changes.addedTowns, ...changes.renamedTowns.map((t) => ({ id: t.id, name: t.to }))],
+					[
+						...changes.addedCommunities,
+						...changes.renamedCommunities.map((c) => ({ id: c.id, name: c.to, townId: c.townId }))
+					]
+				);
+				for (const t of changes.addedTowns) say(`added town ${t.id} ${t.name}`);
+				for (const t of changes.renamedTowns) say(`renamed town ${t.id}: ${t.from} → ${t.to}`);
+				for (const c of changes.addedCommunities)
+					say(`added community ${c.id} ${c.name} in ${c.townId}`);
+				for (const c of changes.renamedCommunities)
+					say(`renamed community ${c.id}: ${c.from} → ${c.to}`);
+				say(
+					`${rows.length} rows read: ${changes.addedTowns.length} towns and ${changes.addedCommunities.length} communities added, ${changes.renamedTowns.length + changes.renamedCommunities.length} renamed`
+				);
+				return;
+			}
 			case 'list-org':
 				for (const town of storage.towns()) {
 					say(`${town.id} ${town.name}`);
@@ -255,6 +294,10 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
+	if (error instanceof OrgImportError) {
+		process.stderr.write(`admin: import-org: ${error.message}\n`);
+		process.exit(2);
+	}
 	if (error instanceof UsageError) {
 		process.stderr.write(`admin: ${error.message}\n\n${usage}\n`);
 		process.exit(2);

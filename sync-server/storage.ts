@@ -232,6 +232,14 @@ export class Storage {
 		).run(community.id, community.name, community.townId);
 	}
 
+	/** Towns and communities added or renamed together, in one transaction: all or nothing. */
+	upsertOrg(towns: readonly TownRow[], communities: readonly CommunityRow[]): void {
+		this.db.transaction(() => {
+			for (const town of towns) this.upsertTown(town);
+			for (const community of communities) this.upsertCommunity(community);
+		})();
+	}
+
 	towns(): TownRow[] {
 		return this.#sql('SELECT id, name FROM towns ORDER BY id').all() as TownRow[];
 	}
