@@ -6,6 +6,7 @@ import type { ServerConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import { redactText } from './log.ts';
 import { createStaticSite } from './static.ts';
+import { muxPath } from '../src/lib/sync/protocol.ts';
 
 /**
  * The transport: one HTTP server for the app, the API and the websocket upgrades. What a room
@@ -100,7 +101,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		try {
 			const pathname = (req.url ?? '/').split('?')[0] ?? '/';
 			if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
-			if (!pathname.startsWith('/sync/')) return refuseUpgrade(socket, '404 Not Found');
+			if (!pathname.startsWith('/sync/') && pathname !== muxPath)
+				return refuseUpgrade(socket, '404 Not Found');
 			if (!options.onUpgrade) return refuseUpgrade(socket, '503 Service Unavailable');
 			options.onUpgrade(req, socket, head);
 		} catch (error) {

@@ -13,6 +13,14 @@ import {
 	messageAwareness,
 	messageQueryAwareness,
 	messageSync,
+	muxClosedFrame,
+	muxFrame,
+	muxJoin,
+	muxLeave,
+	muxMaxRooms,
+	muxPath,
+	muxPrefix,
+	readMuxFrame,
 	syncPath
 } from '../src/lib/sync/protocol.ts';
 import type { AuthContext } from './auth-routes.ts';
@@ -75,13 +83,14 @@ interface ConnectionUser {
 	tokenVersion: number;
 }
 
-class Connection implements Peer {
+/** One websocket: one signed-in user, its budgets and send buffer, and the rooms joined on it. */
+class Connection {
 	readonly author: string;
 	readonly user: ConnectionUser;
-	readonly room: string;
 	readonly ws: WebSocket;
-	/** Follows the directory: an admin's change of the org takes effect on open connections. */
-	access: Exclude<Access, 'none'>;
+	/** `/mux`: many rooms, each frame naming its room; `/sync/<room>`: one room, frames bare. */
+	readonly multiplexed: boolean;
+	readonly peers = new Map<string, RoomPeer>();
 	alive = true;
 	/** While its user is over their share of work: what it sent since, handled once it is their turn. */
 	held: Uint8Array[] | undefined;
@@ -97,8 +106,7 @@ class Connection implements Peer {
 	constructor(
 		ws: WebSocket,
 		user: ConnectionUser,
-		room: string,
-		access: Exclude<Access, 'none'>,
+		multiplexed: boolean,
 		limits: ConnectionLimits,
 		log: Logger,
 		socket: Duplex
@@ -107,12 +115,18 @@ class Connection implements Peer {
 		this.#socket = socket;
 		this.user = user;
 		this.author = user.username;
-		this.room = room;
-		this.access = access;
+		this.multiplexed = multiplexed;
 		this.messages = new TokenBucket(limits.burst, limits.perSecond);
 		this.bytes = new TokenBucket(limits.bytesPerMinute, limits.bytesPerMinute / 60);
 		this.#maxBuffered = limits.sendBufferBytes;
 		this.#log = log;
+	}
+
+	/** For log lines: the room of a single-room connection, the count of a multiplexed one. */
+	get where(): Record<string, unknown> {
+		return this.multiplexed
+			? { rooms: this.peers.size, user: this.author }
+			: { room: [...this.peers.keys()][0], user: this.author };
 	}
 
 	send(message: Uint8Array): void {
@@ -121,8 +135,7 @@ class Connection implements Peer {
 		// waits passes the limit it is closed, and cut off if it does not take the close either.
 		if (this.ws.bufferedAmount > this.#maxBuffered) {
 			this.#log.warn('slow reader: closing connection', {
-				room: this.room,
-				user: this.author,
+				...this.where,
 				buffered: this.ws.bufferedAmount
 			});
 			this.ws.close(CloseCode.slowReader, 'not reading');
@@ -142,6 +155,41 @@ class Connection implements Peer {
 		this.ws.send(message, (error) => {
 			if (error) this.ws.terminate();
 		});
+	}
+}
+
+/**
+ * Framed messages, kept per message: a relayed update is one message object for every peer of its
+ * room, so the room's prefix is put before it once, not once per multiplexed peer.
+ */
+const framed = new WeakMap<Uint8Array, Uint8Array>();
+
+/** One room joined on one connection: what the rooms know as a peer. */
+class RoomPeer implements Peer {
+	readonly author: string;
+	/** Follows the directory: an admin's change of the org takes effect on open connections. */
+	access: Exclude<Access, 'none'>;
+	readonly #prefix: Uint8Array | undefined;
+
+	constructor(
+		readonly conn: Connection,
+		readonly room: Room,
+		access: Exclude<Access, 'none'>
+	) {
+		this.author = conn.author;
+		this.access = access;
+		this.#prefix = conn.multiplexed ? muxPrefix(room.name) : undefined;
+	}
+
+	send(message: Uint8Array): void {
+		const prefix = this.#prefix;
+		if (!prefix) return this.conn.send(message);
+		let frame = framed.get(message);
+		if (!frame) {
+			frame = muxFrame(prefix, message);
+			framed.set(message, frame);
+		}
+		this.conn.send(frame);
 	}
 }
 
@@ -214,6 +262,19 @@ export function parseSyncTarget(
 	return { roomName, token: url.searchParams.get('token') ?? undefined };
 }
 
+/** `/mux?token=…`: one connection for many rooms (protocol.ts). */
+export function isMuxRequest(requestUrl: string | undefined): boolean {
+	return (requestUrl ?? '').split('?')[0] === muxPath;
+}
+
+function muxToken(requestUrl: string | undefined): string | undefined {
+	try {
+		return new URL(requestUrl ?? '', 'http://localhost').searchParams.get('token') ?? undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 export function createSyncService(options: SyncOptions): SyncService {
 	const { log, auth } = options;
 	const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
@@ -246,12 +307,13 @@ export function createSyncService(options: SyncOptions): SyncService {
 		},
 		onStoreFailed(peers) {
 			for (const peer of peers) {
-				if (peer instanceof Connection) peer.ws.close(CloseCode.storageFailed, 'update not stored');
+				if (peer instanceof RoomPeer) closePeer(peer, CloseCode.storageFailed, 'update not stored');
 			}
 		}
 	});
 
-	function handleMessage(room: Room, conn: Connection, data: Uint8Array) {
+	function handleMessage(peer: RoomPeer, data: Uint8Array) {
+		const room = peer.room;
 		const decoder = decoding.createDecoder(data);
 		let type: number;
 		try {
@@ -280,25 +342,25 @@ export function createSyncService(options: SyncOptions): SyncService {
 					rooms.flush();
 					if (!rooms.isLive(room)) throw new StoreFailedError();
 					const answer = room.encodedSince(stateVector);
-					if (!conn.bytes.take(answer.byteLength)) {
+					if (!peer.conn.bytes.take(answer.byteLength)) {
 						throw new BudgetError(CloseCode.flood, 'too much asked for');
 					}
-					conn.send(
+					peer.send(
 						syncMessage((encoder) => {
 							encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
 							encoding.writeVarUint8Array(encoder, answer);
 						})
 					);
 					// Our own state vector too, so the client can tell when we hold all its changes.
-					conn.send(stateVectorMessage(room));
+					peer.send(stateVectorMessage(room));
 					return;
 				}
 				if (
 					syncType === syncProtocol.messageYjsSyncStep2 ||
 					syncType === syncProtocol.messageYjsUpdate
 				) {
-					if (conn.access !== 'write') return; // read-only: dropped, never applied or relayed
-					if (!quota.allows(conn.author, payload.byteLength)) {
+					if (peer.access !== 'write') return; // read-only: dropped, never applied or relayed
+					if (!quota.allows(peer.author, payload.byteLength)) {
 						throw new BudgetError(CloseCode.overQuota, 'daily storage quota reached');
 					}
 					let check: ReturnType<typeof checkUpdate>;
@@ -309,14 +371,14 @@ export function createSyncService(options: SyncOptions): SyncService {
 					}
 					if (check.problem) throw new BadMessageError(describeUpdateProblem(check.problem));
 					try {
-						rooms.apply(room, payload, conn, !check.overlaps);
+						rooms.apply(room, payload, peer, !check.overlaps);
 					} catch {
 						throw new BadMessageError('invalid update');
 					}
 					// What the check above cannot see (a cycle of dependencies) Yjs leaves pending: that
 					// part is forgotten, never stored or sent; what did apply is stored as usual.
 					if (dropPending(room.doc)) throw new BadMessageError(describeUpdateProblem('gap'));
-					quota.add(conn.author, payload.byteLength);
+					quota.add(peer.author, payload.byteLength);
 					return;
 				}
 				throw new BadMessageError(`unknown sync message type ${syncType}`);
@@ -333,25 +395,25 @@ export function createSyncService(options: SyncOptions): SyncService {
 				}
 				const kept = ownEntries(
 					entries,
-					conn.author,
-					room.peers.get(conn) ?? new Set(),
+					peer.author,
+					room.peers.get(peer) ?? new Set(),
 					(id) => room.holderOf(id)?.author,
 					(id) => room.awareness.meta.get(id)?.clock,
 					maxAwarenessIds
 				);
 				// Ids of another connection of the same account (a reconnect) pass to this one.
-				for (const entry of kept) room.hold(conn, entry.clientId);
+				for (const entry of kept) room.hold(peer, entry.clientId);
 				if (kept.length < entries.length) {
-					log.debug('presence of others dropped', { room: room.name, user: conn.author });
+					log.debug('presence of others dropped', { room: room.name, user: peer.author });
 				}
 				if (kept.length > 0) {
-					awarenessProtocol.applyAwarenessUpdate(room.awareness, writeAwarenessUpdate(kept), conn);
+					awarenessProtocol.applyAwarenessUpdate(room.awareness, writeAwarenessUpdate(kept), peer);
 				}
 				return;
 			}
 			case messageQueryAwareness: {
 				const clients = [...room.awareness.getStates().keys()];
-				if (clients.length > 0) conn.send(awarenessMessage(room, clients));
+				if (clients.length > 0) peer.send(awarenessMessage(room, clients));
 				return;
 			}
 			case messageAuth:
@@ -361,11 +423,117 @@ export function createSyncService(options: SyncOptions): SyncService {
 		}
 	}
 
-	function attach(ws: WebSocket, roomName: string, conn: Connection) {
+	/**
+	 * Shuts one room of a connection with the code it would have had on a socket of its own: a
+	 * single-room connection closes, a multiplexed one leaves the room, says so, and goes on.
+	 */
+	function closePeer(peer: RoomPeer, code: number, reason: string) {
+		const conn = peer.conn;
+		if (!conn.multiplexed) {
+			conn.ws.close(code, reason);
+			return;
+		}
+		if (conn.peers.get(peer.room.name) !== peer) return;
+		leave(peer);
+		conn.send(muxClosedFrame(peer.room.name, code, reason));
+	}
+
+	function leave(peer: RoomPeer) {
+		peer.conn.peers.delete(peer.room.name);
+		rooms.leave(peer.room, peer);
+	}
+
+	/** A room joins a connection: our state first (step 1), then who is here. */
+	function join(conn: Connection, roomName: string, access: Exclude<Access, 'none'>) {
 		const room = rooms.open(roomName);
-		rooms.join(room, conn);
+		const peer = new RoomPeer(conn, room, access);
+		conn.peers.set(roomName, peer);
+		rooms.join(room, peer);
+		rooms.flush();
+		if (!rooms.isLive(room)) {
+			closePeer(peer, CloseCode.storageFailed, 'room not stored');
+			return;
+		}
+		peer.send(stateVectorMessage(room));
+		const present = [...room.awareness.getStates().keys()];
+		if (present.length > 0) peer.send(awarenessMessage(room, present));
+	}
+
+	/** A join on a multiplexed connection: the account as it is now, and its right to the room. */
+	function muxJoinRoom(conn: Connection, roomName: string) {
+		if (conn.peers.has(roomName)) return; // joined already: the client's own step 1 syncs it
+		const refuse = (code: number, reason: string) =>
+			conn.send(muxClosedFrame(roomName, code, reason));
+		if (!parseRoom(roomName)) return refuse(CloseCode.unknownRoom, 'unknown room');
+		if (conn.peers.size >= muxMaxRooms) return refuse(CloseCode.flood, 'too many rooms');
+		const user = options.storage.usersByIds([conn.user.id]).get(conn.user.id);
+		if (!stillValid(user, conn.user.tokenVersion)) {
+			log.info('account changed: closing connection', conn.where);
+			conn.ws.close(CloseCode.unauthorized, 'sign in again');
+			return;
+		}
+		const access = roomAccess(user, roomName, auth.org());
+		if (access === 'none') {
+			log.info('sync refused: no read right', { room: roomName, user: conn.author });
+			return refuse(CloseCode.forbidden, 'no access to this room');
+		}
+		log.debug('joined', { room: roomName, user: conn.author, access });
+		join(conn, roomName, access);
+	}
+
+	/** One message of one room; what went wrong with it shuts that room alone. */
+	function roomMessage(peer: RoomPeer, data: Uint8Array) {
+		const fields = { room: peer.room.name, user: peer.author };
+		try {
+			handleMessage(peer, data);
+		} catch (error) {
+			if (error instanceof BudgetError && error.code === CloseCode.flood) throw error;
+			if (error instanceof BudgetError) {
+				log.warn('over a limit: closing room', { ...fields, reason: error.message });
+				closePeer(peer, error.code, error.message);
+			} else if (error instanceof StoreFailedError) {
+				closePeer(peer, CloseCode.storageFailed, 'update not stored');
+			} else if (error instanceof BadMessageError) {
+				log.warn('bad message: closing room', { ...fields, reason: error.message });
+				closePeer(peer, CloseCode.badMessage, error.message.slice(0, 100));
+			} else {
+				log.error('message failed', { ...fields, error });
+				closePeer(peer, CloseCode.badMessage, 'message failed');
+			}
+		}
+	}
+
+	/** A frame of a multiplexed connection: a control message, or a message of a joined room. */
+	function muxMessage(conn: Connection, data: Uint8Array) {
+		let room: string;
+		let message: Uint8Array;
+		try {
+			({ room, message } = readMuxFrame(data));
+		} catch {
+			throw new BadMessageError('a frame without a room');
+		}
+		if (room.length > 200) throw new BadMessageError('a room name too long');
+		if (message[0] === muxJoin && message.byteLength === 1) return muxJoinRoom(conn, room);
+		const peer = conn.peers.get(room);
+		if (message[0] === muxLeave && message.byteLength === 1) {
+			if (peer) leave(peer);
+			return;
+		}
+		// Sent before the client learnt the room was shut: nothing to answer.
+		if (!peer) return;
+		roomMessage(peer, message);
+	}
+
+	function attach(
+		ws: WebSocket,
+		conn: Connection,
+		roomName?: string,
+		access?: Exclude<Access, 'none'>
+	) {
 		connections.add(conn);
-		const logFields = { room: roomName, user: conn.author, access: conn.access };
+		const logFields = conn.multiplexed
+			? { user: conn.author, multiplexed: true }
+			: { room: roomName, user: conn.author, access };
 		log.info('connected', logFields);
 
 		ws.on('message', (raw: RawData, isBinary: boolean) => {
@@ -407,13 +575,15 @@ export function createSyncService(options: SyncOptions): SyncService {
 		function handle(data: Uint8Array): number {
 			const started = performance.now();
 			try {
-				handleMessage(room, conn, data);
+				if (conn.multiplexed) muxMessage(conn, data);
+				else {
+					const peer = [...conn.peers.values()][0];
+					if (peer) roomMessage(peer, data);
+				}
 			} catch (error) {
 				if (error instanceof BudgetError) {
 					log.warn('over a limit: closing connection', { ...logFields, reason: error.message });
 					ws.close(error.code, error.message);
-				} else if (error instanceof StoreFailedError) {
-					ws.close(CloseCode.storageFailed, 'update not stored');
 				} else if (error instanceof BadMessageError) {
 					log.warn('bad message: closing connection', { ...logFields, reason: error.message });
 					ws.close(CloseCode.badMessage, error.message.slice(0, 100));
@@ -421,6 +591,8 @@ export function createSyncService(options: SyncOptions): SyncService {
 					log.error('message failed', { ...logFields, error });
 					ws.close(CloseCode.badMessage, 'message failed');
 				}
+			}
+			if (ws.readyState !== WebSocket.OPEN) {
 				conn.held = undefined;
 				return -1;
 			}
@@ -444,19 +616,11 @@ export function createSyncService(options: SyncOptions): SyncService {
 		ws.on('close', (code) => {
 			conn.held = undefined;
 			connections.delete(conn);
-			rooms.leave(room, conn);
+			for (const peer of [...conn.peers.values()]) leave(peer);
 			log.info('disconnected', { ...logFields, code });
 		});
 
-		// Our state first (step 1), then who is here: the client answers with what we lack.
-		rooms.flush();
-		if (!rooms.isLive(room)) {
-			ws.close(CloseCode.storageFailed, 'room not stored');
-			return;
-		}
-		conn.send(stateVectorMessage(room));
-		const present = [...room.awareness.getStates().keys()];
-		if (present.length > 0) conn.send(awarenessMessage(room, present));
+		if (roomName && access) join(conn, roomName, access);
 	}
 
 	const heartbeat = setInterval(() => {
@@ -491,19 +655,21 @@ export function createSyncService(options: SyncOptions): SyncService {
 		const org = auth.org();
 		for (const conn of connections) {
 			const user = users.get(conn.user.id);
-			const fields = { room: conn.room, user: conn.author };
 			if (!stillValid(user, conn.user.tokenVersion)) {
-				log.info('account changed: closing connection', fields);
+				log.info('account changed: closing connection', conn.where);
 				conn.ws.close(CloseCode.unauthorized, 'sign in again');
 				continue;
 			}
-			const access = roomAccess(user, conn.room, org);
-			if (access === 'none') {
-				log.info('room right withdrawn: closing connection', fields);
-				conn.ws.close(CloseCode.forbidden, 'no access to this room');
-			} else if (access !== conn.access) {
-				log.info('room right changed', { ...fields, access });
-				conn.access = access;
+			for (const peer of [...conn.peers.values()]) {
+				const fields = { room: peer.room.name, user: conn.author };
+				const access = roomAccess(user, peer.room.name, org);
+				if (access === 'none') {
+					log.info('room right withdrawn: closing room', fields);
+					closePeer(peer, CloseCode.forbidden, 'no access to this room');
+				} else if (access !== peer.access) {
+					log.info('room right changed', { ...fields, access });
+					peer.access = access;
+				}
 			}
 		}
 	}
@@ -521,6 +687,19 @@ export function createSyncService(options: SyncOptions): SyncService {
 	return {
 		rooms,
 		handleUpgrade(req, socket, head) {
+			if (isMuxRequest(req.url)) {
+				const signedIn = claimsAndUser(auth, muxToken(req.url));
+				if (!signedIn) {
+					log.info('sync refused: no valid token', { multiplexed: true });
+					return refuse(req, socket, head, CloseCode.unauthorized, 'sign in again');
+				}
+				const { user, claims } = signedIn;
+				wss.handleUpgrade(req, socket, head, (ws) => {
+					const who = { id: user.id, username: user.username, tokenVersion: claims.ver };
+					attach(ws, new Connection(ws, who, true, limits, log, socket));
+				});
+				return;
+			}
 			const target = parseSyncTarget(req.url);
 			if (!target) {
 				log.info('sync refused: malformed request', { url: redactText(req.url ?? '') });
@@ -543,7 +722,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 			}
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				const who = { id: user.id, username: user.username, tokenVersion: claims.ver };
-				attach(ws, roomName, new Connection(ws, who, roomName, access, limits, log, socket));
+				attach(ws, new Connection(ws, who, false, limits, log, socket), roomName, access);
 			});
 		},
 		async close() {

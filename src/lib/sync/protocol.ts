@@ -1,3 +1,6 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
 /**
  * The wire contract between the app and the sync server, imported by both. The message types are
  * the standard y-websocket ones (a stock `WebsocketProvider` speaks them); the close codes are ours
@@ -43,3 +46,61 @@ export const fatalCloseCodes: ReadonlySet<number> = new Set([
 ]);
 
 export const syncPath = '/sync';
+
+/**
+ * One websocket for all of a device's rooms, on `/mux?token=…` (the stock `/sync/<room>` stays as it
+ * is). Every frame is the room's name (a lib0 varString) followed by one y-websocket message of that
+ * room, or by one of the control messages below. The token is checked once, at the upgrade; each
+ * room's right when it is joined. A room the server shuts (a refused join, a bad update, a right
+ * withdrawn) gets `muxClosed` with the close code it would have had on its own socket, and the
+ * other rooms go on; what arrives for a room that is not joined is dropped.
+ */
+export const muxPath = '/mux';
+/** Client → server: join the room; the server answers with its sync step 1, as on a new socket. */
+export const muxJoin = 100;
+/** Client → server: leave the room. */
+export const muxLeave = 101;
+/** Server → client: the room was shut (varUint close code, varString reason); join again to retry. */
+export const muxClosed = 102;
+
+/** The most rooms one multiplexed connection may hold joined at once. */
+export const muxMaxRooms = 4096;
+
+/** The room name as it starts every frame of that room. */
+export function muxPrefix(room: string): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarString(encoder, room);
+	return encoding.toUint8Array(encoder);
+}
+
+/** A frame: the room's prefix followed by one message. */
+export function muxFrame(prefix: Uint8Array, message: Uint8Array): Uint8Array {
+	const frame = new Uint8Array(prefix.byteLength + message.byteLength);
+	frame.set(prefix, 0);
+	frame.set(message, prefix.byteLength);
+	return frame;
+}
+
+/** A control message (join, leave) of a room. */
+export function muxControl(room: string, type: typeof muxJoin | typeof muxLeave): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarString(encoder, room);
+	encoding.writeVarUint(encoder, type);
+	return encoding.toUint8Array(encoder);
+}
+
+export function muxClosedFrame(room: string, code: number, reason: string): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarString(encoder, room);
+	encoding.writeVarUint(encoder, muxClosed);
+	encoding.writeVarUint(encoder, code);
+	encoding.writeVarString(encoder, reason);
+	return encoding.toUint8Array(encoder);
+}
+
+/** The room of a frame and the message after it; throws on a frame that cannot be read. */
+export function readMuxFrame(data: Uint8Array): { room: string; message: Uint8Array } {
+	const decoder = decoding.createDecoder(data);
+	const room = decoding.readVarString(decoder);
+	return { room, message: data.subarray(decoder.pos) };
+}
