@@ -20,8 +20,12 @@ describe('the dashboard', () => {
 		const server = await startServerProcess({ dataDir, staticDir: 'build' });
 		try {
 			const t = await tablets.tablet(server.url);
+			const sockets: string[] = [];
+			t.page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
 			await signIn(t.page, 'city-supervisor');
 			await waitSynced(t.page, 60_000);
+			// Every room of the city (over a hundred) on one websocket.
+			expect(sockets).toEqual(['/mux']);
 			await openSection(t.page, 'Dashboard');
 			const expected = {
 				suggestions: '1,448',

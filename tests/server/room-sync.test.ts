@@ -4,6 +4,8 @@ import { WebSocket } from 'ws';
 import { KuaibanDb } from '$lib/store/db';
 import { createRecord, readRecord } from '$lib/doc/records';
 import { LocalChange, RoomDoc } from '$lib/store/room-doc';
+import { MuxSocket } from '$lib/sync/mux-socket';
+import { muxPath } from '$lib/sync/protocol';
 import { RoomSync } from '$lib/sync/room-sync';
 import { connect, login, synced } from './helpers/clients';
 import { waitFor } from './helpers/server-process';
@@ -36,22 +38,46 @@ const suggestion = (id: string) => ({
 });
 const author = { id: 'u', name: 'U' };
 
-async function device(room: string, token: string, refused: number[] = []) {
+/** A tablet: its database and its one socket; `room()` adds a room's sync on that socket. */
+function tablet(token: string, refused: number[] = []) {
 	const db = new KuaibanDb(`dev-${Math.random()}`, { indexedDB, IDBKeyRange });
-	const roomDoc = await RoomDoc.open(db, room, { onPersistError: () => undefined });
-	const sync = new RoomSync(roomDoc, 'write', {
-		url: `${server.url.replace(/^http/, 'ws')}/sync`,
+	const sockets: WebSocket[] = [];
+	const Counting = class extends WebSocket {
+		constructor(address: string) {
+			super(address);
+			sockets.push(this);
+		}
+	};
+	const socket = new MuxSocket({
+		url: `${server.url.replace(/^http/, 'ws')}${muxPath}`,
 		token,
 		onRefused: (code) => refused.push(code),
 		onStatus: () => undefined,
-		disableBc: true,
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket
+		WebSocketPolyfill: Counting as unknown as typeof globalThis.WebSocket
 	});
-	cleanup.push(async () => {
-		sync.destroy();
-		await roomDoc.close();
-	});
-	return { db, roomDoc, sync };
+	cleanup.push(() => socket.destroy());
+	return {
+		db,
+		socket,
+		sockets,
+		async room(room: string, roomRefused: number[] = []) {
+			const roomDoc = await RoomDoc.open(db, room, { onPersistError: () => undefined });
+			const sync = new RoomSync(roomDoc, 'write', socket, {
+				onRefused: (code) => roomRefused.push(code),
+				onStatus: () => undefined
+			});
+			cleanup.push(async () => {
+				sync.destroy();
+				await roomDoc.close();
+			});
+			return { roomDoc, sync };
+		}
+	};
+}
+
+async function device(room: string, token: string, refused: number[] = []) {
+	const t = tablet(token, refused);
+	return { ...t, ...(await t.room(room)) };
 }
 
 function add(roomDoc: RoomDoc, id: string) {
@@ -68,14 +94,14 @@ function add(roomDoc: RoomDoc, id: string) {
 describe('RoomSync against the server', () => {
 	it('sends what was made offline and says synced only once the server holds it', async () => {
 		const token = await login(server.url, 'tanglian-1');
-		const { roomDoc, sync } = await device('community:tanglian', token);
+		const { roomDoc, sync, socket } = await device('community:tanglian', token);
 		add(roomDoc, 'offline-1');
 		add(roomDoc, 'offline-2');
 		await roomDoc.flush();
 		await waitFor(() => (sync.waitingChanges === 2 ? true : undefined));
 		expect(sync.status).toBe('stopped');
 
-		sync.start();
+		socket.connect();
 		await waitFor(() => (sync.status === 'synced' ? true : undefined));
 		expect(sync.waitingChanges).toBe(0);
 
@@ -96,8 +122,8 @@ describe('RoomSync against the server', () => {
 
 	it('does not claim synced when the server drops the changes (a read-only room)', async () => {
 		const token = await login(server.url, 'jingkai-reviewer');
-		const { db, roomDoc, sync } = await device('community:tanglian', token);
-		sync.start();
+		const { db, roomDoc, sync, socket } = await device('community:tanglian', token);
+		socket.connect();
 		await waitFor(() => (sync.status === 'synced' ? true : undefined));
 		const before = (await db.rooms.get('community:tanglian'))?.serverSeenAt ?? '';
 
@@ -116,16 +142,50 @@ describe('RoomSync against the server', () => {
 
 	it('stops on a refused token and resumes with a new one', async () => {
 		const refused: number[] = [];
-		const { roomDoc, sync } = await device('community:tanglian', 'not-a-token', refused);
+		const { roomDoc, sync, socket } = await device('community:tanglian', 'not-a-token', refused);
 		add(roomDoc, 'waited');
-		sync.start();
+		socket.connect();
 		await waitFor(() => refused[0]);
 		expect(refused).toEqual([4401]);
-		expect(sync.refused).toBe(true);
+		expect(socket.refused).toBe(true);
 		expect(sync.status).toBe('stopped');
 
-		sync.start(await login(server.url, 'tanglian-2'));
+		socket.connect(await login(server.url, 'tanglian-2'));
 		await waitFor(() => (sync.status === 'synced' ? true : undefined));
 		expect(sync.waitingChanges).toBe(0);
+	});
+
+	it('keeps every room of a tablet on one socket, and a refused room does not stop the others', async () => {
+		const t = tablet(await login(server.url, 'tanglian-1'));
+		const own = await t.room('community:tanglian');
+		const contacts = await t.room('contacts:tanglian');
+		const refusedHere: number[] = [];
+		const other = await t.room('community:daxin', refusedHere);
+		const city = await t.room('city');
+		add(own.roomDoc, 'on-one-socket');
+		t.socket.connect();
+		await waitFor(() =>
+			[own, contacts, city].every((r) => r.sync.status === 'synced') ? true : undefined
+		);
+		expect(refusedHere).toEqual([4403]);
+		expect(other.sync.refused).toBe(true);
+		expect(other.sync.status).toBe('connecting');
+		expect(t.sockets.length).toBe(1);
+
+		// Cut and back: one new socket, every room synced again, nothing lost.
+		t.socket.disconnect();
+		expect(own.sync.status).toBe('stopped');
+		add(own.roomDoc, 'while-cut');
+		t.socket.connect();
+		await waitFor(() =>
+			own.sync.status === 'synced' && own.sync.waitingChanges === 0 ? true : undefined
+		);
+		expect(t.sockets.length).toBe(2);
+		const fresh = connect(server.url, 'community:tanglian', await login(server.url, 'tanglian-2'));
+		cleanup.push(() => fresh.destroy());
+		await synced(fresh);
+		for (const id of ['on-one-socket', 'while-cut']) {
+			await waitFor(() => (readRecord(fresh.doc, 'suggestion', id) ? true : undefined));
+		}
 	});
 });

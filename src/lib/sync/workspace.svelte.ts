@@ -8,12 +8,14 @@ import { RoomDoc } from '$lib/store/room-doc';
 import { CloseCode } from './protocol';
 import { PhotoLibrary } from './photo-library';
 import { PhotoUploader, type UploadProgress } from './photo-upload';
+import { MuxSocket } from './mux-socket';
+import { muxPath } from './protocol';
 import { RoomSync } from './room-sync';
 import { communityName, homeRoom, sessionRooms, signIn, SignInError } from './session';
 
 /**
  * The signed-in person's workspace: the session, one document per room (opened from IndexedDB
- * before any screen reads it), one connection per room, the photo queue, and the one indicator
+ * before any screen reads it), one websocket for all of them, the photo queue, and the one indicator
  * that sums them up. Screens get it from the Svelte context and call its commands.
  */
 
@@ -36,7 +38,7 @@ export class Room {
 		// These events can fire inside an effect (one that sets presence, say): the counters are
 		// bumped untracked, or that effect would depend on the counter it bumps and loop.
 		roomDoc.doc.on('update', () => untrack(() => this.version++));
-		sync.provider.awareness.on('change', () => untrack(() => this.presence++));
+		sync.awareness.on('change', () => untrack(() => this.presence++));
 	}
 
 	get name(): string {
@@ -50,7 +52,7 @@ export class Room {
 	/** Who else has this room open on the given record now (names), for "also here". */
 	viewersOf(recordId: string): string[] {
 		void this.presence;
-		const awareness = this.sync.provider.awareness;
+		const awareness = this.sync.awareness;
 		const names: string[] = [];
 		for (const [client, state] of awareness.getStates()) {
 			if (client === awareness.clientID) continue;
@@ -87,6 +89,7 @@ export class Workspace {
 	photos!: PhotoLibrary;
 	#db!: KuaibanDb;
 	#uploader!: PhotoUploader;
+	#socket: MuxSocket | undefined;
 	#stopWatching: (() => void) | undefined;
 	readonly now: () => Date;
 	readonly #newId: () => string;
@@ -146,21 +149,28 @@ export class Workspace {
 
 	async #openRooms(session: SessionRow) {
 		this.session = session;
-		const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/sync`;
+		const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${muxPath}`;
+		const onStatus = () => untrack(() => this.#tick++);
+		this.#socket?.destroy();
+		const socket = new MuxSocket({
+			url,
+			token: session.token,
+			onRefused: (code) => {
+				if (code === CloseCode.unauthorized) void this.#tokenRefused();
+			},
+			onStatus
+		});
+		this.#socket = socket;
 		// All rooms at once: IndexedDB reads overlap, and the screens wait for the last anyway.
 		const grants = sessionRooms(session);
 		const docs = await Promise.all(grants.map((g) => RoomDoc.open(this.#db, g.room)));
 		grants.forEach((grant, i) => {
 			const roomDoc = docs[i]!;
-			const sync = new RoomSync(roomDoc, grant.access, {
-				url,
-				token: session.token,
-				onRefused: (code) => {
-					if (code === CloseCode.unauthorized) void this.#tokenRefused();
-				},
-				onStatus: () => untrack(() => this.#tick++)
+			const sync = new RoomSync(roomDoc, grant.access, socket, {
+				onRefused: () => onStatus(),
+				onStatus
 			});
-			sync.provider.awareness.setLocalStateField('user', {
+			sync.awareness.setLocalStateField('user', {
 				id: session.user.id,
 				name: session.user.name
 			});
@@ -169,7 +179,7 @@ export class Workspace {
 	}
 
 	#connect() {
-		for (const room of this.rooms.values()) room.sync.start();
+		this.#socket?.connect();
 		this.#uploader.kick();
 	}
 
@@ -178,15 +188,15 @@ export class Workspace {
 		const online = () => {
 			this.online = true;
 			if (this.phase !== 'ready' || this.needsSignIn) return;
-			// The rooms were stopped when the network went: starting them connects at once, with
-			// no backoff left to wait out.
-			for (const room of this.rooms.values()) room.sync.start();
+			// The socket was closed when the network went: connecting again is at once, with no
+			// backoff left to wait out.
+			this.#socket?.connect();
 			this.#uploader.kick();
 		};
 		const offline = () => {
 			this.online = false;
 			// A socket can hang for a long time after the network went; start afresh when it is back.
-			for (const room of this.rooms.values()) room.sync.stop();
+			this.#socket?.disconnect();
 			this.#uploader.pause();
 		};
 		win.addEventListener('online', online);
@@ -200,7 +210,7 @@ export class Workspace {
 	async #tokenRefused() {
 		if (this.needsSignIn) return;
 		this.needsSignIn = true;
-		for (const room of this.rooms.values()) room.sync.stop();
+		this.#socket?.disconnect();
 		this.#uploader.pause();
 		const session = this.session;
 		if (session) {
@@ -213,7 +223,7 @@ export class Workspace {
 		void this.#tick;
 		if (!this.online || this.needsSignIn) return 'offline';
 		const rooms = [...this.rooms.values()];
-		if (rooms.length === 0 || !rooms.some((r) => r.sync.connected)) return 'offline';
+		if (rooms.length === 0 || !this.#socket?.connected) return 'offline';
 		const allSynced = rooms.every((r) => r.sync.status === 'synced');
 		return allSynced && this.uploads.waiting === 0 ? 'synced' : 'syncing';
 	}
@@ -253,7 +263,7 @@ export class Workspace {
 		await this.#db.session.put(session);
 		this.session = session;
 		this.needsSignIn = false;
-		for (const room of this.rooms.values()) room.sync.start(session.token);
+		this.#socket?.connect(session.token);
 		this.#uploader.kick();
 	}
 
@@ -274,6 +284,8 @@ export class Workspace {
 			await room.roomDoc.close();
 		}
 		this.rooms.clear();
+		this.#socket?.destroy();
+		this.#socket = undefined;
 		this.#uploader.pause();
 		this.#db.close();
 		await this.#db.delete();
@@ -370,12 +382,13 @@ export class Workspace {
 
 	/** Tells the others in the room which record this person has open (or none). */
 	viewing(room: Room, recordId: string | undefined): void {
-		room.sync.provider.awareness.setLocalStateField('record', recordId ?? null);
+		room.sync.awareness.setLocalStateField('record', recordId ?? null);
 	}
 
 	stop(): void {
 		this.#stopWatching?.();
 		for (const room of this.rooms.values()) room.sync.destroy();
+		this.#socket?.destroy();
 	}
 }
 

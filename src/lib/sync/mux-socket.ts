@@ -1,0 +1,338 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type * as Y from 'yjs';
+import {
+	CloseCode,
+	fatalCloseCodes,
+	messageAwareness,
+	messageQueryAwareness,
+	messageSync,
+	muxClosed,
+	muxControl,
+	muxFrame,
+	muxJoin,
+	muxLeave,
+	muxPrefix,
+	readMuxFrame
+} from './protocol';
+
+/**
+ * The device's one websocket to the server (`/mux`, protocol.ts), and on it one channel per room:
+ * the y-websocket protocol of that room (sync and presence), each frame naming its room. A city
+ * role holds a thousand rooms where a browser allows 255 sockets to a host; a worker's tablet
+ * opens one socket, not eight.
+ */
+
+export interface MuxSocketOptions {
+	/** `ws(s)://host/mux`. */
+	url: string;
+	token: string;
+	/** The server refused the token (4401): no retry with it. */
+	onRefused: (code: number) => void;
+	onStatus: () => void;
+	WebSocketPolyfill?: typeof WebSocket;
+}
+
+/** Reconnect backoff: doubles from this, up to a jittered most, as tablets come back together. */
+const firstBackoffMs = 100;
+
+export class MuxSocket {
+	#ws: WebSocket | undefined;
+	#token: string;
+	#shouldConnect = false;
+	#refused = false;
+	#attempts = 0;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	readonly #maxBackoffMs = 2500 + Math.floor(Math.random() * 2500);
+	readonly #channels = new Map<string, RoomChannel>();
+	readonly #WebSocket: typeof WebSocket;
+
+	constructor(private readonly options: MuxSocketOptions) {
+		this.#token = options.token;
+		this.#WebSocket = options.WebSocketPolyfill ?? WebSocket;
+	}
+
+	get connected(): boolean {
+		return this.#ws?.readyState === this.#WebSocket.OPEN;
+	}
+
+	/** Wanted to be connected (started, not stopped or refused). */
+	get active(): boolean {
+		return this.#shouldConnect;
+	}
+
+	get refused(): boolean {
+		return this.#refused;
+	}
+
+	/** The room's channel on this socket, joined whenever the socket is open. */
+	channel(room: string, doc: Y.Doc): RoomChannel {
+		const existing = this.#channels.get(room);
+		if (existing) return existing;
+		const channel = new RoomChannel(this, room, doc, this.options.onStatus);
+		this.#channels.set(room, channel);
+		if (this.connected) channel.socketOpened();
+		return channel;
+	}
+
+	/** Connects (again at once, the backoff forgotten); a new token is used from now on. */
+	connect(token?: string): void {
+		if (token) {
+			this.#token = token;
+			this.#refused = false;
+			for (const channel of this.#channels.values()) channel.forgetRefusal();
+		}
+		if (this.#refused) return;
+		this.#shouldConnect = true;
+		clearTimeout(this.#timer);
+		this.#attempts = 0;
+		if (!this.#ws) this.#open();
+		else if (this.connected) for (const c of this.#channels.values()) c.socketOpened();
+	}
+
+	disconnect(): void {
+		this.#shouldConnect = false;
+		clearTimeout(this.#timer);
+		const ws = this.#ws;
+		this.#ws = undefined;
+		for (const channel of this.#channels.values()) channel.socketClosed();
+		ws?.close();
+		this.options.onStatus();
+	}
+
+	destroy(): void {
+		this.disconnect();
+		for (const channel of [...this.#channels.values()]) channel.destroy();
+	}
+
+	/** @internal a frame of one of this socket's channels. */
+	send(frame: Uint8Array): void {
+		if (this.connected) this.#ws!.send(frame as Uint8Array<ArrayBuffer>);
+	}
+
+	/** @internal */
+	forget(room: string): void {
+		this.#channels.delete(room);
+	}
+
+	#open() {
+		const url = `${this.options.url}?token=${encodeURIComponent(this.#token)}`;
+		const ws = new this.#WebSocket(url);
+		ws.binaryType = 'arraybuffer';
+		this.#ws = ws;
+		ws.onopen = () => {
+			this.#attempts = 0;
+			for (const channel of this.#channels.values()) channel.socketOpened();
+			this.options.onStatus();
+		};
+		ws.onmessage = (event: MessageEvent) => {
+			if (!(event.data instanceof ArrayBuffer)) return;
+			let frame: { room: string; message: Uint8Array };
+			try {
+				frame = readMuxFrame(new Uint8Array(event.data));
+			} catch {
+				return;
+			}
+			this.#channels.get(frame.room)?.receive(frame.message);
+		};
+		ws.onclose = (event: CloseEvent) => {
+			if (this.#ws !== ws) return;
+			this.#ws = undefined;
+			for (const channel of this.#channels.values()) channel.socketClosed();
+			if (fatalCloseCodes.has(event.code)) {
+				this.#refused = true;
+				this.#shouldConnect = false;
+				this.options.onRefused(event.code);
+			} else if (this.#shouldConnect) {
+				const delay = Math.min(firstBackoffMs * 2 ** this.#attempts++, this.#maxBackoffMs);
+				this.#timer = setTimeout(() => {
+					if (this.#shouldConnect && !this.#ws) this.#open();
+				}, delay);
+			}
+			this.options.onStatus();
+		};
+		ws.onerror = () => undefined; // a close follows
+	}
+}
+
+/** A shut room is joined again after this, unless the code says retrying cannot help. */
+const rejoinMs = 2000;
+
+/** One room on the device's socket: its document's sync and its presence. */
+export class RoomChannel {
+	readonly awareness: awarenessProtocol.Awareness;
+	/** The server's answer to our step 1 arrived since the room was joined. */
+	synced = false;
+	/** Called with the server's state vector from each of its sync step 1 messages. */
+	onServerStateVector: ((stateVector: Uint8Array) => void) | undefined;
+	/** Called once the room is synced after a join. */
+	onSynced: (() => void) | undefined;
+	/** Called when the server refused this room for good (4403, 4404). */
+	onRefused: ((code: number) => void) | undefined;
+	#joined = false;
+	#refusedCode: number | undefined;
+	#rejoin: ReturnType<typeof setTimeout> | undefined;
+	readonly #prefix: Uint8Array;
+
+	constructor(
+		private readonly socket: MuxSocket,
+		readonly room: string,
+		readonly doc: Y.Doc,
+		private readonly onStatus: () => void
+	) {
+		this.#prefix = muxPrefix(room);
+		this.awareness = new awarenessProtocol.Awareness(doc);
+		doc.on('update', this.#onUpdate);
+		this.awareness.on('update', this.#onAwareness);
+	}
+
+	/** Joined on an open socket, and not shut by the server. */
+	get joined(): boolean {
+		return this.#joined && this.socket.connected;
+	}
+
+	get refusedCode(): number | undefined {
+		return this.#refusedCode;
+	}
+
+	/** Sends one y-websocket message of this room. */
+	send(message: Uint8Array): void {
+		if (this.joined) this.socket.send(muxFrame(this.#prefix, message));
+	}
+
+	/** Our state vector: the server answers with what we lack, then with its own (a probe). */
+	sendStepOne(): void {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, messageSync);
+		syncProtocol.writeSyncStep1(encoder, this.doc);
+		this.send(encoding.toUint8Array(encoder));
+	}
+
+	/** @internal the socket is open: join, then sync and say who is here. */
+	socketOpened(): void {
+		if (this.#joined || this.#refusedCode !== undefined) return;
+		clearTimeout(this.#rejoin);
+		this.socket.send(muxControl(this.room, muxJoin));
+		this.#joined = true;
+		this.synced = false;
+		this.sendStepOne();
+		if (this.awareness.getLocalState() !== null) {
+			this.#sendAwareness([this.doc.clientID]);
+		}
+		this.onStatus();
+	}
+
+	/** @internal the socket closed: the others' presence goes with it. */
+	socketClosed(): void {
+		clearTimeout(this.#rejoin);
+		this.#joined = false;
+		this.synced = false;
+		this.#dropOthers();
+	}
+
+	/** @internal */
+	forgetRefusal(): void {
+		this.#refusedCode = undefined;
+	}
+
+	/** @internal one message of this room from the server. */
+	receive(message: Uint8Array): void {
+		const decoder = decoding.createDecoder(message);
+		const type = decoding.readVarUint(decoder);
+		switch (type) {
+			case messageSync: {
+				const peek = decoding.clone(decoder);
+				if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
+					this.onServerStateVector?.(decoding.readVarUint8Array(peek));
+				}
+				const encoder = encoding.createEncoder();
+				encoding.writeVarUint(encoder, messageSync);
+				const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, this);
+				if (encoding.length(encoder) > 1) this.send(encoding.toUint8Array(encoder));
+				if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+					this.synced = true;
+					this.onSynced?.();
+					this.onStatus();
+				}
+				return;
+			}
+			case messageAwareness:
+				awarenessProtocol.applyAwarenessUpdate(
+					this.awareness,
+					decoding.readVarUint8Array(decoder),
+					this
+				);
+				return;
+			case messageQueryAwareness:
+				this.#sendAwareness([...this.awareness.getStates().keys()]);
+				return;
+			case muxClosed: {
+				const code = decoding.readVarUint(decoder);
+				this.#joined = false;
+				this.synced = false;
+				this.#dropOthers();
+				if (fatalCloseCodes.has(code) && code !== CloseCode.unauthorized) {
+					this.#refusedCode = code;
+					this.onRefused?.(code);
+				} else {
+					// Storage failed, a bad message, too much at once: try the room again soon.
+					this.#rejoin = setTimeout(() => {
+						if (this.socket.connected) this.socketOpened();
+					}, rejoinMs);
+				}
+				this.onStatus();
+				return;
+			}
+			default:
+				return;
+		}
+	}
+
+	leave(): void {
+		if (this.joined) this.socket.send(muxControl(this.room, muxLeave));
+		this.destroy();
+	}
+
+	destroy(): void {
+		clearTimeout(this.#rejoin);
+		this.#joined = false;
+		this.doc.off('update', this.#onUpdate);
+		this.awareness.off('update', this.#onAwareness);
+		this.awareness.destroy();
+		this.socket.forget(this.room);
+	}
+
+	#onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === this) return;
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, messageSync);
+		syncProtocol.writeUpdate(encoder, update);
+		this.send(encoding.toUint8Array(encoder));
+	};
+
+	#onAwareness = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	) => {
+		if (origin === this) return;
+		this.#sendAwareness([...added, ...updated, ...removed]);
+	};
+
+	#sendAwareness(clients: number[]) {
+		if (clients.length === 0) return;
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, messageAwareness);
+		encoding.writeVarUint8Array(
+			encoder,
+			awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)
+		);
+		this.send(encoding.toUint8Array(encoder));
+	}
+
+	#dropOthers() {
+		const others = [...this.awareness.getStates().keys()].filter((c) => c !== this.doc.clientID);
+		awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
+	}
+}
