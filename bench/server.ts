@@ -3,8 +3,12 @@
  * workload, in the same run, on this machine. See bench/README.md for what each figure means.
  *
  * Options (environment): BENCH_CLIENTS (60), BENCH_ROOMS (15), BENCH_EDIT_MS (20),
- * BENCH_SECONDS (10 per round), BENCH_ROUNDS (3 per server, alternating which goes first),
+ * BENCH_SECONDS (10 per round), BENCH_ROUNDS (3 per kind, turning which goes first),
  * BENCH_WARMUP_SECONDS (5: the same load before each round's measurement, not counted).
+ *
+ * Three kinds per round: our server with stock clients (`/sync/<room>`), our server with the app's
+ * multiplexed client (`/mux`, one socket per client, src/lib/sync/mux-socket.ts), and the
+ * reference server with stock clients.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { MuxSocket } from '../src/lib/sync/mux-socket.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const clients = Number(process.env.BENCH_CLIENTS ?? 60);
@@ -23,6 +28,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const clockTicks = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+
+type Kind = 'ours' | 'ours-mux' | 'reference';
 
 interface Running {
 	name: 'ours' | 'reference';
@@ -151,7 +158,7 @@ const median = (values: number[]) =>
 	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 interface RoundResult {
-	server: 'ours' | 'reference';
+	server: Kind;
 	editsPerSecond: number;
 	deliveriesPerSecond: number;
 	p50: number;
@@ -163,7 +170,50 @@ interface RoundResult {
 	generatorBusy: number;
 }
 
-async function round(server: Running, communityIds: string[]): Promise<RoundResult> {
+/** One bench client: its document, synced once `ready` resolves, and how to end it. */
+interface BenchClient {
+	doc: Y.Doc;
+	ready: Promise<void>;
+	destroy(): void;
+}
+
+function stockClient(port: number, room: string, token: string | undefined): BenchClient {
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, room, doc, {
+		params: token ? { token } : {},
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		disableBc: true
+	});
+	return {
+		doc,
+		ready: new Promise<void>((done) =>
+			provider.synced ? done() : provider.once('sync', () => done())
+		),
+		destroy: () => provider.destroy()
+	};
+}
+
+function muxClient(port: number, room: string, token: string): BenchClient {
+	const doc = new Y.Doc();
+	let synced!: () => void;
+	const ready = new Promise<void>((done) => (synced = done));
+	const socket = new MuxSocket({
+		url: `ws://127.0.0.1:${port}/mux`,
+		token,
+		onRefused: (code) => console.error(`mux client refused: ${code}`),
+		onStatus: () => undefined,
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket
+	});
+	socket.channel(room, doc).onSynced = () => synced();
+	socket.connect();
+	return { doc, ready, destroy: () => socket.destroy() };
+}
+
+async function round(
+	server: Running,
+	communityIds: string[],
+	kind: Kind = server.name
+): Promise<RoundResult> {
 	const baseline = await processStats(server.child.pid ?? 0);
 	const rooms = communityIds.slice(0, roomCount).map((id) => `community:${id}`);
 	const tokens = new Map<string, string>();
@@ -173,17 +223,16 @@ async function round(server: Running, communityIds: string[]): Promise<RoundResu
 	}
 	const latencies: number[] = [];
 	let deliveries = 0;
-	const providers: WebsocketProvider[] = [];
+	const benchClients: BenchClient[] = [];
 	const docs: Y.Doc[] = [];
 	for (let i = 0; i < clients; i++) {
 		const room = rooms[i % rooms.length] ?? 'community:x';
-		const doc = new Y.Doc();
 		const token = tokens.get(room.slice('community:'.length));
-		const provider = new WebsocketProvider(`ws://127.0.0.1:${server.port}/sync`, room, doc, {
-			params: token ? { token } : {},
-			WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true
-		});
+		const client =
+			kind === 'ours-mux'
+				? muxClient(server.port, room, token ?? '')
+				: stockClient(server.port, room, token);
+		const doc = client.doc;
 		const edits = doc.getMap<number>('bench');
 		edits.observe((event) => {
 			if (event.transaction.local) return;
@@ -196,14 +245,10 @@ async function round(server: Running, communityIds: string[]): Promise<RoundResu
 				}
 			}
 		});
-		providers.push(provider);
+		benchClients.push(client);
 		docs.push(doc);
 	}
-	await Promise.all(
-		providers.map(
-			(p) => new Promise<void>((done) => (p.synced ? done() : p.once('sync', () => done())))
-		)
-	);
+	await Promise.all(benchClients.map((c) => c.ready));
 
 	let edits = 0;
 	const timers = docs.map((doc, i) =>
@@ -228,14 +273,14 @@ async function round(server: Running, communityIds: string[]): Promise<RoundResu
 	await new Promise((done) => setTimeout(done, 500)); // the last deliveries
 	const after = await processStats(server.child.pid ?? 0);
 	const generatorCpu = process.cpuUsage(generatorBefore);
-	for (const p of providers) p.destroy();
+	for (const c of benchClients) c.destroy();
 	for (const d of docs) d.destroy();
 	// Our rooms unload 2 s after the last client (ROOM_IDLE_SECONDS=2); the reference never does.
 	await new Promise((done) => setTimeout(done, 4000));
 	const left = await processStats(server.child.pid ?? 0);
 	latencies.sort((a, b) => a - b);
 	return {
-		server: server.name,
+		server: kind,
 		editsPerSecond: edits / elapsed,
 		deliveriesPerSecond: deliveries / elapsed,
 		p50: percentile(latencies, 50),
@@ -255,11 +300,13 @@ async function main() {
 	const communityIds = demoCity().communities.map((c) => c.id);
 	const results: RoundResult[] = [];
 	for (let r = 0; r < rounds; r++) {
-		const order = r % 2 === 0 ? [startOurs, startReference] : [startReference, startOurs];
-		for (const start of order) {
-			const server = await start();
+		const kinds: Kind[] = ['ours', 'ours-mux', 'reference'];
+		// Which goes first turns each round, so no kind always runs on a cold or hot machine.
+		const order = [...kinds.slice(r % 3), ...kinds.slice(0, r % 3)];
+		for (const kind of order) {
+			const server = await (kind === 'reference' ? startReference() : startOurs());
 			try {
-				const result = await round(server, communityIds);
+				const result = await round(server, communityIds, kind);
 				results.push(result);
 				console.log(
 					`round ${r + 1} ${result.server.padEnd(9)} ${result.editsPerSecond.toFixed(0)} edits/s, ` +
@@ -291,16 +338,18 @@ async function main() {
 		`# Sync server benchmark — ${new Date().toISOString().slice(0, 10)}`,
 		'',
 		`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.`,
-		`Workload: ${clients} stock y-websocket clients in ${roomCount} rooms, one edit per client every ` +
+		`Workload: ${clients} clients in ${roomCount} rooms, one edit per client every ` +
 			`${editMs} ms, ${seconds} s measured per round after ${warmupSeconds} s of the same load, ` +
-			`${rounds} rounds per server alternating which goes first; medians.`,
+			`${rounds} rounds per kind turning which goes first; medians. "ours" and "reference": stock ` +
+			`y-websocket clients; "ours, /mux": the app's multiplexed client, one socket each.`,
 		'',
-		'| figure | ours | reference | ours / reference |',
-		'| --- | ---: | ---: | ---: |',
+		'| figure | ours | ours, /mux | reference | ours / reference | /mux / reference |',
+		'| --- | ---: | ---: | ---: | ---: | ---: |',
 		...rows.map(([label, pick, digits]) => {
 			const ours = of('ours', pick);
+			const mux = of('ours-mux', pick);
 			const reference = of('reference', pick);
-			return `| ${label} | ${ours.toFixed(digits)} | ${reference.toFixed(digits)} | ${(ours / reference).toFixed(2)} |`;
+			return `| ${label} | ${ours.toFixed(digits)} | ${mux.toFixed(digits)} | ${reference.toFixed(digits)} | ${(ours / reference).toFixed(2)} | ${(mux / reference).toFixed(2)} |`;
 		})
 	];
 	const report = lines.join('\n');

@@ -17,4 +17,24 @@ describe('benchmarks, tiny', () => {
 		expect(stdout).toMatch(/Room: 5 records, 10 updates in the log/);
 		expect(stdout).toMatch(/\| 1 \| \d+ \| [\d.]+ \|/);
 	});
+
+	it('bench:server runs all three kinds and prints its table', async () => {
+		const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+			env: {
+				...process.env,
+				BENCH_CLIENTS: '2',
+				BENCH_ROOMS: '1',
+				BENCH_EDIT_MS: '100',
+				BENCH_SECONDS: '1',
+				BENCH_ROUNDS: '1',
+				BENCH_WARMUP_SECONDS: '0',
+				BENCH_OUT: ''
+			},
+			timeout: 120_000
+		});
+		for (const kind of ['ours', 'ours-mux', 'reference'])
+			expect(stdout).toMatch(new RegExp(`round 1 ${kind} +\\d+ edits/s`));
+		expect(stdout).toMatch(/\| figure \| ours \| ours, \/mux \| reference \|/);
+		expect(stdout).toMatch(/\| deliveries per second \| \d+ \| \d+ \| \d+ \|/);
+	}, 150_000);
 });
