@@ -48,7 +48,7 @@ export function bearer(req: IncomingMessage): string | undefined {
 	return header.slice('Bearer '.length).trim();
 }
 
-function requireUser(context: AuthContext, req: IncomingMessage, res: ServerResponse) {
+export function requireUser(context: AuthContext, req: IncomingMessage, res: ServerResponse) {
 	const user = userFromToken(context, bearer(req));
 	if (!user)
 		sendJson(res, 401, { error: 'unauthorized', message: '请重新登录 / Please sign in again' });

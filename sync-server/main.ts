@@ -18,6 +18,7 @@ import { createOrgSource } from './directory.ts';
 import { DEMO_PASSWORD, demoCity } from './demo-city.ts';
 import { createLogger, type Logger } from './log.ts';
 import { historyRoutes, recordHistory } from './history.ts';
+import { figureRooms, figureRoutes, ReadModels } from './read-models.ts';
 import { photoRoutes } from './photos.ts';
 import { ratingsRoutes } from './ratings-api.ts';
 import { startServer } from './server.ts';
@@ -95,9 +96,15 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		log,
 		now: () => Date.now()
 	};
+	// The rooms' records kept decoded for the city's figures; a stored update marks its room stale.
+	const models = new ReadModels(
+		{ store: storage.rooms, loaded: (room) => sync.rooms.storedDoc(room) },
+		log
+	);
 	const sync = createSyncService({
 		storage,
 		auth,
+		onStored: (room) => models.changed(room),
 		log,
 		now: () => new Date(),
 		roomIdleMs: config.roomIdleMs,
@@ -113,7 +120,8 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 			...authRoutes(auth),
 			...photoRoutes({ auth, dataDir: config.dataDir, maxBytes: config.photoMaxBytes }),
 			...ratingsRoutes({ auth }),
-			...historyRoutes({ auth, history: recordHistory(storage) })
+			...historyRoutes({ auth, history: recordHistory(storage) }),
+			...figureRoutes({ auth, models, now: () => new Date() })
 		],
 		pages: createPublicPages({
 			readRoom: (name) => sync.rooms.read(name),
@@ -127,6 +135,7 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		}),
 		onUpgrade: (req, socket, head) => sync.handleUpgrade(req, socket, head),
 		onClose: async () => {
+			models.stop();
 			await sync.close();
 			storage.close();
 		}
@@ -166,6 +175,8 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 	// Last, once SIGTERM is handled: the line that tells scripts and tests the server is ready (a
 	// stop sent the moment it appears must reach the handler, not the default that kills at once).
 	log.info('listening', { url: server.url, port: server.port, dataDir: config.dataDir });
+	// In the background: the first question after a start need not decode the whole city.
+	void models.warm(figureRooms(auth.org()));
 }
 
 function main() {

@@ -140,6 +140,15 @@ export class Rooms {
 		return this.#rooms.has(name);
 	}
 
+	/**
+	 * The document of a room in memory, after storing whatever waits (so that what is read of it
+	 * is stored); undefined when the room is not loaded.
+	 */
+	storedDoc(name: string): Y.Doc | undefined {
+		this.flush();
+		return this.#rooms.get(name)?.doc;
+	}
+
 	/** False once a room was dropped (a storage failure): its document may hold unstored changes. */
 	isLive(room: Room): boolean {
 		return this.#rooms.get(room.name) === room;

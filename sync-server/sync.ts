@@ -68,6 +68,8 @@ export interface SyncOptions {
 	/** Awareness: the largest update a peer may send, and the ids one connection may hold. */
 	maxAwarenessBytes?: number;
 	maxAwarenessIds?: number;
+	/** Told the room of each update once it is stored (the read models mark it stale). */
+	onStored?: (room: string) => void;
 }
 
 export interface SyncService {
@@ -297,6 +299,7 @@ export function createSyncService(options: SyncOptions): SyncService {
 		now: options.now,
 		idleMs: options.roomIdleMs,
 		onUpdate(room, update, origin) {
+			options.onStored?.(room.name);
 			// Encoded once for every peer; not back to its sender, which has it.
 			const message = syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update));
 			for (const peer of room.peers.keys()) if (peer !== origin) peer.send(message);

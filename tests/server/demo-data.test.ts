@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+	assembleCity,
 	cityFigures,
 	findCapBreaches,
 	isRectificationOverdue,
@@ -19,6 +20,7 @@ import {
 	type Suggestion
 } from '$lib/domain';
 import { readRecords } from '$lib/doc/records';
+import { roomRecords } from '$lib/doc/room-records';
 import { demoCity } from '../../sync-server/demo-city';
 import { DEMO_FIGURES, demoData, demoDataUpdates } from '../../sync-server/demo-data';
 import { sniffPhotoType } from '../../sync-server/photos';
@@ -99,6 +101,22 @@ describe('the demo data set', () => {
 			budgetWan: '4,329.67万元',
 			communitiesCovered: { covered: 108, total: 110, percent: 98 }
 		});
+	});
+
+	it('is put together the same way by assembleCity, as devices and the server read models do', () => {
+		const rooms = new Map([...docs].map(([room, doc]) => [room, roomRecords(doc, room)]));
+		const assembled = assembleCity(rooms, (id) => townOf.get(id));
+		const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+		expect(assembled.projects.map(({ ref: _, ...p }) => p).sort(byId)).toEqual(
+			[...projects].sort(byId)
+		);
+		expect(assembled.suggestions).toHaveLength(suggestions.length);
+		expect(assembled.disbursements).toHaveLength(
+			disbursements.filter((d) => decisionRooms.get(d) === 'finance').length
+		);
+		expect(cityFigures({ ...assembled, communities: city.communities }).budgetWan).toBe(
+			'4,329.67万元'
+		);
 	});
 
 	it('keeps every budget under the caps and every date in the order of the workflow', () => {

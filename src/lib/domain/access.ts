@@ -68,6 +68,15 @@ export const ROOM_WRITERS: { readonly [K in Room['kind']]: readonly Role[] } = {
 
 const cityRoles: ReadonlySet<Role> = new Set(['supervisor', 'finance', 'admin']);
 
+/**
+ * The roles that read the whole city. Their figures and lists come from the server's read models
+ * (complete, and labelled with their time when shown offline); a worker's community and a
+ * reviewer's town are few enough rooms to compute on the device, offline as well.
+ */
+export function isCityRole(role: Role): boolean {
+	return cityRoles.has(role);
+}
+
 /** A principal's scope must fit its role: workers a community, reviewers a town, the rest the city. */
 export function isValidScope(role: Role, scope: Scope): boolean {
 	const room = parseRoom(scope);

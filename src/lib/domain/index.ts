@@ -24,3 +24,4 @@ export * from './vote';
 export * from './sha256';
 export * from './sampling';
 export * from './report';
+export * from './city-view';

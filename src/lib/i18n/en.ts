@@ -160,6 +160,11 @@ export const en: Record<MessageKey, string> = {
 	'dashboard.noProject': 'Communities with no project',
 	'dashboard.none': 'None',
 	'dashboard.loading': 'Reading the whole city…',
+	'dashboard.asOf': 'Figures as of {time}',
+	'dashboard.keptAsOf': 'Server not reached: figures as of {time}',
+	'dashboard.offlineNone':
+		'Offline: this device has no city figures yet; they show once connected.',
+	'dashboard.failed': "The server did not give the city's figures; try again later.",
 	'supervision.spotCheck': 'Spot-check',
 	'supervision.years': 'Years',
 	'supervision.sampleSize': 'Sample size',

@@ -94,6 +94,18 @@ export interface SessionRow {
 	tokenRefusedAt?: string;
 }
 
+/**
+ * The last answer the server gave to a question this device asked (the city's figures), kept for
+ * offline use and shown with its time.
+ */
+export interface AnswerRow {
+	/** The question: its API path with the query. */
+	key: string;
+	/** When the server answered: the answer was complete then. */
+	asOf: string;
+	value: unknown;
+}
+
 export class KuaibanDb extends Dexie {
 	updates!: EntityTable<UpdateRow, 'seq'>;
 	outbox!: EntityTable<OutboxRow, 'id'>;
@@ -102,6 +114,7 @@ export class KuaibanDb extends Dexie {
 	thumbs!: EntityTable<ThumbRow, 'sha256'>;
 	photoQueue!: EntityTable<PhotoQueueRow, 'sha256'>;
 	session!: EntityTable<SessionRow, 'key'>;
+	answers!: EntityTable<AnswerRow, 'key'>;
 
 	constructor(name = 'kuaiban', options?: ConstructorParameters<typeof Dexie>[1]) {
 		super(name, options);
@@ -114,6 +127,8 @@ export class KuaibanDb extends Dexie {
 			photoQueue: 'sha256, queuedAt',
 			session: 'key'
 		});
+		// Version 2 adds the server's kept answers; nothing else changes.
+		this.version(2).stores({ answers: 'key' });
 	}
 }
 

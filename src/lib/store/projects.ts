@@ -7,13 +7,12 @@ import {
 	TransitionRefusedError,
 	findCapBreaches,
 	isProjectEditable,
-	rulesForYear,
+	rulesOfYear,
 	validateRecord,
 	projectAsSeen,
 	type Actor,
 	type BudgetLine,
 	type CapBreach,
-	type CityRules,
 	type CityRulesRecord,
 	type Disbursement,
 	type Project,
@@ -106,13 +105,7 @@ export function cityRules(cityDoc: Y.Doc | undefined): CityRulesRecord[] {
 }
 
 /** The rules of a year, or undefined when the city has not entered them (the screen says so). */
-export function rulesOfYear(list: readonly CityRulesRecord[], year: number): CityRules | undefined {
-	try {
-		return rulesForYear(list, year);
-	} catch {
-		return undefined;
-	}
-}
+export { rulesOfYear } from '$lib/domain';
 
 /** Every cap the merged projects break, with each year's own rules. */
 export function capBreaches(

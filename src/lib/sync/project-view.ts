@@ -1,21 +1,13 @@
 import {
-	projectAsSeen,
-	roomHolds,
+	assembleCity,
+	type CityRecords,
 	type CityRulesRecord,
 	type Project,
-	type RecordRef,
-	type Rectification,
-	type ReviewDecision,
-	type Suggestion
+	type RoomRecords
 } from '$lib/domain';
-import {
-	capBreaches,
-	cityAuthority,
-	cityRules,
-	effectiveProjects,
-	townDecisions
-} from '$lib/store/projects';
-import { readRecords, type StoredRecord } from '$lib/doc/records';
+import { capBreaches, cityRules, effectiveProjects } from '$lib/store/projects';
+import { type StoredRecord } from '$lib/doc/records';
+import { roomRecords } from '$lib/doc/room-records';
 import type { Room, Workspace } from './workspace.svelte';
 
 /**
@@ -50,53 +42,17 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 
 /**
  * Everything the city's screens (dashboard, supervision, money) read from every room this person
- * can: suggestions with their community, projects with their room and the other rooms' records
- * applied, rectifications, finance's payments, and the city's rules. Reading each room's
- * `version` makes a `$derived` that calls this run again on any change.
+ * keeps (`assembleCity`, as the server's read models do): suggestions with their community,
+ * projects with their room and the other rooms' records applied, rectifications, finance's
+ * payments, and the city's rules. Reading each room's `version` makes a `$derived` that calls
+ * this run again on any change.
  */
-export function cityRecords(workspace: Workspace) {
-	const valid = <T>(list: { record?: T }[]) => list.flatMap((r) => (r.record ? [r.record] : []));
-	const rooms = [...workspace.rooms.values()];
-	for (const room of rooms) void room.version;
-	const city = cityAuthority({
-		city: workspace.cityRoom?.doc,
-		finance: workspace.financeRoom?.doc
-	});
-	// Each community's projects take the decisions of its own town (by the directory, not by what
-	// the project says), read once per town.
-	const byTown = new Map<string, ReviewDecision[]>();
-	const decisionsOf = (room: Room) => {
-		const town = workspace.townRoomOf(room);
-		if (!town) return [];
-		let list = byTown.get(town.name);
-		if (!list) byTown.set(town.name, (list = townDecisions(town.doc)));
-		return list;
-	};
-	const suggestions: (Suggestion & { communityId: string })[] = [];
-	const projects: (Project & { ref: RecordRef })[] = [];
-	const rectifications: Rectification[] = [];
-	for (const room of rooms) {
-		// Rectifications are ordered in every kind of room: a community's own inspections, the
-		// town's quarterly checks, the city's spot-checks.
-		if (roomHolds(room.name, 'rectification')) {
-			rectifications.push(...valid(readRecords(room.doc, 'rectification')));
-		}
-		if (!room.name.startsWith('community:')) continue;
-		const place = workspace.placeOf(room);
-		const { communityId } = place;
-		for (const s of valid(readRecords(room.doc, 'suggestion')))
-			suggestions.push({ ...s, communityId });
-		const from = { ...place, townDecisions: decisionsOf(room), ...city };
-		for (const p of valid(readRecords(room.doc, 'project'))) {
-			const seen = projectAsSeen(p, from);
-			projects.push({ ...seen, ref: { room: room.name, id: p.id } });
-		}
+export function cityRecords(workspace: Workspace): CityRecords {
+	const rooms = new Map<string, RoomRecords>();
+	for (const room of workspace.rooms.values()) {
+		void room.version;
+		rooms.set(room.name, roomRecords(room.doc, room.name));
 	}
-	return {
-		suggestions,
-		projects,
-		rectifications,
-		disbursements: city.payments,
-		rules: cityRules(workspace.cityRoom?.doc)
-	};
+	const towns = new Map(workspace.session?.directory.communities.map((c) => [c.id, c.townId]));
+	return assembleCity(rooms, (id) => towns.get(id));
 }

@@ -11,6 +11,7 @@ import { PhotoUploader, type UploadProgress } from './photo-upload';
 import { MuxSocket } from './mux-socket';
 import { muxPath } from './protocol';
 import { RoomSync } from './room-sync';
+import { ServerAnswers } from './server-answers';
 import { communityName, homeRoom, sessionRooms, signIn, SignInError } from './session';
 
 /**
@@ -87,6 +88,8 @@ export class Workspace {
 
 	rooms = new SvelteMap<string, Room>();
 	photos!: PhotoLibrary;
+	/** What this device asks the server (the city's figures), with the last answers kept. */
+	answers!: ServerAnswers;
 	#db!: KuaibanDb;
 	#uploader!: PhotoUploader;
 	#socket: MuxSocket | undefined;
@@ -136,6 +139,11 @@ export class Workspace {
 		this.#db = new KuaibanDb(this.#dbName);
 		await this.#db.open();
 		this.photos = new PhotoLibrary(this.#db, () => this.session?.token);
+		this.answers = new ServerAnswers({
+			db: this.#db,
+			token: () => (this.needsSignIn ? undefined : this.session?.token),
+			onUnauthorized: () => void this.#tokenRefused()
+		});
 		this.#uploader = new PhotoUploader({
 			db: this.#db,
 			token: () => (this.needsSignIn ? undefined : this.session?.token),

@@ -1,0 +1,151 @@
+import { roomHolds } from './authority';
+import { projectAsSeen } from './decisions';
+import type {
+	CityRulesRecord,
+	Disbursement,
+	Project,
+	RecordKind,
+	RecordKinds,
+	RecordRef,
+	Rectification,
+	Suggestion
+} from './records';
+import { isRectificationOverdue } from './inspection';
+import {
+	byTown,
+	cityFigures,
+	communitiesWithoutProject,
+	forYear,
+	workflowFunnel,
+	type CityFigures,
+	type CommunityEntry,
+	type FunnelStep
+} from './report';
+import { reviewQueue } from './review';
+import { rulesForYear, type CityRules } from './rules';
+
+/**
+ * What the city's screens read across rooms, put together from each room's valid records: the
+ * same on a device that holds the rooms and on the server that keeps them decoded (its read
+ * models), so the two can never count differently.
+ *
+ * A step counts only from the room whose writers may take it (DESIGN.md, "Rooms"): a project's
+ * decisions come from its own town's room by the directory, closings from the city room, payments
+ * from the finance room; a kind a room does not hold is ignored there.
+ */
+
+/** The kinds the city's figures read. */
+export const CITY_VIEW_KINDS = [
+	'suggestion',
+	'project',
+	'rectification',
+	'reviewDecision',
+	'disbursement',
+	'cityRules'
+] as const satisfies readonly RecordKind[];
+export type CityViewKind = (typeof CITY_VIEW_KINDS)[number];
+
+/** One room's valid records of the kinds above (archived ones included: the rules decide). */
+export type RoomRecords = { readonly [K in CityViewKind]?: readonly RecordKinds[K][] };
+
+export interface CityRecords {
+	suggestions: (Suggestion & { communityId: string })[];
+	projects: (Project & { ref: RecordRef })[];
+	rectifications: Rectification[];
+	disbursements: Disbursement[];
+	rules: CityRulesRecord[];
+}
+
+/**
+ * The records of every room given, as the city sees them. `townOf` is the directory: a community
+ * room's town, never what its records say.
+ */
+export function assembleCity(
+	rooms: ReadonlyMap<string, RoomRecords>,
+	townOf: (communityId: string) => string | undefined
+): CityRecords {
+	const list = <K extends CityViewKind>(room: string, kind: K): readonly RecordKinds[K][] =>
+		roomHolds(room, kind) ? ((rooms.get(room)?.[kind] ?? []) as readonly RecordKinds[K][]) : [];
+	const cityDecisions = list('city', 'reviewDecision');
+	const payments = list('finance', 'disbursement');
+	const out: CityRecords = {
+		suggestions: [],
+		projects: [],
+		rectifications: [],
+		disbursements: [...payments],
+		rules: [...list('city', 'cityRules')]
+	};
+	for (const room of [...rooms.keys()].sort()) {
+		// Rectifications are ordered in every kind of room: a community's own inspections, the
+		// town's quarterly checks, the city's spot-checks.
+		out.rectifications.push(...list(room, 'rectification'));
+		if (!room.startsWith('community:')) continue;
+		const communityId = room.slice('community:'.length);
+		const townId = townOf(communityId);
+		const townDecisions = townId === undefined ? [] : list(`town:${townId}`, 'reviewDecision');
+		for (const s of list(room, 'suggestion')) out.suggestions.push({ ...s, communityId });
+		const from = { communityId, townId, townDecisions, cityDecisions, payments };
+		for (const p of list(room, 'project')) {
+			out.projects.push({ ...projectAsSeen(p, from), ref: { room, id: p.id } });
+		}
+	}
+	return out;
+}
+
+/** The rules of a year, or undefined when the city has not entered them. */
+export function rulesOfYear(list: readonly CityRulesRecord[], year: number): CityRules | undefined {
+	try {
+		return rulesForYear(list, year);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Everything the dashboard shows for one period, as plain data (the server sends it as JSON). */
+export interface DashboardView {
+	/** The programme years that have projects, newest first: the period's choices. */
+	years: number[];
+	/** The period shown: a year, or null for all of them. */
+	year: number | null;
+	figures: CityFigures;
+	towns: { townId: string; projects: number; budgetFen: number }[];
+	funnel: FunnelStep[];
+	overdueReviews: number;
+	overdueRectifications: number;
+	communitiesWithoutProject: CommunityEntry[];
+}
+
+/** The server's answer of `GET /api/figures/dashboard`: complete over the caller's rooms. */
+export interface DashboardAnswer {
+	/** When the server answered: the figures were complete then. */
+	asOf: string;
+	/** How many rooms the figures were read from (every one the caller may read). */
+	rooms: number;
+	view: DashboardView;
+}
+
+/**
+ * The dashboard (DOMAIN.md, "The numbers the city reports") for `year` (undefined: every year),
+ * over the records and the directory given, at `nowIso` (overdue counts depend on the day).
+ */
+export function dashboardView(
+	records: CityRecords,
+	directory: { towns: readonly { id: string }[]; communities: readonly CommunityEntry[] },
+	year: number | undefined,
+	nowIso: string
+): DashboardView {
+	const period = forYear(records, year);
+	const rulesOf = (y: number) => rulesOfYear(records.rules, y);
+	return {
+		years: [...new Set(records.projects.map((p) => p.year))].sort((a, b) => b - a),
+		year: year ?? null,
+		figures: cityFigures({ ...period, communities: directory.communities }),
+		towns: byTown(period.projects, directory.towns),
+		funnel: workflowFunnel(period.suggestions, period.projects),
+		overdueReviews: reviewQueue(records.projects, nowIso, rulesOf).filter((e) => e.clock.overdue)
+			.length,
+		overdueRectifications: records.rectifications.filter((r) => isRectificationOverdue(r, nowIso))
+			.length,
+		communitiesWithoutProject: communitiesWithoutProject(period.projects, directory.communities)
+	};
+}

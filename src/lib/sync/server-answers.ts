@@ -1,0 +1,82 @@
+import type { KuaibanDb } from '$lib/store/db';
+
+/**
+ * Questions the device asks the server (the city's figures from its read models), with the last
+ * answer to each kept in IndexedDB: offline, a screen shows that one, with its time, and never as
+ * if it were current.
+ */
+
+export type AnswerSource = 'server' | 'kept';
+
+export interface Answer<T> {
+	value: T;
+	/** When the server answered. */
+	asOf: string;
+	/** `server`: just answered; `kept`: the last answer on this device, the server not reached. */
+	source: AnswerSource;
+}
+
+export type AskFailure = 'offline' | 'unauthorized' | 'failed';
+
+export class AskError extends Error {
+	override name = 'AskError';
+	constructor(readonly reason: AskFailure) {
+		super(`the server did not answer: ${reason}`);
+	}
+}
+
+export interface ServerAnswersOptions {
+	db: KuaibanDb;
+	token: () => string | undefined;
+	fetch?: typeof fetch;
+	/** The server refused the token (the workspace asks to sign in again). */
+	onUnauthorized?: () => void;
+}
+
+export class ServerAnswers {
+	readonly #options: ServerAnswersOptions;
+
+	constructor(options: ServerAnswersOptions) {
+		this.#options = options;
+	}
+
+	/** The answer kept on this device for `path`, if any. */
+	async kept<T>(path: string): Promise<Answer<T> | undefined> {
+		const row = await this.#options.db.answers.get(path).catch(() => undefined);
+		return row ? { value: row.value as T, asOf: row.asOf, source: 'kept' } : undefined;
+	}
+
+	/**
+	 * Asks the server (`path` answers `{ asOf, ...value }`) and keeps the answer; when it cannot be
+	 * reached, the kept answer; when there is none, throws AskError.
+	 */
+	async ask<T extends { asOf: string }>(path: string): Promise<Answer<T>> {
+		let failure: AskFailure = 'offline';
+		const token = this.#options.token();
+		if (token) {
+			try {
+				const res = await (this.#options.fetch ?? fetch)(path, {
+					headers: { authorization: `Bearer ${token}` },
+					cache: 'no-store'
+				});
+				if (res.ok) {
+					const value = (await res.json()) as T;
+					// Kept for offline use; a full disk only means there is none to show later.
+					await this.#options.db.answers
+						.put({ key: path, asOf: value.asOf, value })
+						.catch(() => {});
+					return { value, asOf: value.asOf, source: 'server' };
+				}
+				if (res.status === 401) {
+					failure = 'unauthorized';
+					this.#options.onUnauthorized?.();
+				} else failure = 'failed';
+			} catch {
+				failure = 'offline';
+			}
+		}
+		const kept = await this.kept<T>(path);
+		if (kept) return kept;
+		throw new AskError(failure);
+	}
+}

@@ -1,0 +1,211 @@
+import * as Y from 'yjs';
+import { roomRecords } from '../src/lib/doc/room-records.ts';
+import {
+	assembleCity,
+	dashboardView,
+	roomAccess,
+	shanghaiDate,
+	type CityRecords,
+	type DashboardAnswer,
+	type Principal,
+	type RoomRecords
+} from '../src/lib/domain/index.ts';
+import { sendJson, type ApiRoute } from './api.ts';
+import { requireUser, type AuthContext } from './auth-routes.ts';
+import { directoryFor, type Org } from './directory.ts';
+import type { Logger } from './log.ts';
+import type { RoomStore } from './room-store.ts';
+
+/**
+ * The server's read models (issue "city scale"): each room's valid records, decoded with the
+ * shared codec (`roomRecords`) and kept in memory as plain data, so that the city's figures are
+ * answered from the server without a device downloading every community, and without the server
+ * keeping every room's document loaded.
+ *
+ * A stored update marks its room stale (a set insertion on the hot path, nothing more); the room
+ * is decoded again when a question next needs it: from its live document when the room is loaded,
+ * otherwise from storage into a document that is dropped at once. Nothing a client says about
+ * itself is taken: the figures come from `assembleCity` and the domain's rules, as on a device.
+ */
+
+export interface ReadModelSource {
+	store: Pick<RoomStore, 'load'>;
+	/** The live document of a room that is in memory (a connection holds it), if it is. */
+	loaded(room: string): Y.Doc | undefined;
+}
+
+/** Every room the org has that the figures read (contacts rooms never are). */
+export function figureRooms(org: Pick<Org, 'towns' | 'communities'>): string[] {
+	return [
+		'city',
+		'finance',
+		...org.towns().map((id) => `town:${id}`),
+		...org.communities().map((id) => `community:${id}`)
+	];
+}
+
+interface Answer {
+	generation: number;
+	org: Org;
+	day: string;
+	value: unknown;
+}
+
+export class ReadModels {
+	readonly #records = new Map<string, RoomRecords>();
+	readonly #stale = new Set<string>();
+	readonly #answers = new Map<string, Answer>();
+	#generation = 0;
+	#warming: Promise<void> | undefined;
+	#stopped = false;
+
+	constructor(
+		readonly source: ReadModelSource,
+		readonly log?: Logger,
+		/** How many answers are kept (one per scope and period asked for). */
+		readonly maxAnswers = 64
+	) {}
+
+	/** A room's stored state changed: what was decoded of it is out of date. */
+	changed(room: string): void {
+		this.#stale.add(room);
+		this.#generation++;
+	}
+
+	/** At shutdown, before storage closes: the background decoding stops. */
+	stop(): void {
+		this.#stopped = true;
+	}
+
+	/** Rooms decoded and current. */
+	get size(): number {
+		return this.#records.size - this.#stale.size;
+	}
+
+	/** The room's records, decoded again if it changed since. */
+	records(room: string): RoomRecords {
+		const kept = this.#records.get(room);
+		if (kept && !this.#stale.has(room)) return kept;
+		const fresh = this.#decode(room);
+		this.#records.set(room, fresh);
+		this.#stale.delete(room);
+		return fresh;
+	}
+
+	#decode(room: string): RoomRecords {
+		const live = this.source.loaded(room);
+		if (live) return roomRecords(live, room);
+		const stored = this.source.store.load(room);
+		const doc = new Y.Doc({ gc: true });
+		try {
+			doc.transact(() => {
+				if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+				for (const update of stored.updates) Y.applyUpdate(doc, update);
+			});
+			return roomRecords(doc, room);
+		} finally {
+			doc.destroy();
+		}
+	}
+
+	/** The city's records over `rooms`, as `assembleCity` puts them together. */
+	city(rooms: readonly string[], org: Pick<Org, 'townOfCommunity'>): CityRecords {
+		const decoded = new Map<string, RoomRecords>();
+		for (const room of rooms) decoded.set(room, this.records(room));
+		return assembleCity(decoded, (id) => org.townOfCommunity(id));
+	}
+
+	/**
+	 * `compute`'s answer for `key`, kept while no room changed, the org is the same object and the
+	 * day (in China: overdue counts change with it) is the same.
+	 */
+	answer<T>(key: string, org: Org, day: string, compute: () => T): T {
+		const kept = this.#answers.get(key);
+		if (kept && kept.generation === this.#generation && kept.org === org && kept.day === day) {
+			// Most recently used last.
+			this.#answers.delete(key);
+			this.#answers.set(key, kept);
+			return kept.value as T;
+		}
+		const generation = this.#generation;
+		const value = compute();
+		this.#answers.delete(key);
+		this.#answers.set(key, { generation, org, day, value });
+		while (this.#answers.size > this.maxAnswers) {
+			const oldest = this.#answers.keys().next().value;
+			if (oldest === undefined) break;
+			this.#answers.delete(oldest);
+		}
+		return value;
+	}
+
+	/**
+	 * Decodes `rooms` in the background, one per turn of the event loop, so that the first
+	 * question after a start does not wait for the whole city. Resolves when all are in.
+	 */
+	warm(rooms: readonly string[]): Promise<void> {
+		this.#warming ??= (async () => {
+			const started = performance.now();
+			for (const room of rooms) {
+				await new Promise((done) => setImmediate(done));
+				if (this.#stopped) return;
+				try {
+					this.records(room);
+				} catch (error) {
+					this.log?.warn('read model: decoding a room failed', { room, error });
+				}
+			}
+			this.log?.info('read models ready', {
+				rooms: rooms.length,
+				ms: Math.round(performance.now() - started)
+			});
+		})();
+		return this.#warming;
+	}
+}
+
+/** The rooms of the figures a user may read. */
+function roomsOf(user: Principal, org: Org): string[] {
+	return figureRooms(org).filter((room) => roomAccess(user, room, org) !== 'none');
+}
+
+/**
+ * `GET /api/figures/dashboard[?year=YYYY]` (Bearer): the dashboard over every room the caller
+ * may read, complete, with the time it was answered.
+ */
+export function figureRoutes(options: {
+	auth: AuthContext;
+	models: ReadModels;
+	now: () => Date;
+}): ApiRoute[] {
+	const { auth, models, now } = options;
+	return [
+		{
+			method: 'GET',
+			path: '/api/figures/dashboard',
+			handler(req, res) {
+				const user = requireUser(auth, req, res);
+				if (!user) return;
+				const param = new URL(req.url ?? '/', 'http://x').searchParams.get('year');
+				if (param !== null && !/^(19|20)\d\d$/.test(param)) {
+					return sendJson(res, 400, {
+						error: 'bad_year',
+						message: '年份应为四位数字，例如 2024 / The year is four digits, e.g. 2024'
+					});
+				}
+				const year = param === null ? undefined : Number(param);
+				const org = auth.org();
+				const at = now();
+				const rooms = roomsOf(user, org);
+				const day = shanghaiDate(at.toISOString());
+				const key = `dashboard ${year ?? 'all'} ${rooms.join(' ')}`;
+				// Kept while no room changed: still complete at the time of this request.
+				const view = models.answer(key, org, day, () =>
+					dashboardView(models.city(rooms, org), directoryFor(user, org), year, at.toISOString())
+				);
+				const answer: DashboardAnswer = { asOf: at.toISOString(), rooms: rooms.length, view };
+				sendJson(res, 200, answer);
+			}
+		}
+	];
+}
