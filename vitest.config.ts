@@ -17,7 +17,19 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'unit',
-					include: ['tests/unit/**/*.test.ts']
+					include: ['tests/unit/**/*.test.ts'],
+					exclude: ['tests/unit/**/*.svelte.test.ts']
+				}
+			},
+			{
+				// Runes state classes with their effects: compiled for the browser, run in Node.
+				plugins: [svelte()],
+				resolve: { conditions: ['browser'] },
+				extends: true,
+				test: {
+					name: 'unit-state',
+					include: ['tests/unit/**/*.svelte.test.ts'],
+					environment: './tests/unit/helpers/client-environment.ts'
 				}
 			},
 			{

@@ -1,18 +1,7 @@
 import * as Y from 'yjs';
 import { roomRecords } from '../src/lib/doc/room-records.ts';
-import {
-	assembleCity,
-	dashboardView,
-	roomAccess,
-	shanghaiDate,
-	type CityRecords,
-	type DashboardAnswer,
-	type Principal,
-	type RoomRecords
-} from '../src/lib/domain/index.ts';
-import { sendJson, type ApiRoute } from './api.ts';
-import { requireUser, type AuthContext } from './auth-routes.ts';
-import { directoryFor, type Org } from './directory.ts';
+import { assembleCity, type CityRecords, type RoomRecords } from '../src/lib/domain/index.ts';
+import type { Org } from './directory.ts';
 import type { Logger } from './log.ts';
 import type { RoomStore } from './room-store.ts';
 
@@ -44,6 +33,17 @@ export function figureRooms(org: Pick<Org, 'towns' | 'communities'>): string[] {
 	];
 }
 
+/** Room sets whose assembled records are kept: the city's, and a few towns' or communities'. */
+const maxAssemblies = 8;
+
+/** A map used as a cache, most recently set last: the oldest entries go past `size`. */
+function dropOldest(map: Map<string, unknown>, size: number): void {
+	for (const key of map.keys()) {
+		if (map.size <= size) return;
+		map.delete(key);
+	}
+}
+
 interface Answer {
 	generation: number;
 	org: Org;
@@ -55,6 +55,7 @@ export class ReadModels {
 	readonly #records = new Map<string, RoomRecords>();
 	readonly #stale = new Set<string>();
 	readonly #answers = new Map<string, Answer>();
+	readonly #assembled = new Map<string, { generation: number; org: Org; records: CityRecords }>();
 	#generation = 0;
 	#warming: Promise<void> | undefined;
 	#stopped = false;
@@ -108,11 +109,23 @@ export class ReadModels {
 		}
 	}
 
-	/** The city's records over `rooms`, as `assembleCity` puts them together. */
-	city(rooms: readonly string[], org: Pick<Org, 'townOfCommunity'>): CityRecords {
+	/**
+	 * The city's records over `rooms`, as `assembleCity` puts them together; the last few
+	 * assemblies are kept while no room changed and the org is the same object, since a thousand
+	 * communities take longer to put together than any question takes to answer from them.
+	 */
+	city(rooms: readonly string[], org: Org): CityRecords {
+		const key = rooms.join(' ');
+		const kept = this.#assembled.get(key);
+		if (kept && kept.generation === this.#generation && kept.org === org) return kept.records;
+		const generation = this.#generation;
 		const decoded = new Map<string, RoomRecords>();
 		for (const room of rooms) decoded.set(room, this.records(room));
-		return assembleCity(decoded, (id) => org.townOfCommunity(id));
+		const records = assembleCity(decoded, (id) => org.townOfCommunity(id));
+		this.#assembled.delete(key);
+		this.#assembled.set(key, { generation, org, records });
+		dropOldest(this.#assembled, maxAssemblies);
+		return records;
 	}
 
 	/**
@@ -131,11 +144,7 @@ export class ReadModels {
 		const value = compute();
 		this.#answers.delete(key);
 		this.#answers.set(key, { generation, org, day, value });
-		while (this.#answers.size > this.maxAnswers) {
-			const oldest = this.#answers.keys().next().value;
-			if (oldest === undefined) break;
-			this.#answers.delete(oldest);
-		}
+		dropOldest(this.#answers, this.maxAnswers);
 		return value;
 	}
 
@@ -162,50 +171,4 @@ export class ReadModels {
 		})();
 		return this.#warming;
 	}
-}
-
-/** The rooms of the figures a user may read. */
-function roomsOf(user: Principal, org: Org): string[] {
-	return figureRooms(org).filter((room) => roomAccess(user, room, org) !== 'none');
-}
-
-/**
- * `GET /api/figures/dashboard[?year=YYYY]` (Bearer): the dashboard over every room the caller
- * may read, complete, with the time it was answered.
- */
-export function figureRoutes(options: {
-	auth: AuthContext;
-	models: ReadModels;
-	now: () => Date;
-}): ApiRoute[] {
-	const { auth, models, now } = options;
-	return [
-		{
-			method: 'GET',
-			path: '/api/figures/dashboard',
-			handler(req, res) {
-				const user = requireUser(auth, req, res);
-				if (!user) return;
-				const param = new URL(req.url ?? '/', 'http://x').searchParams.get('year');
-				if (param !== null && !/^(19|20)\d\d$/.test(param)) {
-					return sendJson(res, 400, {
-						error: 'bad_year',
-						message: '年份应为四位数字，例如 2024 / The year is four digits, e.g. 2024'
-					});
-				}
-				const year = param === null ? undefined : Number(param);
-				const org = auth.org();
-				const at = now();
-				const rooms = roomsOf(user, org);
-				const day = shanghaiDate(at.toISOString());
-				const key = `dashboard ${year ?? 'all'} ${rooms.join(' ')}`;
-				// Kept while no room changed: still complete at the time of this request.
-				const view = models.answer(key, org, day, () =>
-					dashboardView(models.city(rooms, org), directoryFor(user, org), year, at.toISOString())
-				);
-				const answer: DashboardAnswer = { asOf: at.toISOString(), rooms: rooms.length, view };
-				sendJson(res, 200, answer);
-			}
-		}
-	];
 }

@@ -35,6 +35,8 @@ async function openProject(page: Page, id: string, expected: string) {
 
 async function moneyTotals(page: Page) {
 	await openSection(page, 'Money');
+	// The server's answer, not the one this device kept from an earlier visit.
+	await page.locator('[data-testid="as-of"][data-state="current"]').waitFor();
 	const total = page.getByTestId('money-total');
 	await total.waitFor();
 	const cells = await total.locator('td').allInnerTexts();

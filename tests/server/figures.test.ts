@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createRecord } from '$lib/doc/records';
-import type { DashboardView, Suggestion } from '$lib/domain';
+import { createRecord, readRecords } from '$lib/doc/records';
+import {
+	shanghaiMonth,
+	type DashboardView,
+	type Disbursement,
+	type MoneyView,
+	type MonthlyView,
+	type SpotCheckView,
+	type Suggestion
+} from '$lib/domain';
 import { DEMO_FIGURES } from '../../sync-server/demo-data';
-import { login } from './helpers/clients';
+import { connect, login, synced } from './helpers/clients';
 import { recordAt, testDecision, testProject, writeAs } from './helpers/records';
 import { waitFor } from './helpers/server-process';
 import { useTestServer } from './helpers/test-server';
@@ -18,6 +26,14 @@ interface Answer {
 	asOf: string;
 	rooms: number;
 	view: DashboardView;
+}
+
+async function ask<V>(question: string, token: string, query = ''): Promise<V> {
+	const res = await fetch(`${env.url}/api/figures/${question}${query}`, {
+		headers: { authorization: `Bearer ${token}` }
+	});
+	expect(res.status, `${question}${query}`).toBe(200);
+	return ((await res.json()) as { view: V }).view;
 }
 
 async function dashboard(token: string, query = ''): Promise<Answer> {
@@ -157,5 +173,176 @@ describe('the dashboard from the server', () => {
 		expect(forged.status).toBe(401);
 		// The server is still answering.
 		expect((await dashboard(token)).view.figures.suggestionsCollected).toBeGreaterThan(0);
+	});
+
+	it('refuses every malformed question of the other figures with a message, and stays up', async () => {
+		const token = await login(env.url, 'city-supervisor');
+		const bad = [
+			'money?by=street',
+			'money?year=99',
+			'money?by=town&by=year',
+			'monthly',
+			'monthly?month=2020-13',
+			'monthly?month=2020-9',
+			'monthly?month=2020-09&month=2020-10',
+			'spot-check?years=2018,,2019',
+			'spot-check?years=2018,2018',
+			`spot-check?years=${Array.from({ length: 60 }, (_, i) => 1950 + i).join(',')}`
+		];
+		for (const question of bad) {
+			const res = await fetch(`${env.url}/api/figures/${question}`, {
+				headers: { authorization: `Bearer ${token}` }
+			});
+			expect(res.status, question).toBe(400);
+			expect(((await res.json()) as { message: string }).message, question).toMatch(
+				/[\u4e00-\u9fff]/
+			);
+		}
+		for (const question of ['money', 'monthly?month=2020-09', 'spot-check?years=2018']) {
+			expect((await fetch(`${env.url}/api/figures/${question}`)).status, question).toBe(401);
+		}
+		expect((await ask<MoneyView>('money', token)).rows.length).toBeGreaterThan(0);
+	});
+});
+
+describe('the money, the monthly report and the spot-check from the server', () => {
+	it("holds the same money however it is grouped, and approves exactly the dashboard's budget", async () => {
+		const token = await login(env.url, 'city-finance');
+		const figures = (await dashboard(token)).view.figures;
+		const totals = [];
+		for (const by of ['town', 'community', 'year']) {
+			const view = await ask<MoneyView>('money', token, `?by=${by}`);
+			expect(view.by).toBe(by);
+			const sum = (f: (r: (typeof view.rows)[number]) => number) =>
+				view.rows.reduce((s, r) => s + f(r), 0);
+			expect(sum((r) => r.approvedFen)).toBe(view.total.approvedFen);
+			expect(sum((r) => r.paidFen)).toBe(view.total.paidFen);
+			totals.push(view.total);
+		}
+		expect(totals[1]).toEqual(totals[0]);
+		expect(totals[2]).toEqual(totals[0]);
+		expect(totals[0]?.approvedFen).toBe(figures.budgetFen);
+		expect(totals[0]?.projects).toBe(figures.projectsProduced);
+		// The waiting list is whole in its count, named in its first entries.
+		const view = await ask<MoneyView>('money', token);
+		expect(view.waiting.count).toBeGreaterThanOrEqual(view.waiting.first.length);
+		for (const w of view.waiting.first) expect(w.owedFen).toBeGreaterThan(0);
+	});
+
+	it("counts finance's payment within moments, and never a payment the city room claims", async () => {
+		const token = await login(env.url, 'city-finance');
+		const before = await ask<MoneyView>('money', token);
+		const owed = before.waiting.first[0];
+		expect(owed, 'the demo city has an accepted project waiting for payment').toBeDefined();
+		if (!owed) return;
+		const payment = (id: string, by: string): Disbursement => ({
+			id,
+			createdAt: recordAt,
+			createdBy: by,
+			project: { room: owed.room, id: owed.id },
+			amountFen: 100,
+			paidAt: new Date().toISOString(),
+			by
+		});
+		// A supervisor may write the city room, not payments: what it writes there is not money.
+		const forged = await writeAs(env.url, 'city', 'city-supervisor', (doc, origin, by) => {
+			createRecord(
+				doc,
+				'disbursement',
+				payment('forged-pay', 'city-supervisor'),
+				origin,
+				by,
+				new Date()
+			);
+		});
+		// Stored before finance pays (the server relays only what it stored: a second client of the
+		// city room has it), so the figure below has seen it.
+		const reader = connect(env.url, 'city', await login(env.url, 'city-supervisor'));
+		await synced(reader);
+		await waitFor(async () =>
+			readRecords(reader.doc, 'disbursement').some((r) => r.id === 'forged-pay') ? true : undefined
+		);
+		reader.destroy();
+		const paid = await writeAs(env.url, 'finance', 'city-finance', (doc, origin, by) => {
+			createRecord(
+				doc,
+				'disbursement',
+				payment('real-pay', 'city-finance'),
+				origin,
+				by,
+				new Date()
+			);
+		});
+		try {
+			const after = await waitFor(
+				async () => {
+					const view = await ask<MoneyView>('money', token);
+					return view.total.paidFen !== before.total.paidFen ? view : undefined;
+				},
+				{ timeoutMs: 5000 }
+			);
+			expect(after.total.paidFen).toBe(before.total.paidFen + 100);
+			expect(after.waiting.first.find((w) => w.id === owed.id)?.owedFen).toBe(owed.owedFen - 100);
+		} finally {
+			forged.destroy();
+			paid.destroy();
+		}
+	});
+
+	it("reports every town each month, with this month's residents' ratings in it", async () => {
+		const token = await login(env.url, 'city-supervisor');
+		const towns = (
+			(await (
+				await fetch(`${env.url}/api/directory`, { headers: { authorization: `Bearer ${token}` } })
+			).json()) as { towns: { id: string }[] }
+		).towns.map((t) => t.id);
+		const september = await ask<MonthlyView>('monthly', token, '?month=2020-09');
+		expect(september.month).toBe('2020-09');
+		expect(september.rows.map((r) => r.townId)).toEqual(towns);
+		expect(september.rows.every((r) => r.ratings !== undefined)).toBe(true);
+
+		// A resident rates a paid project on its public page: this month's report counts it.
+		const month = shanghaiMonth(new Date().toISOString());
+		const { population } = await ask<SpotCheckView>('spot-check', token, '?years=2018');
+		const rated = population[0];
+		expect(rated).toBeDefined();
+		if (!rated) return;
+		const community = rated.room.slice('community:'.length);
+		const town = rated.stratum.split('|')[1];
+		const count = (v: MonthlyView) => v.rows.find((r) => r.townId === town)?.ratings?.count ?? 0;
+		const before = await ask<MonthlyView>('monthly', token, `?month=${month}`);
+		const res = await fetch(`${env.url}/p/${community}/${rated.id}/rating`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ score: '4', comment: '' }).toString()
+		});
+		expect(res.status).toBe(303);
+		const after = await ask<MonthlyView>('monthly', token, `?month=${month}`);
+		expect(count(after)).toBe(count(before) + 1);
+	});
+
+	it("draws the spot-check's population from paid projects of the chosen years, all towns in its strata", async () => {
+		const token = await login(env.url, 'city-supervisor');
+		const one = await ask<SpotCheckView>('spot-check', token, '?years=2018');
+		const two = await ask<SpotCheckView>('spot-check', token, '?years=2019,2018');
+		const none = await ask<SpotCheckView>('spot-check', token, '?years=');
+		expect(two.chosen).toEqual([2018, 2019]);
+		expect(two.years).toEqual([...two.years].sort((a, b) => a - b));
+		expect(two.years).toEqual(expect.arrayContaining([2018, 2019]));
+		expect(none.population).toEqual([]);
+		expect(one.population.length).toBeGreaterThan(0);
+		expect(two.population.length).toBeGreaterThan(one.population.length);
+		const ids = new Set(two.population.map((e) => e.id));
+		for (const e of one.population) expect(ids.has(e.id)).toBe(true);
+		expect(new Set(two.population.map((e) => e.stratum.split('|')[1])).size).toBeGreaterThan(1);
+		// A reviewer's population is its own town's.
+		const reviewer = await ask<SpotCheckView>(
+			'spot-check',
+			await login(env.url, 'jingkai-reviewer'),
+			'?years=2018,2019'
+		);
+		expect(reviewer.population.every((e) => e.stratum.endsWith('|jingkai'))).toBe(true);
+		expect(reviewer.population.length).toBeGreaterThan(0);
 	});
 });

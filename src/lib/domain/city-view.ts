@@ -3,6 +3,7 @@ import { projectAsSeen } from './decisions';
 import type {
 	CityRulesRecord,
 	Disbursement,
+	PopulationEntry,
 	Project,
 	RecordKind,
 	RecordKinds,
@@ -21,7 +22,11 @@ import {
 	type CommunityEntry,
 	type FunnelStep
 } from './report';
+import { projectBudgetFen } from './budget';
+import { awaitingPayment, moneyLedger, moneyTotal, type MoneyRow } from './finance';
+import { monthlyReport, type MonthlyTownRow, type RatingEntry } from './monthly-report';
 import { reviewQueue } from './review';
+import { spotCheckPopulation } from './spot-check';
 import { rulesForYear, type CityRules } from './rules';
 
 /**
@@ -115,14 +120,8 @@ export interface DashboardView {
 	communitiesWithoutProject: CommunityEntry[];
 }
 
-/** The server's answer of `GET /api/figures/dashboard`: complete over the caller's rooms. */
-export interface DashboardAnswer {
-	/** When the server answered: the figures were complete then. */
-	asOf: string;
-	/** How many rooms the figures were read from (every one the caller may read). */
-	rooms: number;
-	view: DashboardView;
-}
+/** The server's answer of `GET /api/figures/dashboard`. */
+export type DashboardAnswer = FigureAnswer<DashboardView>;
 
 /**
  * The dashboard (DOMAIN.md, "The numbers the city reports") for `year` (undefined: every year),
@@ -137,7 +136,7 @@ export function dashboardView(
 	const period = forYear(records, year);
 	const rulesOf = (y: number) => rulesOfYear(records.rules, y);
 	return {
-		years: [...new Set(records.projects.map((p) => p.year))].sort((a, b) => b - a),
+		years: projectYears(records),
 		year: year ?? null,
 		figures: cityFigures({ ...period, communities: directory.communities }),
 		towns: byTown(period.projects, directory.towns),
@@ -148,4 +147,135 @@ export function dashboardView(
 			.length,
 		communitiesWithoutProject: communitiesWithoutProject(period.projects, directory.communities)
 	};
+}
+
+/** What a list shows of a project found on the server: enough to name it and open its room. */
+export interface ProjectSummary {
+	id: string;
+	room: string;
+	title: string;
+	communityId: string;
+	townId: string;
+	type: string;
+	year: number;
+	status: Project['status'];
+	budgetFen: number;
+}
+
+export function projectSummary(project: Project & { ref: RecordRef }): ProjectSummary {
+	return {
+		id: project.id,
+		room: project.ref.room,
+		title: project.title,
+		communityId: project.communityId,
+		townId: project.townId,
+		type: project.type,
+		year: project.year,
+		status: project.status,
+		budgetFen: projectBudgetFen(project)
+	};
+}
+
+/** The years that have projects, newest first: a period's choices. */
+function projectYears(records: Pick<CityRecords, 'projects'>): number[] {
+	return [...new Set(records.projects.map((p) => p.year))].sort((a, b) => b - a);
+}
+
+export const MONEY_GROUPS = ['town', 'community', 'year'] as const;
+export type MoneyGroup = (typeof MONEY_GROUPS)[number];
+
+/** How many of the projects waiting for payment a money view names (the count is always whole). */
+export const MONEY_WAITING_SHOWN = 200;
+
+/** The money screen (DOMAIN.md step 5 and the third line of defence) for a period and grouping. */
+export interface MoneyView {
+	years: number[];
+	year: number | null;
+	by: MoneyGroup;
+	rows: MoneyRow[];
+	total: Omit<MoneyRow, 'key'>;
+	/** Accepted projects with money owed, the longest waiting first: how many, and the first. */
+	waiting: { count: number; first: (ProjectSummary & { owedFen: number })[] };
+}
+
+export function moneyView(
+	records: CityRecords,
+	year: number | undefined,
+	by: MoneyGroup
+): MoneyView {
+	const projects =
+		year === undefined ? records.projects : records.projects.filter((p) => p.year === year);
+	const keyOf: Record<MoneyGroup, (p: Project) => string> = {
+		town: (p) => p.townId,
+		community: (p) => p.communityId,
+		year: (p) => String(p.year)
+	};
+	const rows = moneyLedger(projects, records.disbursements, keyOf[by]);
+	const waiting = awaitingPayment(projects, records.disbursements);
+	return {
+		years: projectYears(records),
+		year: year ?? null,
+		by,
+		rows,
+		total: moneyTotal(rows),
+		waiting: {
+			count: waiting.length,
+			first: waiting
+				.slice(0, MONEY_WAITING_SHOWN)
+				.map((w) => ({ ...projectSummary(w.project), owedFen: w.owedFen }))
+		}
+	};
+}
+
+/** The monthly report (DOMAIN.md, "Supervision") of a month, each town a row. */
+export interface MonthlyView {
+	month: string;
+	rows: MonthlyTownRow[];
+}
+
+export function monthlyView(
+	records: CityRecords,
+	directory: { towns: readonly { id: string }[]; communities: readonly CommunityEntry[] },
+	month: string,
+	ratings: readonly RatingEntry[] | undefined
+): MonthlyView {
+	return {
+		month,
+		rows: monthlyReport({
+			month,
+			towns: directory.towns,
+			communities: directory.communities,
+			suggestions: records.suggestions,
+			projects: records.projects,
+			rulesOf: (y) => rulesOfYear(records.rules, y),
+			disbursements: records.disbursements,
+			ratings
+		})
+	};
+}
+
+/** Who can be drawn for the spot-check of the chosen years (DOMAIN.md, "回头看"). */
+export interface SpotCheckView {
+	/** The years that have projects, oldest first: the years to choose from. */
+	years: number[];
+	/** The years chosen, oldest first. */
+	chosen: number[];
+	population: PopulationEntry[];
+}
+
+export function spotCheckView(records: CityRecords, years: readonly number[]): SpotCheckView {
+	return {
+		years: projectYears(records).reverse(),
+		chosen: [...years].sort((a, b) => a - b),
+		population: spotCheckPopulation(records.projects, years)
+	};
+}
+
+/** The server's answer to a question about the city (`GET /api/figures/…`). */
+export interface FigureAnswer<V> {
+	/** When the server answered: complete over the caller's rooms then. */
+	asOf: string;
+	/** How many rooms the answer was read from (every one the caller may read). */
+	rooms: number;
+	view: V;
 }

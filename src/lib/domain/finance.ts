@@ -23,6 +23,20 @@ function paymentsOf(projectId: string, disbursements: readonly Disbursement[]): 
 	return disbursements.filter((d) => d.project.id === projectId && d.archived !== true);
 }
 
+/**
+ * Each project's payments, so that a ledger over thousands of projects reads the payments once
+ * rather than once per project (the city's money screen at a thousand communities).
+ */
+function paymentsByProject(disbursements: readonly Disbursement[]): Map<string, Disbursement[]> {
+	const out = new Map<string, Disbursement[]>();
+	for (const d of disbursements) {
+		const list = out.get(d.project.id);
+		if (list) list.push(d);
+		else out.set(d.project.id, [d]);
+	}
+	return out;
+}
+
 export function paidFen(projectId: string, disbursements: readonly Disbursement[]): Fen {
 	return sumFen(paymentsOf(projectId, disbursements).map((d) => d.amountFen));
 }
@@ -40,9 +54,10 @@ export function awaitingPayment<P extends Project>(
 	projects: readonly P[],
 	disbursements: readonly Disbursement[]
 ): { project: P; owedFen: Fen }[] {
+	const byProject = paymentsByProject(disbursements);
 	return projects
 		.filter((p) => p.status === 'accepted' && p.archived !== true)
-		.map((project) => ({ project, owedFen: owedFen(project, disbursements) }))
+		.map((project) => ({ project, owedFen: owedFen(project, byProject.get(project.id) ?? []) }))
 		.filter((x) => x.owedFen > 0)
 		.sort((a, b) => (a.project.acceptedAt ?? '').localeCompare(b.project.acceptedAt ?? ''));
 }
@@ -172,14 +187,16 @@ export function moneyLedger(
 		string,
 		{ projects: number; approved: Fen; paid: Fen; owed: Fen; due: Fen }
 	>();
+	const byProject = paymentsByProject(disbursements);
 	for (const p of projects) {
 		if (p.archived === true || !COMMITTED_STATUSES.includes(p.status)) continue;
 		const key = keyOf(p);
 		const row = rows.get(key) ?? { projects: 0, approved: 0, paid: 0, owed: 0, due: 0 };
-		const owed = owedFen(p, disbursements);
+		const payments = byProject.get(p.id) ?? [];
+		const owed = owedFen(p, payments);
 		row.projects += 1;
 		row.approved += projectBudgetFen(p);
-		row.paid += paidFen(p.id, disbursements);
+		row.paid += paidFen(p.id, payments);
 		row.owed += owed;
 		if (p.status === 'accepted') row.due += owed;
 		rows.set(key, row);

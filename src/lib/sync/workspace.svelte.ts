@@ -236,6 +236,16 @@ export class Workspace {
 		return allSynced && this.uploads.waiting === 0 ? 'synced' : 'syncing';
 	}
 
+	/**
+	 * Grows with every change of any room's document and every change of what waits to be sent:
+	 * a screen that asks the server reads it to ask again once this device's changes are there.
+	 */
+	get activity(): number {
+		let sum = this.#tick;
+		for (const room of this.rooms.values()) sum += room.version;
+		return sum;
+	}
+
 	get waitingChanges(): number {
 		void this.#tick;
 		let sum = 0;

@@ -1,0 +1,189 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+	dashboardView,
+	monthDates,
+	MONEY_GROUPS,
+	moneyView,
+	monthlyView,
+	roomAccess,
+	shanghaiDate,
+	shanghaiStartOfDay,
+	spotCheckView,
+	type FigureAnswer,
+	type MoneyGroup,
+	type Principal,
+	type RatingEntry
+} from '../src/lib/domain/index.ts';
+import { sendJson, type ApiRoute } from './api.ts';
+import { requireUser, type AuthContext } from './auth-routes.ts';
+import { directoryFor, type Org } from './directory.ts';
+import { figureRooms, type ReadModels } from './read-models.ts';
+
+/**
+ * The city's questions, answered from the read models (issue "city scale"): `GET
+ * /api/figures/<question>` (Bearer) over every room the caller may read, complete at the time the
+ * answer carries (`FigureAnswer`). A device of a city role shows these instead of downloading
+ * every community; a worker's or a reviewer's device may ask too, and gets its own rooms only.
+ *
+ * - `dashboard[?year=YYYY]`: the city's figures (DOMAIN.md, "The numbers the city reports").
+ * - `money[?year=YYYY][&by=town|community|year]`: the ledger and the projects waiting for payment.
+ * - `monthly?month=YYYY-MM`: the monthly report per town, residents' ratings of that month in it.
+ * - `spot-check?years=YYYY[,YYYY…]`: who can be drawn for the spot-check of those years.
+ *
+ * A question the server cannot understand is refused with 400 and a message in both languages;
+ * nothing is guessed.
+ */
+
+type Query = URLSearchParams;
+
+class BadQuestion extends Error {
+	override name = 'BadQuestion';
+}
+
+/** The one value of a query parameter, or undefined; given twice is refused. */
+function one(query: Query, name: string): string | undefined {
+	const values = query.getAll(name);
+	if (values.length > 1) throw new BadQuestion(`${name} 只能给一次 / give ${name} once`);
+	return values[0];
+}
+
+const YEAR_RE = /^(19|20)\d\d$/;
+
+function yearParam(query: Query): number | undefined {
+	const value = one(query, 'year');
+	if (value === undefined) return undefined;
+	if (!YEAR_RE.test(value)) {
+		throw new BadQuestion('年份应为四位数字，例如 2024 / The year is four digits, e.g. 2024');
+	}
+	return Number(value);
+}
+
+interface Question {
+	path: string;
+	/** The answer's view; throws BadQuestion for a question it cannot answer. */
+	view(input: {
+		query: Query;
+		user: Principal;
+		org: Org;
+		rooms: string[];
+		models: ReadModels;
+		ratings: (rooms: readonly string[], month: string) => RatingEntry[];
+		now: Date;
+	}): unknown;
+}
+
+const questions: Question[] = [
+	{
+		path: '/api/figures/dashboard',
+		view({ query, user, org, rooms, models, now }) {
+			const year = yearParam(query);
+			const day = shanghaiDate(now.toISOString());
+			// Kept while no room changed: still complete at the time of this request.
+			return models.answer(`dashboard ${year ?? 'all'} ${rooms.join(' ')}`, org, day, () =>
+				dashboardView(models.city(rooms, org), directoryFor(user, org), year, now.toISOString())
+			);
+		}
+	},
+	{
+		path: '/api/figures/money',
+		view({ query, org, rooms, models, now }) {
+			const year = yearParam(query);
+			const by = one(query, 'by') ?? 'town';
+			if (!(MONEY_GROUPS as readonly string[]).includes(by)) {
+				throw new BadQuestion(
+					`分组应为 ${MONEY_GROUPS.join('、')} 之一 / by is one of ${MONEY_GROUPS.join(', ')}`
+				);
+			}
+			const day = shanghaiDate(now.toISOString());
+			return models.answer(`money ${year ?? 'all'} ${by} ${rooms.join(' ')}`, org, day, () =>
+				moneyView(models.city(rooms, org), year, by as MoneyGroup)
+			);
+		}
+	},
+	{
+		path: '/api/figures/monthly',
+		view({ query, user, org, rooms, models, ratings }) {
+			const month = one(query, 'month') ?? '';
+			try {
+				monthDates(month);
+			} catch {
+				throw new BadQuestion(
+					'月份应为 YYYY-MM，例如 2020-09 / The month is YYYY-MM, e.g. 2020-09'
+				);
+			}
+			// Not kept: residents' ratings change without any room changing. The assembly is.
+			return monthlyView(
+				models.city(rooms, org),
+				directoryFor(user, org),
+				month,
+				ratings(rooms, month)
+			);
+		}
+	},
+	{
+		path: '/api/figures/spot-check',
+		view({ query, org, rooms, models }) {
+			const value = one(query, 'years') ?? '';
+			const years = value === '' ? [] : value.split(',');
+			if (
+				years.length > 50 ||
+				years.some((y) => !YEAR_RE.test(y)) ||
+				new Set(years).size !== years.length
+			) {
+				throw new BadQuestion(
+					'年度应为以逗号分隔的四位年份，例如 2018,2019 / years are four-digit years separated by commas, e.g. 2018,2019'
+				);
+			}
+			return spotCheckView(models.city(rooms, org), years.map(Number));
+		}
+	}
+];
+
+/** The rooms of the figures a user may read. */
+function roomsOf(user: Principal, org: Org): string[] {
+	return figureRooms(org).filter((room) => roomAccess(user, room, org) !== 'none');
+}
+
+export function figureRoutes(options: {
+	auth: AuthContext;
+	models: ReadModels;
+	now: () => Date;
+}): ApiRoute[] {
+	const { auth, models, now } = options;
+	const ratings = (rooms: readonly string[], month: string): RatingEntry[] => {
+		const { from, to } = monthDates(month);
+		const communities = rooms
+			.filter((r) => r.startsWith('community:'))
+			.map((r) => r.slice('community:'.length));
+		const before = new Date(Date.parse(shanghaiStartOfDay(to)) + 86_400_000).toISOString();
+		return auth.storage
+			.ratingsOfCommunities(communities, { from: shanghaiStartOfDay(from), before })
+			.map((row) => ({
+				// The key is `<community>/<project>` (public-page.ts); neither id holds a '/'.
+				communityId: row.project.slice(0, row.project.indexOf('/')),
+				score: row.score,
+				at: row.at
+			}));
+	};
+	return questions.map((question) => ({
+		method: 'GET',
+		path: question.path,
+		handler(req: IncomingMessage, res: ServerResponse) {
+			const user = requireUser(auth, req, res);
+			if (!user) return;
+			const query = new URL(req.url ?? '/', 'http://x').searchParams;
+			const org = auth.org();
+			const at = now();
+			const rooms = roomsOf(user, org);
+			let view: unknown;
+			try {
+				view = question.view({ query, user, org, rooms, models, ratings, now: at });
+			} catch (error) {
+				if (!(error instanceof BadQuestion)) throw error;
+				return sendJson(res, 400, { error: 'bad_request', message: error.message });
+			}
+			const answer: FigureAnswer<unknown> = { asOf: at.toISOString(), rooms: rooms.length, view };
+			sendJson(res, 200, answer);
+		}
+	}));
+}
