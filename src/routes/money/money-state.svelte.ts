@@ -16,11 +16,8 @@ export class MoneyState {
 
 	constructor(readonly workspace: Workspace) {
 		this.figures = new CityFigures(workspace, {
-			path: () => {
-				const query = new URLSearchParams({ by: this.groupBy });
-				if (this.year !== '') query.set('year', this.year);
-				return `/api/figures/money?${query}`;
-			},
+			path: () =>
+				`/api/figures/money?by=${this.groupBy}${this.year === '' ? '' : `&year=${this.year}`}`,
 			local: () => {
 				if (!workspace.session) return undefined;
 				const year = this.year === '' ? undefined : Number(this.year);
