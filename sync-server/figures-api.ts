@@ -5,6 +5,8 @@ import {
 	MONEY_GROUPS,
 	moneyView,
 	monthlyView,
+	PROJECTS_PER_QUESTION,
+	projectsView,
 	roomAccess,
 	shanghaiDate,
 	shanghaiStartOfDay,
@@ -29,6 +31,8 @@ import { figureRooms, type ReadModels } from './read-models.ts';
  * - `money[?year=YYYY][&by=town|community|year]`: the ledger and the projects waiting for payment.
  * - `monthly?month=YYYY-MM`: the monthly report per town, residents' ratings of that month in it.
  * - `spot-check?years=YYYY[,YYYY…]`: who can be drawn for the spot-check of those years.
+ * - `projects?ids=<id>[,<id>…]`: those projects, where they are and what they are (a city role's
+ *   device opens a project's community room from it).
  *
  * A question the server cannot understand is refused with 400 and a message in both languages;
  * nothing is guessed.
@@ -48,6 +52,8 @@ function one(query: Query, name: string): string | undefined {
 }
 
 const YEAR_RE = /^(19|20)\d\d$/;
+/** A record id as the app makes them (random UUIDs) and the demo city's. */
+const ID_RE = /^[A-Za-z0-9_-]{1,80}$/;
 
 function yearParam(query: Query): number | undefined {
 	const value = one(query, 'year');
@@ -135,6 +141,19 @@ const questions: Question[] = [
 				);
 			}
 			return spotCheckView(models.city(rooms, org), years.map(Number));
+		}
+	},
+	{
+		path: '/api/figures/projects',
+		view({ query, org, rooms, models }) {
+			const value = one(query, 'ids') ?? '';
+			const ids = value === '' ? [] : value.split(',');
+			if (ids.length > PROJECTS_PER_QUESTION || ids.some((id) => !ID_RE.test(id))) {
+				throw new BadQuestion(
+					`ids 应为以逗号分隔的记录编号，最多 ${PROJECTS_PER_QUESTION} 个 / ids are record ids separated by commas, ${PROJECTS_PER_QUESTION} at most`
+				);
+			}
+			return projectsView(models.city(rooms, org), ids);
 		}
 	}
 ];

@@ -121,6 +121,12 @@ describe("residents' ratings", () => {
 		await openSection(page, 'Dashboard');
 		await openSection(page, 'Supervision');
 		await page.getByLabel('Month', { exact: true }).fill(month);
+		// The server's answer for that month, not one this device kept from an earlier visit.
+		await page
+			.locator(
+				'section[aria-labelledby="report-title"] [data-testid="as-of"][data-state="current"]'
+			)
+			.waitFor();
 		const row = page.getByTestId('monthly-report').locator('tbody tr', { hasText: town });
 		// The ratings come from the server: wait until they are in (not "—").
 		await expect.poll(() => row.locator('td').last().innerText()).not.toBe('');

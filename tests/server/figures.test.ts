@@ -6,6 +6,7 @@ import {
 	type Disbursement,
 	type MoneyView,
 	type MonthlyView,
+	type ProjectsView,
 	type SpotCheckView,
 	type Suggestion
 } from '$lib/domain';
@@ -344,5 +345,43 @@ describe('the money, the monthly report and the spot-check from the server', () 
 		);
 		expect(reviewer.population.every((e) => e.stratum.endsWith('|jingkai'))).toBe(true);
 		expect(reviewer.population.length).toBeGreaterThan(0);
+	});
+
+	it("finds projects by id where the caller may read them, so a city role's device can open their room", async () => {
+		const supervisor = await login(env.url, 'city-supervisor');
+		const { population } = await ask<SpotCheckView>('spot-check', supervisor, '?years=2018,2019');
+		const jingkai = population.find((e) => e.stratum.endsWith('|jingkai'));
+		const other = population.find((e) => !e.stratum.endsWith('|jingkai'));
+		expect(jingkai && other).toBeTruthy();
+		if (!jingkai || !other) return;
+		const ids = `?ids=${jingkai.id},${other.id},no-such-project`;
+		const found = await ask<ProjectsView>('projects', supervisor, ids);
+		expect(found.projects.map((p) => [p.id, p.room]).sort()).toEqual(
+			[
+				[jingkai.id, jingkai.room],
+				[other.id, other.room]
+			].sort()
+		);
+		expect(found.projects.every((p) => p.title.length > 0 && p.budgetFen > 0)).toBe(true);
+		// A reviewer finds its own town's only; a worker of another community none of them.
+		const reviewer = await ask<ProjectsView>(
+			'projects',
+			await login(env.url, 'jingkai-reviewer'),
+			ids
+		);
+		expect(reviewer.projects.map((p) => p.id)).toEqual([jingkai.id]);
+		const worker = await ask<ProjectsView>('projects', await login(env.url, 'daxin-1'), ids);
+		expect(worker.projects.filter((p) => p.communityId !== 'daxin')).toEqual([]);
+		// Too many ids, or one that is no id, is refused.
+		for (const query of [
+			`?ids=${Array.from({ length: 81 }, (_, i) => `p${i}`).join(',')}`,
+			'?ids=a%20b',
+			'?ids=a,,b'
+		]) {
+			const res = await fetch(`${env.url}/api/figures/projects${query}`, {
+				headers: { authorization: `Bearer ${supervisor}` }
+			});
+			expect(res.status, query).toBe(400);
+		}
 	});
 });

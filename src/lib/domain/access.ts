@@ -77,6 +77,23 @@ export function isCityRole(role: Role): boolean {
 	return cityRoles.has(role);
 }
 
+/**
+ * The rooms a device keeps and syncs from the start (DESIGN.md, "Rooms"; issue "city scale"): a
+ * worker's community and a reviewer's town are few rooms, kept whole and offline. The city's roles
+ * may read every room of the city (a thousand communities), so their device keeps only the city's
+ * own rooms (rules, payments) and those the person opened since (`opened`): the city's figures
+ * and lists come from the server, and a community is joined when one of its records is opened.
+ */
+export function roomsKeptAtStart(
+	role: Role,
+	grants: readonly RoomGrant[],
+	opened: readonly string[] = []
+): RoomGrant[] {
+	if (!isCityRole(role)) return [...grants];
+	const kept = new Set(['city', 'finance', ...opened]);
+	return grants.filter((g) => kept.has(g.room));
+}
+
 /** A principal's scope must fit its role: workers a community, reviewers a town, the rest the city. */
 export function isValidScope(role: Role, scope: Scope): boolean {
 	const room = parseRoom(scope);

@@ -271,6 +271,19 @@ export function spotCheckView(records: CityRecords, years: readonly number[]): S
 	};
 }
 
+/** Projects named by id, as the server finds them in the caller's rooms (`projects?ids=`). */
+export interface ProjectsView {
+	projects: ProjectSummary[];
+}
+
+/** The most ids one `projects` question may name (an address stays well under 4 KB). */
+export const PROJECTS_PER_QUESTION = 80;
+
+export function projectsView(records: CityRecords, ids: readonly string[]): ProjectsView {
+	const wanted = new Set(ids);
+	return { projects: records.projects.filter((p) => wanted.has(p.id)).map(projectSummary) };
+}
+
 /** The server's answer to a question about the city (`GET /api/figures/…`). */
 export interface FigureAnswer<V> {
 	/** When the server answered: complete over the caller's rooms then. */

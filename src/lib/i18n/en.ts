@@ -250,6 +250,9 @@ export const en: Record<MessageKey, string> = {
 	'project.status': 'Status',
 	'project.year': 'Year',
 	'project.back': 'Back to projects',
+	'project.locating': "Opening the records of this project's community…",
+	'project.notHereOffline':
+		"This project's community is not on this device yet; it opens once connected.",
 	'project.notFound': 'This project is not here (it may not have synced yet).',
 	'project.actions': 'Next steps',
 	'project.action.submit': 'Submit to town',
@@ -367,6 +370,8 @@ export const en: Record<MessageKey, string> = {
 	'storage.notPersisted': 'The browser may clear data when space runs low: sync soon',
 	'storage.full':
 		'The device storage is full: nothing was saved. Free some space or sync photos, then try again. What you typed is still here.',
+	'community.choose': 'Choose a community',
+	'community.opening': 'Opening the records of {name}…',
 	'suggestions.community': 'Community',
 	'suggestions.new': 'New suggestion',
 	'suggestions.empty': 'No suggestions yet.',

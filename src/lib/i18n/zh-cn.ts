@@ -235,6 +235,8 @@ export const zhCN = {
 	'project.status': '状态',
 	'project.year': '年度',
 	'project.back': '返回项目列表',
+	'project.locating': '正在打开这个项目所在社区的记录…',
+	'project.notHereOffline': '这个项目所在社区的记录还不在本设备上，连网后可以打开。',
 	'project.notFound': '找不到这个项目（可能还没有同步过来）。',
 	'project.actions': '下一步',
 	'project.action.submit': '提交到镇',
@@ -347,6 +349,8 @@ export const zhCN = {
 	'storage.notPersisted': '浏览器在空间紧张时可能清理数据：请尽快同步',
 	'storage.full':
 		'设备存储已满，没有保存。请删除其他应用的文件或先同步照片，然后再试。填写的内容还在。',
+	'community.choose': '请选择社区',
+	'community.opening': '正在打开{name}的记录…',
 	'suggestions.community': '社区',
 	'suggestions.new': '新建建议',
 	'suggestions.empty': '还没有建议。',

@@ -92,6 +92,11 @@ export interface SessionRow {
 	signedInAt: string;
 	/** Set when the server refused the token: work goes on, sending waits for a new sign-in. */
 	tokenRefusedAt?: string;
+	/**
+	 * Rooms a city role opened on demand (a community whose record it looked at), kept on this
+	 * device and opened again at the next start (`roomsKeptAtStart`).
+	 */
+	opened?: string[];
 }
 
 /**

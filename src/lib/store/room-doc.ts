@@ -40,6 +40,8 @@ export class RoomDoc {
 	#pending: { update: Uint8Array; clock?: number }[] = [];
 	#writing: Promise<void> = Promise.resolve();
 	#rowsSinceCompaction = 0;
+	/** This device had stored something of the room when it was opened. */
+	storedAtOpen = false;
 	#closed = false;
 	#outboxListeners = new Set<() => void>();
 	readonly #now: () => Date;
@@ -67,6 +69,7 @@ export class RoomDoc {
 			Y.applyUpdate(roomDoc.doc, merged, loadOrigin);
 		}
 		roomDoc.#rowsSinceCompaction = rows.length;
+		roomDoc.storedAtOpen = rows.length > 0;
 		if (rows.length > compactAfterRows) await roomDoc.compact();
 		return roomDoc;
 	}

@@ -19,6 +19,8 @@ export interface RoomSyncOptions {
 	/** Called once when the server refused the room (4403, 4404). */
 	onRefused: (code: number) => void;
 	onStatus: () => void;
+	/** Called each time the room is synced after a join (the first: its records are all here). */
+	onSynced?: () => void;
 }
 
 /** Delay of the first probe after a local change, and the most between two. */
@@ -40,7 +42,10 @@ export class RoomSync {
 	) {
 		this.channel = socket.channel(roomDoc.room, roomDoc.doc);
 		this.channel.onServerStateVector = (stateVector) => void this.#serverHas(stateVector);
-		this.channel.onSynced = () => this.#scheduleProbe(0);
+		this.channel.onSynced = () => {
+			this.#scheduleProbe(0);
+			options.onSynced?.();
+		};
 		this.channel.onRefused = (code) => options.onRefused(code);
 		roomDoc.doc.on('update', this.#onUpdate);
 		this.#stopOutbox = roomDoc.onOutboxChange(() => void this.#refreshWaiting());

@@ -1,5 +1,5 @@
 import { untrack } from 'svelte';
-import { isCityRole, type FigureAnswer } from '$lib/domain';
+import type { FigureAnswer } from '$lib/domain';
 import { AskError, type AnswerSource, type AskFailure } from './server-answers';
 import type { Workspace } from './workspace.svelte';
 
@@ -126,10 +126,7 @@ export class ServerView<V> {
  * from, kept from the last answer while the next period loads.
  */
 export class CityFigures<V extends object> {
-	readonly fromServer = $derived.by(() => {
-		const role = this.workspace.session?.user.role;
-		return role !== undefined && isCityRole(role);
-	});
+	readonly fromServer = $derived.by(() => this.workspace.readsCityFromServer);
 
 	readonly #server: ServerView<V>;
 	readonly #local: () => V | undefined;

@@ -1,6 +1,14 @@
 import { getContext, setContext, untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
-import { parseRoom, type Actor } from '$lib/domain';
+import {
+	isCityRole,
+	parseRoom,
+	roomsKeptAtStart,
+	type Actor,
+	type FigureAnswer,
+	type ProjectsView,
+	type RoomGrant
+} from '$lib/domain';
 import { KuaibanDb, type SessionRow } from '$lib/store/db';
 import type { CommandContext } from '$lib/store/commands';
 import { askPersistentStorage } from '$lib/store/photos';
@@ -30,6 +38,11 @@ export class Room {
 	version = $state(0);
 	/** Bumped when who-is-here changes. */
 	presence = $state(0);
+	/**
+	 * The device holds the room's records: it had them stored, or the server gave them since it
+	 * was opened. A room joined a moment ago is empty until then, which is not "no records".
+	 */
+	complete = $state(false);
 
 	constructor(
 		readonly roomDoc: RoomDoc,
@@ -93,6 +106,8 @@ export class Workspace {
 	#db!: KuaibanDb;
 	#uploader!: PhotoUploader;
 	#socket: MuxSocket | undefined;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- joins in flight: no screen reads it
+	readonly #joining = new Map<string, Promise<Room | undefined>>();
 	#stopWatching: (() => void) | undefined;
 	readonly now: () => Date;
 	readonly #newId: () => string;
@@ -160,6 +175,7 @@ export class Workspace {
 		const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${muxPath}`;
 		const onStatus = () => untrack(() => this.#tick++);
 		this.#socket?.destroy();
+		this.#joining.clear();
 		const socket = new MuxSocket({
 			url,
 			token: session.token,
@@ -170,20 +186,110 @@ export class Workspace {
 		});
 		this.#socket = socket;
 		// All rooms at once: IndexedDB reads overlap, and the screens wait for the last anyway.
-		const grants = sessionRooms(session);
+		const grants = roomsKeptAtStart(session.user.role, sessionRooms(session), session.opened);
 		const docs = await Promise.all(grants.map((g) => RoomDoc.open(this.#db, g.room)));
-		grants.forEach((grant, i) => {
-			const roomDoc = docs[i]!;
-			const sync = new RoomSync(roomDoc, grant.access, socket, {
-				onRefused: () => onStatus(),
-				onStatus
-			});
-			sync.awareness.setLocalStateField('user', {
-				id: session.user.id,
-				name: session.user.name
-			});
-			this.rooms.set(grant.room, new Room(roomDoc, grant.access, sync));
+		grants.forEach((grant, i) => this.#addRoom(grant, docs[i]!, session, socket));
+	}
+
+	#addRoom(grant: RoomGrant, roomDoc: RoomDoc, session: SessionRow, socket: MuxSocket) {
+		const onStatus = () => untrack(() => this.#tick++);
+		const sync = new RoomSync(roomDoc, grant.access, socket, {
+			onRefused: () => onStatus(),
+			onStatus,
+			onSynced: () =>
+				untrack(() => {
+					const synced = this.rooms.get(grant.room);
+					if (synced) synced.complete = true;
+				})
 		});
+		sync.awareness.setLocalStateField('user', { id: session.user.id, name: session.user.name });
+		const room = new Room(roomDoc, grant.access, sync);
+		room.complete = roomDoc.storedAtOpen;
+		this.rooms.set(grant.room, room);
+	}
+
+	/**
+	 * Opens a room this person may read but the device does not keep yet (a city role looking at
+	 * one community), joins it on the one socket, and keeps it from now on (`opened`, so that it
+	 * is there offline after a restart). The room's records are on screen once it has synced.
+	 * Undefined when the person may not read it.
+	 */
+	join(name: string): Promise<Room | undefined> {
+		const existing = this.rooms.get(name);
+		if (existing) return Promise.resolve(existing);
+		const session = this.session;
+		const socket = this.#socket;
+		const grant = session && sessionRooms(session).find((g) => g.room === name);
+		if (!session || !socket || !grant) return Promise.resolve(undefined);
+		let joining = this.#joining.get(name);
+		if (!joining) {
+			joining = (async () => {
+				const roomDoc = await RoomDoc.open(this.#db, name);
+				if (this.session?.user.id !== session.user.id || this.#socket !== socket) {
+					await roomDoc.close();
+					return undefined;
+				}
+				this.#addRoom(grant, roomDoc, this.session, socket);
+				const opened = this.session.opened ?? [];
+				if (!opened.includes(name)) {
+					const next = { ...this.session, opened: [...opened, name] };
+					this.session = next;
+					await this.#db.session.put(next);
+				}
+				return this.rooms.get(name);
+			})().finally(() => this.#joining.delete(name));
+			this.#joining.set(name, joining);
+		}
+		return joining;
+	}
+
+	/** A community's room and its town's (whose decisions its projects take), joined if need be. */
+	async joinCommunity(communityId: string): Promise<Room | undefined> {
+		const townId = this.session?.directory.communities.find((c) => c.id === communityId)?.townId;
+		const [room] = await Promise.all([
+			this.join(`community:${communityId}`),
+			townId ? this.join(`town:${townId}`) : undefined
+		]);
+		return room;
+	}
+
+	/** A city role: the city's figures and lists come from the server, communities on demand. */
+	get readsCityFromServer(): boolean {
+		const role = this.session?.user.role;
+		return role !== undefined && isCityRole(role);
+	}
+
+	/**
+	 * For a city role: asks the server which community holds a project (the device keeps only the
+	 * communities opened so far) and joins that room. Undefined when the server knows of none this
+	 * person may read; throws AskError when the server cannot be asked.
+	 */
+	async joinProjectRoom(projectId: string): Promise<Room | undefined> {
+		const path = `/api/figures/projects?ids=${encodeURIComponent(projectId)}`;
+		const answer = await this.answers.ask<FigureAnswer<ProjectsView>>(path);
+		const found = answer.value.view.projects.find((p) => p.id === projectId);
+		return found ? this.joinCommunity(found.communityId) : undefined;
+	}
+
+	/**
+	 * The communities this person may look at, own community first, then by town: for a city role
+	 * every community of the city (joined when chosen), otherwise those whose rooms it keeps.
+	 */
+	get communityChoices(): { id: string; name: string; townId: string | undefined }[] {
+		const session = this.session;
+		if (!session) return [];
+		if (!this.readsCityFromServer) {
+			return this.communityRooms.map(({ room, name }) => ({
+				id: room.name.slice('community:'.length),
+				name,
+				townId: this.placeOf(room).townId
+			}));
+		}
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup made and read at once
+		const readable = new Set(sessionRooms(session).map((g) => g.room));
+		return session.directory.communities
+			.filter((c) => readable.has(`community:${c.id}`))
+			.map((c) => ({ id: c.id, name: c.name, townId: c.townId }));
 	}
 
 	#connect() {
@@ -277,7 +383,11 @@ export class Workspace {
 		if (!current) throw new SignInError('credentials');
 		const fresh = await signIn(fetch, current.user.username, password, this.now());
 		if (fresh.user.id !== current.user.id) throw new SignInError('other-user');
-		const session: SessionRow = { ...fresh, signedInAt: current.signedInAt };
+		const session: SessionRow = {
+			...fresh,
+			signedInAt: current.signedInAt,
+			opened: current.opened
+		};
 		await this.#db.session.put(session);
 		this.session = session;
 		this.needsSignIn = false;

@@ -4,9 +4,15 @@ import {
 	shanghaiDate,
 	shanghaiMonth,
 	spotCheckView,
+	PROJECTS_PER_QUESTION,
+	projectsView,
 	type MonthlyView,
+	type ProjectsView,
+	type ProjectSummary,
+	type SpotCheckCampaign,
 	type SpotCheckView
 } from '$lib/domain';
+import { readRecords } from '$lib/doc/records';
 import { cityRecords } from '$lib/sync/project-view';
 import { fetchRatings, type RatingsResult } from '$lib/sync/ratings';
 import { CityFigures } from '$lib/sync/server-view.svelte';
@@ -32,6 +38,17 @@ export class SupervisionState {
 
 	readonly report: CityFigures<MonthlyView>;
 	readonly spotCheck: CityFigures<SpotCheckView>;
+	/** The campaigns' drawn projects, named (from the server for the city's roles). */
+	readonly sampled: CityFigures<ProjectsView>;
+	/** The city room's spot-check campaigns, newest first. */
+	readonly campaigns: SpotCheckCampaign[] = $derived.by(() => {
+		const city = this.workspace.cityRoom;
+		if (!city) return [];
+		void city.version;
+		return readRecords(city.doc, 'spotCheckCampaign')
+			.flatMap((r) => (r.record ? [r.record] : []))
+			.toSorted((a, b) => b.drawnAt.localeCompare(a.drawnAt));
+	});
 
 	constructor(readonly workspace: Workspace) {
 		const today = workspace.now().toISOString();
@@ -55,6 +72,10 @@ export class SupervisionState {
 			path: () => `/api/figures/spot-check?years=${[...this.years].sort().join(',')}`,
 			local: () => spotCheckView(cityRecords(workspace), this.years)
 		});
+		this.sampled = new CityFigures(workspace, {
+			path: () => `/api/figures/projects?ids=${this.#sampledIds().join(',')}`,
+			local: () => projectsView(cityRecords(workspace), this.#sampledIds())
+		});
 		$effect(() => {
 			if (this.report.fromServer || !validMonth(this.month)) return;
 			const token = workspace.session?.token;
@@ -67,6 +88,20 @@ export class SupervisionState {
 			});
 			return () => (live = false);
 		});
+	}
+
+	/** The ids to name: the newest campaigns' samples first, as many as one question may ask. */
+	#sampledIds(): string[] {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup made and read at once
+		const ids = new Set<string>();
+		for (const c of this.campaigns) for (const id of c.sample) ids.add(id);
+		return [...ids].slice(0, PROJECTS_PER_QUESTION);
+	}
+
+	/** The drawn projects found, by id. */
+	get sampledById(): ReadonlyMap<string, ProjectSummary> {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- made anew from the answer
+		return new Map((this.sampled.view?.projects ?? []).map((p) => [p.id, p]));
 	}
 
 	/** Why the ratings are missing from a town's report, when they are. */

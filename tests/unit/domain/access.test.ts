@@ -6,6 +6,7 @@ import {
 	parseRoom,
 	roomAccess,
 	roomName,
+	roomsKeptAtStart,
 	type OrgLookup,
 	type Principal
 } from '$lib/domain/access';
@@ -148,5 +149,31 @@ describe("residents' contact details", () => {
 		expect(maySeeResidentContact({ role: 'worker', scope: 'community:tanglian' }, 'city')).toBe(
 			false
 		);
+	});
+});
+
+describe('roomsKeptAtStart', () => {
+	const grants = [
+		{ room: 'city', access: 'read' as const },
+		{ room: 'finance', access: 'read' as const },
+		{ room: 'town:jingkai', access: 'read' as const },
+		{ room: 'community:tanglian', access: 'read' as const },
+		{ room: 'community:daxin', access: 'read' as const }
+	];
+
+	it("keeps a worker's and a reviewer's rooms whole, offline from the start", () => {
+		expect(roomsKeptAtStart('worker', grants)).toEqual(grants);
+		expect(roomsKeptAtStart('reviewer', grants)).toEqual(grants);
+	});
+
+	it("keeps a city role's own rooms and those it opened, never a room it may not read", () => {
+		for (const role of ['supervisor', 'finance', 'admin'] as const) {
+			expect(roomsKeptAtStart(role, grants).map((g) => g.room)).toEqual(['city', 'finance']);
+			expect(
+				roomsKeptAtStart(role, grants, ['community:daxin', 'community:elsewhere']).map(
+					(g) => g.room
+				)
+			).toEqual(['city', 'finance', 'community:daxin']);
+		}
 	});
 });

@@ -1,5 +1,6 @@
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
+import { isCityRole, type Role } from '$lib/domain';
 import { ServerAnswers } from '$lib/sync/server-answers';
 import { CityFigures } from '$lib/sync/server-view.svelte';
 import type { Workspace } from '$lib/sync/workspace.svelte';
@@ -51,6 +52,10 @@ class FakeWorkspace {
 	activity = $state(0);
 	session = $state.raw<{ user: { role: string } }>();
 	answers: ServerAnswers;
+	get readsCityFromServer() {
+		const role = this.session?.user.role;
+		return role !== undefined && isCityRole(role as Role);
+	}
 	constructor(role: string, fetchFn: typeof fetch, db = newDevice()) {
 		this.session = { user: { role } };
 		this.answers = new ServerAnswers({ db, token: () => 'token', fetch: fetchFn });
