@@ -14,19 +14,18 @@
  * Options (environment): BENCH_OPENS (7 timed opens), BENCH_PHOTOS (3), BENCH_PARSES (20),
  * BENCH_STATIC_DIR (serve this build as it is), BENCH_OUT (write the table to this file).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { launchChromium } from '../tests/e2e/helpers/chromium.ts';
 import { readRecords } from '../src/lib/doc/records.ts';
 import { generateCommunity, room } from './client-data.ts';
+import { appBuild, signIn, startServer, tablet, waitSynced } from './harness.ts';
 
-const root = resolve(import.meta.dirname, '..');
 const opens = Number(process.env.BENCH_OPENS ?? 7);
 const photoRuns = Number(process.env.BENCH_PHOTOS ?? 3);
 const parses = Number(process.env.BENCH_PARSES ?? 20);
@@ -36,152 +35,6 @@ const median = (values: number[]) =>
 	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const ms = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
-
-// ── The app build and the server ───────────────────────────────────────────────────────────────
-
-async function newestMtime(dir: string): Promise<number> {
-	let newest = 0;
-	for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-		if (!entry.isFile()) continue;
-		newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-	}
-	return newest;
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-	return new Promise<void>((done, fail) => {
-		const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: 'inherit' });
-		child.once('exit', (code) =>
-			code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')} exited with ${code}`))
-		);
-	});
-}
-
-/** The folder of built static files to serve, and a clean-up for a private build. */
-async function appBuild(): Promise<{ dir: string; note: string; cleanup(): Promise<void> }> {
-	const none = async () => undefined;
-	if (process.env.BENCH_STATIC_DIR) {
-		return { dir: resolve(process.env.BENCH_STATIC_DIR), note: 'given build', cleanup: none };
-	}
-	const shared = join(root, 'build');
-	const sources = Math.max(
-		...(await Promise.all(['src', 'static'].map((d) => newestMtime(join(root, d)))))
-	);
-	const built = await stat(join(shared, 'index.html')).then(
-		(s) => s.mtimeMs,
-		() => 0
-	);
-	if (built > sources) return { dir: shared, note: '`build/`', cleanup: none };
-
-	// A snapshot of the sources, built where no one else builds; node_modules is linked, not copied.
-	const copy = await mkdtemp(join(tmpdir(), 'kuaiban-bench-build-'));
-	console.log(`build/ is older than src/: building a snapshot in ${copy}`);
-	for (const name of [
-		'src',
-		'static',
-		'package.json',
-		'svelte.config.js',
-		'vite.config.ts',
-		'tsconfig.json'
-	]) {
-		await cp(join(root, name), join(copy, name), { recursive: true });
-	}
-	await symlink(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
-	await run(
-		process.execPath,
-		['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
-		copy,
-		{
-			NODE_ENV: 'production'
-		}
-	);
-	return {
-		dir: join(copy, 'build'),
-		note: 'a snapshot of `src/` built for this run',
-		cleanup: () => rm(copy, { recursive: true, force: true })
-	};
-}
-
-interface Server {
-	url: string;
-	child: ChildProcess;
-	stop(): Promise<void>;
-}
-
-async function startServer(staticDir: string): Promise<Server> {
-	const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-bench-'));
-	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
-		cwd: root,
-		env: {
-			...process.env,
-			PORT: '0',
-			HOST: '127.0.0.1',
-			DATA_DIR: dataDir,
-			STATIC_DIR: staticDir,
-			NODE_ENV: ''
-		},
-		stdio: ['ignore', 'pipe', 'inherit']
-	});
-	const port = await new Promise<number>((done, fail) => {
-		let text = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			text += chunk.toString();
-			for (const line of text.split('\n')) {
-				if (!line.startsWith('{')) continue;
-				const entry = JSON.parse(line) as { msg?: string; port?: number };
-				if (entry.msg === 'listening' && entry.port) done(entry.port);
-			}
-		});
-		child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
-	});
-	return {
-		url: `http://127.0.0.1:${port}`,
-		child,
-		async stop() {
-			child.kill('SIGTERM');
-			await new Promise((done) => child.once('exit', done));
-			await rm(dataDir, { recursive: true, force: true });
-		}
-	};
-}
-
-// ── The browser ────────────────────────────────────────────────────────────────────────────────
-
-async function tablet(
-	browser: Browser,
-	url: string,
-	options: { serviceWorkers?: 'allow' | 'block' } = {}
-): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await browser.newContext({
-		baseURL: url,
-		viewport: { width: 1024, height: 768 },
-		serviceWorkers: options.serviceWorkers ?? 'allow'
-	});
-	// tsx compiles with esbuild's keepNames: functions passed to page.evaluate may call `__name`.
-	await context.addInitScript('globalThis.__name = (fn) => fn');
-	const page = await context.newPage();
-	page.on('pageerror', (error) => console.error('[page]', error));
-	return { context, page };
-}
-
-async function signIn(page: Page): Promise<void> {
-	await page.goto('/?lang=en');
-	await page.getByLabel('Username').fill(user);
-	await page.getByLabel('Password').fill('demo');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.locator('nav.main-nav').waitFor({ timeout: 30_000 });
-}
-
-async function waitSynced(page: Page): Promise<void> {
-	await page.waitForFunction(
-		() =>
-			/^Synced/.test(
-				document.querySelector('[data-testid=sync-indicator]')?.textContent?.trim() ?? ''
-			),
-		null,
-		{ timeout: 60_000, polling: 100 }
-	);
-}
 
 // ── 1. Initial JavaScript and CSS ──────────────────────────────────────────────────────────────
 
@@ -196,7 +49,7 @@ interface Asset {
 async function initialAssets(browser: Browser, url: string, staticDir: string): Promise<Asset[]> {
 	const { context, page } = await tablet(browser, url, { serviceWorkers: 'block' });
 	try {
-		await signIn(page);
+		await signIn(page, user);
 		const paths = new Set<string>();
 		page.on('response', (response) => {
 			const path = new URL(response.url()).pathname;
@@ -646,7 +499,7 @@ async function main() {
 		);
 
 		const { context, page } = await tablet(browser, server.url);
-		await signIn(page);
+		await signIn(page, user);
 		await waitSynced(page);
 		await page.goto('/suggestions');
 		await page.locator('main h1').waitFor();

@@ -104,7 +104,11 @@ export function demoDataUpdates(city: DemoCity): DemoRoomUpdate[] {
 }
 
 /** The demo records, and the photos they name, each in the room that holds its record. */
-export function demoData(city: DemoCity): { updates: DemoRoomUpdate[]; photos: DemoRoomPhoto[] } {
+export function demoData(
+	city: DemoCity,
+	/** The projects' budgets together (a larger generated city: bench/city-data.ts). */
+	budgetFen: number = DEMO_FIGURES.budgetFen
+): { updates: DemoRoomUpdate[]; photos: DemoRoomPhoto[] } {
 	const rand = random(20201123);
 	// A stream of its own for what follows completion, so the earlier records stay as they were.
 	const later = random(20200930);
@@ -129,7 +133,7 @@ export function demoData(city: DemoCity): { updates: DemoRoomUpdate[]; photos: D
 
 	// Budgets between 40,000 and 52,000 yuan, then shifted together to the reported total.
 	const raw = slots.map(() => (40_000 + Math.floor(rand() * 12_000)) * 100);
-	const shift = DEMO_FIGURES.budgetFen - raw.reduce((a, b) => a + b, 0);
+	const shift = budgetFen - raw.reduce((a, b) => a + b, 0);
 	const each = Math.floor(shift / raw.length);
 	const rest = shift - each * raw.length;
 	const amounts = raw.map((fen, i) => fen + each + (i < rest ? 1 : 0));

@@ -108,7 +108,7 @@ const questions: Question[] = [
 	},
 	{
 		path: '/api/figures/monthly',
-		view({ query, user, org, rooms, models, ratings }) {
+		view({ query, user, org, rooms, models, ratings, now }) {
 			const month = one(query, 'month') ?? '';
 			try {
 				monthDates(month);
@@ -117,12 +117,13 @@ const questions: Question[] = [
 					'月份应为 YYYY-MM，例如 2020-09 / The month is YYYY-MM, e.g. 2020-09'
 				);
 			}
-			// Not kept: residents' ratings change without any room changing. The assembly is.
-			return monthlyView(
-				models.city(rooms, org),
-				directoryFor(user, org),
-				month,
-				ratings(rooms, month)
+			// Residents' ratings change without any room changing; they are only ever added (one per
+			// device and project), so their count says whether the kept answer has them all.
+			const rated = ratings(rooms, month);
+			const day = shanghaiDate(now.toISOString());
+			const key = `monthly ${month} ${rated.length} ${rooms.join(' ')}`;
+			return models.answer(key, org, day, () =>
+				monthlyView(models.city(rooms, org), directoryFor(user, org), month, rated)
 			);
 		}
 	},
