@@ -127,16 +127,31 @@ async function loadEveryRoom(url: string, token: string, rooms: string[]): Promi
 	// A batch at a time, as a device opening rooms would: a thousand joins in one burst are a
 	// flood to the server's per-connection limit (and it says so, closing the socket).
 	for (let i = 0; i < rooms.length; i += joinBatch) {
-		await Promise.all(
-			rooms.slice(i, i + joinBatch).map(
+		if (process.env.BENCH_VERBOSE)
+			console.log(`joining rooms ${i}… at ${ms(performance.now())} ms`);
+		const batch = rooms.slice(i, i + joinBatch);
+		const waiting = new Set(batch);
+		const all = Promise.all(
+			batch.map(
 				(room) =>
 					new Promise<void>((done) => {
 						const doc = new Y.Doc();
 						docs.push(doc);
-						socket.channel(room, doc).onSynced = () => done();
+						socket.channel(room, doc).onSynced = () => {
+							waiting.delete(room);
+							done();
+						};
 					})
 			)
 		);
+		const timer = setInterval(() => {
+			const stuck = [...waiting].map((room) => {
+				const c = socket.channel(room, new Y.Doc());
+				return `${room} joined=${c.joined} refused=${c.refusedCode}`;
+			});
+			console.error(`still waiting after 10 s: ${stuck.join('; ')}`);
+		}, 10_000);
+		await all.finally(() => clearInterval(timer));
 	}
 	return () => {
 		socket.destroy();
@@ -195,7 +210,12 @@ async function main() {
 		);
 		storage.close();
 
-		server = await startServer(build.dir, { dataDir });
+		// BENCH_CPU_PROF: a folder where the server writes a V8 CPU profile when it stops.
+		const prof = process.env.BENCH_CPU_PROF;
+		server = await startServer(build.dir, {
+			dataDir,
+			nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []
+		});
 		const pid = server.child.pid!;
 		const baseRss = await rssOf(pid);
 		const token = await login(server.url, SUPERVISOR);

@@ -85,23 +85,27 @@ export interface Server {
 
 export async function startServer(
 	staticDir: string,
-	options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}
+	options: { dataDir?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}
 ): Promise<Server> {
 	// A given data folder is the caller's; a fresh one is removed at the stop.
 	const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'kuaiban-bench-')));
-	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
-		cwd: root,
-		env: {
-			...process.env,
-			PORT: '0',
-			HOST: '127.0.0.1',
-			DATA_DIR: dataDir,
-			STATIC_DIR: staticDir,
-			NODE_ENV: '',
-			...options.env
-		},
-		stdio: ['ignore', 'pipe', 'inherit']
-	});
+	const child = spawn(
+		process.execPath,
+		[...(options.nodeArgs ?? []), '--import', 'tsx', 'sync-server/main.ts'],
+		{
+			cwd: root,
+			env: {
+				...process.env,
+				PORT: '0',
+				HOST: '127.0.0.1',
+				DATA_DIR: dataDir,
+				STATIC_DIR: staticDir,
+				NODE_ENV: '',
+				...options.env
+			},
+			stdio: ['ignore', 'pipe', 'inherit']
+		}
+	);
 	const port = await new Promise<number>((done, fail) => {
 		let text = '';
 		let listening = false;

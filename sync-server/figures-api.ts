@@ -188,10 +188,11 @@ export function figureRoutes(options: {
 	return questions.map((question) => ({
 		method: 'GET',
 		path: question.path,
-		handler(req: IncomingMessage, res: ServerResponse) {
+		async handler(req: IncomingMessage, res: ServerResponse) {
 			const user = requireUser(auth, req, res);
 			if (!user) return;
 			const query = new URL(req.url ?? '/', 'http://x').searchParams;
+			await models.warmed();
 			const org = auth.org();
 			const at = now();
 			const rooms = roomsOf(user, org);

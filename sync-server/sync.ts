@@ -18,6 +18,8 @@ import {
 	muxJoin,
 	muxLeave,
 	muxMaxRooms,
+	connectionMessageBurst,
+	connectionMessagesPerSecond,
 	muxPath,
 	muxPrefix,
 	readMuxFrame,
@@ -281,8 +283,8 @@ export function createSyncService(options: SyncOptions): SyncService {
 	const { log, auth } = options;
 	const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
 	const limits: ConnectionLimits = {
-		burst: options.burst ?? 2000,
-		perSecond: options.perSecond ?? 500,
+		burst: options.burst ?? connectionMessageBurst,
+		perSecond: options.perSecond ?? connectionMessagesPerSecond,
 		bytesPerMinute: options.connectionBytesPerMinute ?? 64 * 1024 * 1024,
 		sendBufferBytes: options.sendBufferBytes ?? 32 * 1024 * 1024
 	};

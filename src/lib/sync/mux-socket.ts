@@ -13,6 +13,8 @@ import {
 	muxControl,
 	muxFrame,
 	muxJoin,
+	muxJoinBurst,
+	muxJoinsPerSecond,
 	muxLeave,
 	muxPrefix,
 	readMuxFrame
@@ -49,6 +51,12 @@ export class MuxSocket {
 	readonly #channels = new Map<string, RoomChannel>();
 	readonly #WebSocket: typeof WebSocket;
 
+	/** Channels waiting for their turn to join (see `#join`), and the credit for joining now. */
+	readonly #toJoin = new Set<RoomChannel>();
+	#joinCredit = muxJoinBurst;
+	#creditAt = 0;
+	#joinTimer: ReturnType<typeof setTimeout> | undefined;
+
 	constructor(private readonly options: MuxSocketOptions) {
 		this.#token = options.token;
 		this.#WebSocket = options.WebSocketPolyfill ?? WebSocket;
@@ -73,7 +81,7 @@ export class MuxSocket {
 		if (existing) return existing;
 		const channel = new RoomChannel(this, room, doc, this.options.onStatus);
 		this.#channels.set(room, channel);
-		if (this.connected) channel.socketOpened();
+		if (this.connected) this.#join([channel]);
 		return channel;
 	}
 
@@ -89,12 +97,14 @@ export class MuxSocket {
 		clearTimeout(this.#timer);
 		this.#attempts = 0;
 		if (!this.#ws) this.#open();
-		else if (this.connected) for (const c of this.#channels.values()) c.socketOpened();
+		else if (this.connected) this.#join([...this.#channels.values()]);
 	}
 
 	disconnect(): void {
 		this.#shouldConnect = false;
 		clearTimeout(this.#timer);
+		this.#toJoin.clear();
+		clearTimeout(this.#joinTimer);
 		const ws = this.#ws;
 		this.#ws = undefined;
 		for (const channel of this.#channels.values()) channel.socketClosed();
@@ -117,6 +127,36 @@ export class MuxSocket {
 		this.#channels.delete(room);
 	}
 
+	/**
+	 * Joins channels within the pace the server allows (`muxJoinBurst`, then `muxJoinsPerSecond`):
+	 * what the credit does not cover now waits, in order, for the next tick.
+	 */
+	#join(channels: RoomChannel[]) {
+		for (const channel of channels) this.#toJoin.add(channel);
+		this.#joinWaiting();
+	}
+
+	#joinWaiting() {
+		clearTimeout(this.#joinTimer);
+		if (!this.connected) return;
+		const now = Date.now();
+		this.#joinCredit = Math.min(
+			muxJoinBurst,
+			this.#joinCredit + ((now - this.#creditAt) / 1000) * muxJoinsPerSecond
+		);
+		this.#creditAt = now;
+		for (const channel of this.#toJoin) {
+			if (this.#joinCredit < 1) break;
+			this.#toJoin.delete(channel);
+			if (this.#channels.get(channel.room) !== channel) continue;
+			this.#joinCredit -= 1;
+			channel.socketOpened();
+		}
+		if (this.#toJoin.size > 0) {
+			this.#joinTimer = setTimeout(() => this.#joinWaiting(), 1000 / muxJoinsPerSecond);
+		}
+	}
+
 	#open() {
 		const url = `${this.options.url}?token=${encodeURIComponent(this.#token)}`;
 		const ws = new this.#WebSocket(url);
@@ -124,7 +164,9 @@ export class MuxSocket {
 		this.#ws = ws;
 		ws.onopen = () => {
 			this.#attempts = 0;
-			for (const channel of this.#channels.values()) channel.socketOpened();
+			this.#joinCredit = muxJoinBurst;
+			this.#creditAt = Date.now();
+			this.#join([...this.#channels.values()]);
 			this.options.onStatus();
 		};
 		ws.onmessage = (event: MessageEvent) => {
@@ -140,6 +182,8 @@ export class MuxSocket {
 		ws.onclose = (event: CloseEvent) => {
 			if (this.#ws !== ws) return;
 			this.#ws = undefined;
+			this.#toJoin.clear();
+			clearTimeout(this.#joinTimer);
 			for (const channel of this.#channels.values()) channel.socketClosed();
 			if (fatalCloseCodes.has(event.code)) {
 				this.#refused = true;

@@ -66,6 +66,18 @@ export const muxClosed = 102;
 /** The most rooms one multiplexed connection may hold joined at once. */
 export const muxMaxRooms = 4096;
 
+/**
+ * How fast a client joins its rooms when its socket opens (a join is three messages: the join,
+ * sync step 1, presence). The server allows a connection a burst of `connectionMessageBurst`
+ * messages refilled at `connectionMessagesPerSecond`; a device that rejoined a thousand rooms at
+ * once would be closed as a flood on every reconnect, for ever. So: this many rooms at once, then
+ * `muxJoinsPerSecond`, which leaves room in the budget for the syncing that follows.
+ */
+export const muxJoinBurst = 400;
+export const muxJoinsPerSecond = 100;
+export const connectionMessageBurst = 2000;
+export const connectionMessagesPerSecond = 500;
+
 /** The room name as it starts every frame of that room. */
 export function muxPrefix(room: string): Uint8Array {
 	const encoder = encoding.createEncoder();
