@@ -61,11 +61,7 @@ describe('joining many rooms on one socket', () => {
 		const ws = FakeSocket.last!;
 		ws.open();
 		// What the server would do with each frame as it came.
-		const bucket = new TokenBucket(
-			connectionMessageBurst,
-			connectionMessagesPerSecond,
-			Date.now()
-		);
+		const bucket = new TokenBucket(connectionMessageBurst, connectionMessagesPerSecond, Date.now());
 		let checked = 0;
 		const check = () => {
 			for (; checked < ws.sent.length; checked++) {

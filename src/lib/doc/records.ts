@@ -6,6 +6,7 @@ import {
 	type RecordKind,
 	type RecordKinds
 } from '../domain/index.ts';
+import { kindCache } from './record-cache.ts';
 import { decodeField, encodeField, shapeOf, writeField } from './shapes.ts';
 
 /**
@@ -100,9 +101,27 @@ export function readRecord<K extends RecordKind>(
 }
 
 export function readRecords<K extends RecordKind>(doc: Y.Doc, kind: K): StoredRecord<K>[] {
-	const out: StoredRecord<K>[] = [];
-	for (const [id, value] of recordsOf(doc, kind).entries()) out.push(toStored(kind, id, value));
-	return out;
+	const map = recordsOf(doc, kind);
+	const cache = kindCache<StoredRecord<K>>(doc, kind, map);
+	if (!cache) {
+		const out: StoredRecord<K>[] = [];
+		for (const [id, value] of map.entries()) out.push(toStored(kind, id, value));
+		return out;
+	}
+	if (cache.list && cache.stale !== 'all' && cache.stale.size === 0) return [...cache.list];
+	if (cache.stale === 'all') {
+		cache.byId.clear();
+		for (const [id, value] of map.entries()) cache.byId.set(id, toStored(kind, id, value));
+	} else {
+		for (const id of cache.stale) {
+			const value = map.get(id);
+			if (value === undefined) cache.byId.delete(id);
+			else cache.byId.set(id, toStored(kind, id, value));
+		}
+	}
+	cache.stale = new Set();
+	cache.list = [...cache.byId.values()];
+	return [...cache.list];
 }
 
 /** The records of a kind that pass their validator (the others are left out). */

@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { RoomGrant, Role } from '$lib/domain';
+import type { RecordKind, RoomGrant, Role } from '$lib/domain';
 
 /**
  * The one IndexedDB database of the app (Dexie). Everything a person types or photographs lands
@@ -111,6 +111,18 @@ export interface AnswerRow {
 	value: unknown;
 }
 
+/**
+ * A room's records as they were decoded when the document held exactly the room's stored updates
+ * up to row `seq` (`rows` of them): shown at once on the next open, before the document itself is
+ * applied (room-doc.ts). A copy that does not match the rows found then is not used.
+ */
+export interface DecodedRow {
+	room: string;
+	seq: number;
+	rows: number;
+	kinds: Partial<Record<RecordKind, unknown[]>>;
+}
+
 export class KuaibanDb extends Dexie {
 	updates!: EntityTable<UpdateRow, 'seq'>;
 	outbox!: EntityTable<OutboxRow, 'id'>;
@@ -120,6 +132,7 @@ export class KuaibanDb extends Dexie {
 	photoQueue!: EntityTable<PhotoQueueRow, 'sha256'>;
 	session!: EntityTable<SessionRow, 'key'>;
 	answers!: EntityTable<AnswerRow, 'key'>;
+	decoded!: EntityTable<DecodedRow, 'room'>;
 
 	constructor(name = 'kuaiban', options?: ConstructorParameters<typeof Dexie>[1]) {
 		super(name, options);
@@ -134,6 +147,8 @@ export class KuaibanDb extends Dexie {
 		});
 		// Version 2 adds the server's kept answers; nothing else changes.
 		this.version(2).stores({ answers: 'key' });
+		// Version 3 adds each room's records as last decoded, to show before the document opens.
+		this.version(3).stores({ decoded: 'room' });
 	}
 }
 

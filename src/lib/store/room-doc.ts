@@ -1,5 +1,14 @@
 import * as Y from 'yjs';
-import { isQuotaError, StorageFullError, type KuaibanDb, type OutboxRow } from './db';
+import { RECORD_ROOMS, roomHolds, type RecordKind } from '$lib/domain';
+import { applyQuietly, keepDecoded, preloadDecoded } from '$lib/doc/record-cache';
+import { readRecords, recordsOf } from '$lib/doc/records';
+import {
+	isQuotaError,
+	StorageFullError,
+	type DecodedRow,
+	type KuaibanDb,
+	type OutboxRow
+} from './db';
 
 /**
  * One room's Yjs document, kept in IndexedDB.
@@ -28,6 +37,8 @@ export const loadOrigin = Symbol('load');
 
 /** Rows after which the updates of a room are merged into one. */
 const compactAfterRows = 400;
+/** Quiet time after the last write before the room's records are kept decoded for the next open. */
+const copyAfterMs = 2000;
 
 export interface RoomDocOptions {
 	now?: () => Date;
@@ -39,7 +50,13 @@ export class RoomDoc {
 	/** Updates not yet on disk; `clock` is this client's clock after a local change. */
 	#pending: { update: Uint8Array; clock?: number }[] = [];
 	#writing: Promise<void> = Promise.resolve();
-	#rowsSinceCompaction = 0;
+	/** The stored rows this document holds, and the last one's key: what a decoded copy names. */
+	#rows = 0;
+	#lastSeq: number | undefined;
+	/** The stored state while a decoded copy stands in for it (see `open`). */
+	#stored: Uint8Array | undefined;
+	#copyUsed = false;
+	#copyTimer: ReturnType<typeof setTimeout> | undefined;
 	/** This device had stored something of the room when it was opened. */
 	storedAtOpen = false;
 	#closed = false;
@@ -53,25 +70,94 @@ export class RoomDoc {
 		options: RoomDocOptions
 	) {
 		this.doc = new Y.Doc();
+		keepDecoded(this.doc);
 		this.#now = options.now ?? (() => new Date());
 		this.#onPersistError = options.onPersistError ?? ((e) => console.error(e));
 		this.doc.on('update', this.#onUpdate);
 	}
 
-	/** Opens the room's document with everything this device stored for it. */
-	static async open(db: KuaibanDb, room: string, options: RoomDocOptions = {}): Promise<RoomDoc> {
+	/**
+	 * Opens the room's document with everything this device stored for it. With `defer`, when the
+	 * room's records as last decoded match the stored rows (`decoded`), they are read from that
+	 * copy and the document itself is applied later (`applyStored`): a list shows at once instead
+	 * of after decoding years of records. Commands wait for the document (`loaded`).
+	 */
+	static async open(
+		db: KuaibanDb,
+		room: string,
+		options: RoomDocOptions & { defer?: boolean } = {}
+	): Promise<RoomDoc> {
 		const roomDoc = new RoomDoc(db, room, options);
-		const rows = await db.updates.where('room').equals(room).sortBy('seq');
+		const [rows, copy] = await Promise.all([
+			db.updates.where('room').equals(room).sortBy('seq'),
+			options.defer ? db.decoded.get(room).catch(() => undefined) : undefined
+		]);
+		roomDoc.#rows = rows.length;
+		roomDoc.#lastSeq = rows.at(-1)?.seq;
+		roomDoc.storedAtOpen = rows.length > 0;
 		if (rows.length > 0) {
 			// One merged update applies far faster than many small ones; one row is merged already.
 			const merged =
 				rows.length === 1 ? rows[0]!.update : Y.mergeUpdates(rows.map((r) => r.update));
-			Y.applyUpdate(roomDoc.doc, merged, loadOrigin);
+			if (copy && copy.seq === roomDoc.#lastSeq && copy.rows === rows.length) {
+				for (const [kind, records] of Object.entries(copy.kinds)) {
+					const k = kind as RecordKind;
+					preloadDecoded(roomDoc.doc, k, recordsOf(roomDoc.doc, k), records as { id: string }[]);
+				}
+				roomDoc.#stored = merged;
+				roomDoc.#copyUsed = true;
+			} else {
+				Y.applyUpdate(roomDoc.doc, merged, loadOrigin);
+			}
 		}
-		roomDoc.#rowsSinceCompaction = rows.length;
-		roomDoc.storedAtOpen = rows.length > 0;
 		if (rows.length > compactAfterRows) await roomDoc.compact();
+		if (!roomDoc.#copyUsed) roomDoc.#scheduleCopy();
 		return roomDoc;
+	}
+
+	/** The document holds what this device stored (false only until `applyStored` after a copy). */
+	get loaded(): boolean {
+		return this.#stored === undefined;
+	}
+
+	/**
+	 * Applies the stored state whose decoded copy was shown (see `open`); nothing is decoded
+	 * again, the copy being of that very state.
+	 */
+	applyStored(): void {
+		const stored = this.#stored;
+		if (stored === undefined) return;
+		this.#stored = undefined;
+		applyQuietly(this.doc, () => Y.applyUpdate(this.doc, stored, loadOrigin));
+	}
+
+	/** After changes settle: keeps the room's records as decoded now, for the next open. */
+	#scheduleCopy() {
+		clearTimeout(this.#copyTimer);
+		this.#copyTimer = setTimeout(() => void this.#keepCopy().catch(() => undefined), copyAfterMs);
+	}
+
+	async #keepCopy(): Promise<void> {
+		await this.#writing.catch(() => undefined);
+		// Only when the document is exactly the stored rows: nothing pending, nothing deferred.
+		if (this.#closed || !this.loaded || this.#pending.length > 0) return;
+		const seq = this.#lastSeq;
+		const rows = this.#rows;
+		if (seq === undefined) return;
+		const kinds: DecodedRow['kinds'] = {};
+		for (const kind of Object.keys(RECORD_ROOMS) as RecordKind[]) {
+			if (roomHolds(this.room, kind) && this.doc.share.has(kind)) {
+				kinds[kind] = readRecords(this.doc, kind);
+			}
+		}
+		await this.db.transaction('rw', this.db.updates, this.db.decoded, async () => {
+			// Another tab may have added or merged rows this document does not hold.
+			// Two collections: a Dexie collection is changed by what is asked of it (last() reverses).
+			const stored = () => this.db.updates.where('room').equals(this.room);
+			const [count, last] = await Promise.all([stored().count(), stored().last()]);
+			if (count !== rows || last?.seq !== seq) return;
+			await this.db.decoded.put({ room: this.room, seq, rows, kinds });
+		});
 	}
 
 	#onUpdate = (update: Uint8Array, origin: unknown) => {
@@ -106,7 +192,11 @@ export class RoomDoc {
 		}
 		try {
 			await this.db.transaction('rw', this.db.updates, this.db.outbox, async () => {
-				await this.db.updates.bulkAdd(batch.map(({ update }) => ({ room: this.room, update })));
+				const keys = await this.db.updates.bulkAdd(
+					batch.map(({ update }) => ({ room: this.room, update })),
+					{ allKeys: true }
+				);
+				this.#lastSeq = keys.at(-1) ?? this.#lastSeq;
 				if (outbox.length > 0) await this.db.outbox.bulkAdd(outbox);
 			});
 		} catch (error) {
@@ -114,8 +204,9 @@ export class RoomDoc {
 			throw isQuotaError(error) ? new StorageFullError(error) : error;
 		}
 		if (outbox.length > 0) this.#notifyOutbox();
-		this.#rowsSinceCompaction += batch.length;
-		if (this.#rowsSinceCompaction > compactAfterRows) await this.compact();
+		this.#rows += batch.length;
+		if (this.#rows > compactAfterRows) await this.compact();
+		this.#scheduleCopy();
 	}
 
 	/** Replaces the room's rows by one merged update (read and replaced in one transaction). */
@@ -125,9 +216,9 @@ export class RoomDoc {
 			if (rows.length < 2) return;
 			const merged = Y.mergeUpdates(rows.map((r) => r.update));
 			await this.db.updates.bulkDelete(rows.map((r) => r.seq!));
-			await this.db.updates.add({ room: this.room, update: merged });
+			this.#lastSeq = await this.db.updates.add({ room: this.room, update: merged });
+			this.#rows = 1;
 		});
-		this.#rowsSinceCompaction = 1;
 	}
 
 	/** Local changes of this room that the server is not yet known to hold. */
@@ -166,6 +257,7 @@ export class RoomDoc {
 	/** Stores what is pending, then lets the document go. */
 	async close(): Promise<void> {
 		await this.flush().catch(this.#onPersistError);
+		clearTimeout(this.#copyTimer);
 		this.#closed = true;
 		this.doc.off('update', this.#onUpdate);
 		this.doc.destroy();

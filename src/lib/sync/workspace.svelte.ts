@@ -136,11 +136,14 @@ export class Workspace {
 				this.phase = 'signed-out';
 				return;
 			}
-			await this.#openRooms(session);
+			await this.#openRooms(session, { defer: true });
 			performance.mark('kuaiban:rooms-ready');
 			this.needsSignIn = session.tokenRefusedAt !== undefined;
 			this.phase = 'ready';
-			if (this.online && !this.needsSignIn) this.#connect();
+			// The screens show the rooms' decoded copies first; the documents follow, then the sync.
+			void this.#applyStored(win).then(() => {
+				if (this.online && !this.needsSignIn && this.session === session) this.#connect();
+			});
 			void askPersistentStorage().then((p) => (this.persisted = p));
 		} catch (error) {
 			console.error(error);
@@ -170,7 +173,25 @@ export class Workspace {
 		await this.#uploader.report();
 	}
 
-	async #openRooms(session: SessionRow) {
+	/**
+	 * After the first paint, applies each room's stored state that a decoded copy stood in for
+	 * (RoomDoc.open's `defer`), one room a task.
+	 */
+	async #applyStored(win: Window) {
+		await new Promise<void>((done) =>
+			typeof win.requestAnimationFrame === 'function'
+				? win.requestAnimationFrame(() => setTimeout(done, 0))
+				: setTimeout(done, 0)
+		);
+		for (const room of [...this.rooms.values()]) {
+			if (room.roomDoc.loaded) continue;
+			room.roomDoc.applyStored();
+			await new Promise((done) => setTimeout(done, 0));
+		}
+		performance.mark('kuaiban:documents-applied');
+	}
+
+	async #openRooms(session: SessionRow, options: { defer?: boolean } = {}) {
 		this.session = session;
 		const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${muxPath}`;
 		const onStatus = () => untrack(() => this.#tick++);
@@ -187,7 +208,7 @@ export class Workspace {
 		this.#socket = socket;
 		// All rooms at once: IndexedDB reads overlap, and the screens wait for the last anyway.
 		const grants = roomsKeptAtStart(session.user.role, sessionRooms(session), session.opened);
-		const docs = await Promise.all(grants.map((g) => RoomDoc.open(this.#db, g.room)));
+		const docs = await Promise.all(grants.map((g) => RoomDoc.open(this.#db, g.room, options)));
 		grants.forEach((grant, i) => this.#addRoom(grant, docs[i]!, session, socket));
 	}
 
@@ -494,6 +515,8 @@ export class Workspace {
 	commandContext(room: Room): CommandContext {
 		const session = this.session;
 		if (!session || room.access !== 'write') throw new Error(`No write access to ${room.name}`);
+		// A command writes on the whole document, never on one a decoded copy still stands in for.
+		room.roomDoc.applyStored();
 		return {
 			roomDoc: room.roomDoc,
 			author: { id: session.user.id, name: session.user.name },
