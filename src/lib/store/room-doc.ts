@@ -40,6 +40,13 @@ const compactAfterRows = 400;
 /** Quiet time after the last write before the room's records are kept decoded for the next open. */
 const copyAfterMs = 2000;
 
+/** A room's stored rows into its document, as loaded (not stored again). */
+function applyRows(doc: Y.Doc, updates: Uint8Array[]) {
+	// One merged update applies far faster than many small ones; one row is merged already.
+	const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+	Y.applyUpdate(doc, merged, loadOrigin);
+}
+
 export interface RoomDocOptions {
 	now?: () => Date;
 	onPersistError?: (error: unknown) => void;
@@ -53,8 +60,8 @@ export class RoomDoc {
 	/** The stored rows this document holds, and the last one's key: what a decoded copy names. */
 	#rows = 0;
 	#lastSeq: number | undefined;
-	/** The stored state while a decoded copy stands in for it (see `open`). */
-	#stored: Uint8Array | undefined;
+	/** The stored rows' updates while a decoded copy stands in for them (see `open`). */
+	#stored: Uint8Array[] | undefined;
 	#copyUsed = false;
 	#copyTimer: ReturnType<typeof setTimeout> | undefined;
 	/** This device had stored something of the room when it was opened. */
@@ -96,18 +103,16 @@ export class RoomDoc {
 		roomDoc.#lastSeq = rows.at(-1)?.seq;
 		roomDoc.storedAtOpen = rows.length > 0;
 		if (rows.length > 0) {
-			// One merged update applies far faster than many small ones; one row is merged already.
-			const merged =
-				rows.length === 1 ? rows[0]!.update : Y.mergeUpdates(rows.map((r) => r.update));
+			const updates = rows.map((r) => r.update);
 			if (copy && copy.seq === roomDoc.#lastSeq && copy.rows === rows.length) {
 				for (const [kind, records] of Object.entries(copy.kinds)) {
 					const k = kind as RecordKind;
 					preloadDecoded(roomDoc.doc, k, recordsOf(roomDoc.doc, k), records as { id: string }[]);
 				}
-				roomDoc.#stored = merged;
+				roomDoc.#stored = updates;
 				roomDoc.#copyUsed = true;
 			} else {
-				Y.applyUpdate(roomDoc.doc, merged, loadOrigin);
+				applyRows(roomDoc.doc, updates);
 			}
 		}
 		if (rows.length > compactAfterRows) await roomDoc.compact();
@@ -128,7 +133,7 @@ export class RoomDoc {
 		const stored = this.#stored;
 		if (stored === undefined) return;
 		this.#stored = undefined;
-		applyQuietly(this.doc, () => Y.applyUpdate(this.doc, stored, loadOrigin));
+		applyQuietly(this.doc, () => applyRows(this.doc, stored));
 	}
 
 	/** After changes settle: keeps the room's records as decoded now, for the next open. */
