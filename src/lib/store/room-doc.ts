@@ -2,13 +2,7 @@ import * as Y from 'yjs';
 import { RECORD_ROOMS, roomHolds, type RecordKind } from '$lib/domain';
 import { applyQuietly, keepDecoded, preloadDecoded } from '$lib/doc/record-cache';
 import { readRecords, recordsOf } from '$lib/doc/records';
-import {
-	isQuotaError,
-	StorageFullError,
-	type DecodedRow,
-	type KuaibanDb,
-	type OutboxRow
-} from './db';
+import { isQuotaError, StorageFullError, type KuaibanDb, type OutboxRow } from './db';
 
 /**
  * One room's Yjs document, kept in IndexedDB.
@@ -39,6 +33,19 @@ export const loadOrigin = Symbol('load');
 const compactAfterRows = 400;
 /** Quiet time after the last write before the room's records are kept decoded for the next open. */
 const copyAfterMs = 2000;
+
+/** A decoded copy's records by kind; undefined for one that is not a copy (then unused). */
+function parseCopy(json: unknown): Partial<Record<RecordKind, { id: string }[]>> | undefined {
+	if (typeof json !== 'string') return undefined;
+	try {
+		const kinds = JSON.parse(json) as unknown;
+		if (typeof kinds !== 'object' || kinds === null) return undefined;
+		for (const list of Object.values(kinds)) if (!Array.isArray(list)) return undefined;
+		return kinds as Partial<Record<RecordKind, { id: string }[]>>;
+	} catch {
+		return undefined;
+	}
+}
 
 /** A room's stored rows into its document, as loaded (not stored again). */
 function applyRows(doc: Y.Doc, updates: Uint8Array[]) {
@@ -104,8 +111,12 @@ export class RoomDoc {
 		roomDoc.storedAtOpen = rows.length > 0;
 		if (rows.length > 0) {
 			const updates = rows.map((r) => r.update);
-			if (copy && copy.seq === roomDoc.#lastSeq && copy.rows === rows.length) {
-				for (const [kind, records] of Object.entries(copy.kinds)) {
+			const kinds =
+				copy && copy.seq === roomDoc.#lastSeq && copy.rows === rows.length
+					? parseCopy(copy.json)
+					: undefined;
+			if (kinds) {
+				for (const [kind, records] of Object.entries(kinds)) {
 					const k = kind as RecordKind;
 					preloadDecoded(roomDoc.doc, k, recordsOf(roomDoc.doc, k), records as { id: string }[]);
 				}
@@ -149,7 +160,7 @@ export class RoomDoc {
 		const seq = this.#lastSeq;
 		const rows = this.#rows;
 		if (seq === undefined) return;
-		const kinds: DecodedRow['kinds'] = {};
+		const kinds: Partial<Record<RecordKind, unknown[]>> = {};
 		for (const kind of Object.keys(RECORD_ROOMS) as RecordKind[]) {
 			if (roomHolds(this.room, kind) && this.doc.share.has(kind)) {
 				kinds[kind] = readRecords(this.doc, kind);
@@ -161,7 +172,7 @@ export class RoomDoc {
 			const stored = () => this.db.updates.where('room').equals(this.room);
 			const [count, last] = await Promise.all([stored().count(), stored().last()]);
 			if (count !== rows || last?.seq !== seq) return;
-			await this.db.decoded.put({ room: this.room, seq, rows, kinds });
+			await this.db.decoded.put({ room: this.room, seq, rows, json: JSON.stringify(kinds) });
 		});
 	}
 
