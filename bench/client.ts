@@ -97,6 +97,8 @@ interface Open {
 	longestTaskMs: number;
 	/** The longest after that, until the documents were applied (the deferred part of opening). */
 	longestAfterMs: number;
+	/** The rooms that opened from their decoded copy. */
+	copies: string[];
 }
 
 /** Replaces the room's rows in the app's IndexedDB by one row holding `update` (base64). */
@@ -165,7 +167,14 @@ async function openOnce(page: Page, expected: number): Promise<Open> {
 		.catch(() => undefined);
 	const marks = await page.evaluate(() => {
 		const at = (name: string) => performance.getEntriesByName(name, 'mark')[0]?.startTime;
-		return { storeOpenMs: at('kuaiban:store-open'), roomsReadyMs: at('kuaiban:rooms-ready') };
+		return {
+			storeOpenMs: at('kuaiban:store-open'),
+			roomsReadyMs: at('kuaiban:rooms-ready'),
+			copies: performance
+				.getEntriesByType('mark')
+				.filter((m) => m.name.startsWith('kuaiban:copy-'))
+				.map((m) => m.name.slice('kuaiban:'.length))
+		};
 	});
 	// Long tasks since navigation: the browser keeps them for an observer that asks (buffered).
 	const tasks = (await page.evaluate(
@@ -546,25 +555,37 @@ async function main() {
 		await waitSynced(page);
 		// The room's decoded copy is kept a moment after the writes settle (room-doc.ts); the timed
 		// opens show the list from it, as a tablet's next open does.
-		await page.waitForFunction(
-			(name) =>
-				new Promise<boolean>((resolve) => {
-					const open = indexedDB.open('kuaiban');
-					open.onerror = () => resolve(false);
-					open.onsuccess = () => {
-						const db = open.result;
-						if (!db.objectStoreNames.contains('decoded')) return resolve(false);
-						const get = db.transaction('decoded').objectStore('decoded').get(name);
-						get.onsuccess = () => {
-							db.close();
-							resolve(get.result !== undefined);
+		// (page.evaluate waits for the promise; waitForFunction would take the promise as truthy.)
+		const copyKept = () =>
+			page.evaluate(
+				(name) =>
+					new Promise<boolean>((resolve) => {
+						const open = indexedDB.open('kuaiban');
+						open.onerror = () => resolve(false);
+						open.onsuccess = () => {
+							const db = open.result;
+							if (!db.objectStoreNames.contains('decoded')) return resolve(false);
+							// A copy of exactly the stored rows (room-doc.ts), not of an earlier state.
+							const tx = db.transaction(['decoded', 'updates']);
+							const get = tx.objectStore('decoded').get(name);
+							const rows = tx.objectStore('updates').index('room').getAllKeys(name);
+							tx.oncomplete = () => {
+								db.close();
+								const copy = get.result as { seq: number; rows: number } | undefined;
+								const keys = rows.result as number[];
+								resolve(
+									copy !== undefined && copy.rows === keys.length && copy.seq === Math.max(...keys)
+								);
+							};
+							tx.onerror = () => resolve(false);
 						};
-						get.onerror = () => resolve(false);
-					};
-				}),
-			room,
-			{ timeout: 60_000, polling: 500 }
-		);
+					}),
+				room
+			);
+		for (let waited = 0; !(await copyKept()); waited += 250) {
+			if (waited > 60_000) throw new Error("the room's decoded copy was never kept");
+			await new Promise((done) => setTimeout(done, 250));
+		}
 		const usageGrowth = (await indexedDbUsage(page)) - usageBefore;
 		console.log(`first open (not timed): list shown at ${ms(first.listShownMs)} ms`);
 		const runs: Open[] = [];
@@ -574,7 +595,8 @@ async function main() {
 			console.log(
 				`open ${i + 1}: list shown ${ms(open.listShownMs)} ms, store-open ${ms(open.storeOpenMs)}, ` +
 					`rooms-ready ${ms(open.roomsReadyMs)}, ${open.rows} update rows, longest task ` +
-					`${ms(open.longestTaskMs)} ms before the list, ${ms(open.longestAfterMs)} ms after`
+					`${ms(open.longestTaskMs)} ms before the list, ${ms(open.longestAfterMs)} ms after, ` +
+					`from decoded copies: ${open.copies.join(' ') || 'none'}`
 			);
 		}
 		if (process.env.BENCH_PROFILE) {

@@ -122,6 +122,8 @@ export class RoomDoc {
 				}
 				roomDoc.#stored = updates;
 				roomDoc.#copyUsed = true;
+				// For bench/client.ts: which rooms opened from their decoded copy.
+				globalThis.performance?.mark?.(`kuaiban:copy-used:${room}`);
 			} else {
 				applyRows(roomDoc.doc, updates);
 			}
