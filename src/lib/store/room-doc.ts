@@ -94,7 +94,7 @@ export class RoomDoc {
 	 * Opens the room's document with everything this device stored for it. With `defer`, when the
 	 * room's records as last decoded match the stored rows (`decoded`), they are read from that
 	 * copy and the document itself is applied later (`applyStored`): a list shows at once instead
-	 * of after decoding years of records. Commands wait for the document (`loaded`).
+	 * of after decoding years of records. A command applies it first (`Workspace.commandContext`).
 	 */
 	static async open(
 		db: KuaibanDb,
