@@ -5,12 +5,18 @@ import {
 	MONEY_GROUPS,
 	moneyView,
 	monthlyView,
+	PROJECT_STATUSES,
+	PROJECTS_PAGE_MAX,
 	PROJECTS_PER_QUESTION,
 	projectsView,
+	searchProjects,
+	type ProjectSearch,
+	type ProjectsView,
 	roomAccess,
 	shanghaiDate,
 	shanghaiStartOfDay,
 	spotCheckView,
+	type CityRecords,
 	type FigureAnswer,
 	type MoneyGroup,
 	type Principal,
@@ -32,7 +38,8 @@ import { figureRooms, type ReadModels } from './read-models.ts';
  * - `monthly?month=YYYY-MM`: the monthly report per town, residents' ratings of that month in it.
  * - `spot-check?years=YYYY[,YYYY…]`: who can be drawn for the spot-check of those years.
  * - `projects?ids=<id>[,<id>…]`: those projects, where they are and what they are (a city role's
- *   device opens a project's community room from it).
+ *   device opens a project's community room from it); `projects?q=<words>` (with `status`,
+ *   `year`, `town`, `offset`, `limit`): a city-wide search, one page and the count of matches.
  *
  * A question the server cannot understand is refused with 400 and a message in both languages;
  * nothing is guessed.
@@ -147,6 +154,8 @@ const questions: Question[] = [
 	{
 		path: '/api/figures/projects',
 		view({ query, org, rooms, models }) {
+			const q = one(query, 'q');
+			if (q !== undefined) return search(query, q, models.city(rooms, org));
 			const value = one(query, 'ids') ?? '';
 			const ids = value === '' ? [] : value.split(',');
 			if (ids.length > PROJECTS_PER_QUESTION || ids.some((id) => !ID_RE.test(id))) {
@@ -158,6 +167,40 @@ const questions: Question[] = [
 		}
 	}
 ];
+
+/** `projects?q=…[&status=][&year=][&town=][&offset=][&limit=]`: a city-wide search. */
+function search(query: Query, q: string, records: CityRecords): ProjectsView {
+	if (q.length > 100)
+		throw new BadQuestion(
+			'搜索词太长（最多 100 字）/ The search is too long (100 characters at most)'
+		);
+	const status = one(query, 'status');
+	if (status !== undefined && !(PROJECT_STATUSES as readonly string[]).includes(status)) {
+		throw new BadQuestion(`没有这个状态 / No such status: ${status}`);
+	}
+	const town = one(query, 'town');
+	if (town !== undefined && !/^[a-z0-9-]{1,64}$/.test(town)) {
+		throw new BadQuestion('镇（街道）编号有误 / Not a town id');
+	}
+	const whole = (name: string, fallback: number, max: number) => {
+		const value = one(query, name);
+		if (value === undefined) return fallback;
+		if (!/^\d{1,6}$/.test(value) || Number(value) > max) {
+			throw new BadQuestion(
+				`${name} 应为 0 到 ${max} 的整数 / ${name} is a whole number from 0 to ${max}`
+			);
+		}
+		return Number(value);
+	};
+	return searchProjects(records, {
+		q,
+		status: status as ProjectSearch['status'],
+		year: yearParam(query),
+		town,
+		offset: whole('offset', 0, 1_000_000),
+		limit: Math.max(1, whole('limit', 50, PROJECTS_PAGE_MAX))
+	});
+}
 
 /** The rooms of the figures a user may read. */
 function roomsOf(user: Principal, org: Org): string[] {

@@ -69,4 +69,23 @@ describe("a city role's device", () => {
 		await waitSynced(t.page, 30_000);
 		expect(await roomsOnDevice(t.page)).toContain('community:tanglian');
 	});
+
+	it("searches the whole city's projects on the server and opens one found in a community it does not keep", async () => {
+		const t = await tablets.tablet();
+		await signIn(t.page, 'city-supervisor');
+		await waitSynced(t.page, 30_000);
+		await openSection(t.page, 'Projects');
+		await t.page.getByLabel('Search', { exact: true }).fill('自行车库 接电');
+		const hit = t.page
+			.getByTestId('search-results')
+			.getByRole('link', { name: '府前新村自行车库安全接电' });
+		await hit.waitFor({ timeout: 30_000 });
+		expect(await t.page.getByTestId('search-results').innerText()).toContain('大新社区');
+		await hit.click();
+		await expect
+			.poll(() => t.page.locator('main h1').innerText(), { timeout: 30_000 })
+			.toBe('府前新村自行车库安全接电');
+		await waitSynced(t.page, 30_000);
+		expect(await roomsOnDevice(t.page)).toContain('community:daxin');
+	});
 });

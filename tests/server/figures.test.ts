@@ -384,4 +384,60 @@ describe('the money, the monthly report and the spot-check from the server', () 
 			expect(res.status, query).toBe(400);
 		}
 	});
+
+	it('searches the projects of the whole city by words, status, year and town, a page at a time', async () => {
+		const supervisor = await login(env.url, 'city-supervisor');
+		// The article's bicycle garages, in 大新社区 of 杨舍镇.
+		const found = await ask<ProjectsView>(
+			'projects',
+			supervisor,
+			`?q=${encodeURIComponent('自行车库 接电')}`
+		);
+		expect(found.projects.map((p) => p.title)).toContain('府前新村自行车库安全接电');
+		expect(found.total).toBe(found.projects.length);
+		const garage = found.projects.find((p) => p.title === '府前新村自行车库安全接电')!;
+		expect(garage.room).toBe('community:daxin');
+		// Only where the caller may read: 经开区's reviewer finds nothing of 杨舍镇.
+		const reviewer = await ask<ProjectsView>(
+			'projects',
+			await login(env.url, 'jingkai-reviewer'),
+			`?q=${encodeURIComponent('自行车库 接电')}`
+		);
+		expect(reviewer.projects.filter((p) => p.townId !== 'jingkai')).toEqual([]);
+		// Every project of a year, by pages: the pages add up to the count, none twice.
+		const all = await ask<ProjectsView>('projects', supervisor, '?q=&year=2019&limit=100');
+		expect(all.total).toBeGreaterThan(100);
+		const seen = new Set<string>();
+		for (let offset = 0; offset < all.total!; offset += 100) {
+			const page = await ask<ProjectsView>(
+				'projects',
+				supervisor,
+				`?q=&year=2019&limit=100&offset=${offset}`
+			);
+			for (const p of page.projects) {
+				expect(p.year).toBe(2019);
+				seen.add(p.id);
+			}
+		}
+		expect(seen.size).toBe(all.total);
+		const dashboard2019 = (await dashboard(supervisor, '?year=2019')).view.figures.projectsProduced;
+		expect(all.total).toBe(dashboard2019);
+		// Filters narrow: a town, a status.
+		const town = await ask<ProjectsView>('projects', supervisor, '?q=&town=yangshe&limit=5');
+		expect(town.projects.every((p) => p.townId === 'yangshe')).toBe(true);
+		const closed = await ask<ProjectsView>('projects', supervisor, '?q=&status=closed&limit=5');
+		expect(closed.projects.every((p) => p.status === 'closed')).toBe(true);
+		for (const bad of [
+			'?q=&status=done',
+			'?q=&limit=500',
+			'?q=&offset=-1',
+			`?q=${'字'.repeat(101)}`,
+			'?q=&town=Y%20S'
+		]) {
+			const res = await fetch(`${env.url}/api/figures/projects${bad}`, {
+				headers: { authorization: `Bearer ${supervisor}` }
+			});
+			expect(res.status, bad).toBe(400);
+		}
+	});
 });

@@ -219,6 +219,13 @@ export const en: Record<MessageKey, string> = {
 		"The server did not give the residents' ratings; try again later.",
 	'supervision.exportXlsx': 'Export XLSX',
 	'projects.new': 'New project',
+	'projects.search': 'Search',
+	'projects.searchCity': "Search the city's projects",
+	'projects.searchHint': 'Title, description or id',
+	'projects.found': '{count} projects found, the first {shown} shown',
+	'projects.searching': 'Searching…',
+	'projects.searchOffline':
+		"The city's projects cannot be searched offline; try again once connected.",
 	'projects.empty': 'No projects yet.',
 	'projects.count': '{count} projects',
 	'projects.breach': 'Over a cap: {message}',

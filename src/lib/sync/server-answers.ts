@@ -50,7 +50,11 @@ export class ServerAnswers {
 	 * Asks the server (`path` answers `{ asOf, ...value }`) and keeps the answer; when it cannot be
 	 * reached, the kept answer; when there is none, throws AskError.
 	 */
-	async ask<T extends { asOf: string }>(path: string): Promise<Answer<T>> {
+	async ask<T extends { asOf: string }>(
+		path: string,
+		/** `false`: a question asked once (a search), neither kept nor answered from what is kept. */
+		keep = true
+	): Promise<Answer<T>> {
 		let failure: AskFailure = 'offline';
 		const token = this.#options.token();
 		if (token) {
@@ -62,9 +66,11 @@ export class ServerAnswers {
 				if (res.ok) {
 					const value = (await res.json()) as T;
 					// Kept for offline use; a full disk only means there is none to show later.
-					await this.#options.db.answers
-						.put({ key: path, asOf: value.asOf, value })
-						.catch(() => {});
+					if (keep) {
+						await this.#options.db.answers
+							.put({ key: path, asOf: value.asOf, value })
+							.catch(() => {});
+					}
 					return { value, asOf: value.asOf, source: 'server' };
 				}
 				if (res.status === 401) {
@@ -75,7 +81,7 @@ export class ServerAnswers {
 				failure = 'offline';
 			}
 		}
-		const kept = await this.kept<T>(path);
+		const kept = keep ? await this.kept<T>(path) : undefined;
 		if (kept) return kept;
 		throw new AskError(failure);
 	}

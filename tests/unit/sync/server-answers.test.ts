@@ -62,4 +62,16 @@ describe('ServerAnswers', () => {
 		expect(seen).toEqual(['Bearer abc']);
 		expect(await db.answers.get(path)).toBeUndefined();
 	});
+
+	it('neither keeps nor falls back to a question asked once (a search)', async () => {
+		const db = newDevice();
+		const once = `${path}?q=x`;
+		await new ServerAnswers({ db, token: () => 't', fetch: respond(200, answer) }).ask(once, false);
+		expect(await db.answers.get(once)).toBeUndefined();
+		// Even with an answer kept for that path, offline a search says it is offline.
+		await new ServerAnswers({ db, token: () => 't', fetch: respond(200, answer) }).ask(once);
+		await expect(
+			new ServerAnswers({ db, token: () => 't', fetch: unreachable }).ask(once, false)
+		).rejects.toEqual(new AskError('offline'));
+	});
 });
