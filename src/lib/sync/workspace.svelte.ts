@@ -140,9 +140,11 @@ export class Workspace {
 			performance.mark('kuaiban:rooms-ready');
 			this.needsSignIn = session.tokenRefusedAt !== undefined;
 			this.phase = 'ready';
-			// The screens show the rooms' decoded copies first; the documents follow, then the sync.
+			// The screens show the rooms' decoded copies first; the documents follow, then the sync
+			// (unless the person signed out meanwhile: then the socket is another one, or none).
+			const socket = this.#socket;
 			void this.#applyStored(win).then(() => {
-				if (this.online && !this.needsSignIn && this.session === session) this.#connect();
+				if (this.online && !this.needsSignIn && this.#socket === socket) this.#connect();
 			});
 			void askPersistentStorage().then((p) => (this.persisted = p));
 		} catch (error) {
