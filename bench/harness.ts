@@ -83,6 +83,33 @@ export interface Server {
 	stop(): Promise<void>;
 }
 
+/**
+ * The port a server says it listens on (its `listening` log line). The output is read on after
+ * that line, so that the server never blocks on a full pipe; only whole lines are parsed (a chunk
+ * may end inside one).
+ */
+export function waitForPort(child: ChildProcess): Promise<number> {
+	return new Promise((done, fail) => {
+		let text = '';
+		let listening = false;
+		child.stdout?.on('data', (chunk: Buffer) => {
+			if (listening) return;
+			text += chunk.toString();
+			const lines = text.split('\n');
+			text = lines.pop() ?? '';
+			for (const line of lines) {
+				if (!line.startsWith('{')) continue;
+				const entry = JSON.parse(line) as { msg?: string; port?: number };
+				if (entry.msg === 'listening' && entry.port) {
+					listening = true;
+					done(entry.port);
+				}
+			}
+		});
+		child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
+	});
+}
+
 export async function startServer(
 	staticDir: string,
 	options: { dataDir?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}
@@ -106,27 +133,7 @@ export async function startServer(
 			stdio: ['ignore', 'pipe', 'inherit']
 		}
 	);
-	const port = await new Promise<number>((done, fail) => {
-		let text = '';
-		let listening = false;
-		// Read on after the line that matters, so that the server never blocks on a full pipe;
-		// only whole lines are parsed (a chunk may end inside one).
-		child.stdout?.on('data', (chunk: Buffer) => {
-			if (listening) return;
-			text += chunk.toString();
-			const lines = text.split('\n');
-			text = lines.pop() ?? '';
-			for (const line of lines) {
-				if (!line.startsWith('{')) continue;
-				const entry = JSON.parse(line) as { msg?: string; port?: number };
-				if (entry.msg === 'listening' && entry.port) {
-					listening = true;
-					done(entry.port);
-				}
-			}
-		});
-		child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
-	});
+	const port = await waitForPort(child);
 	return {
 		url: `http://127.0.0.1:${port}`,
 		dataDir,

@@ -19,6 +19,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { MuxSocket } from '../src/lib/sync/mux-socket.ts';
+import { waitForPort } from './harness.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const clients = Number(process.env.BENCH_CLIENTS ?? 60);
@@ -37,21 +38,6 @@ interface Running {
 	port: number;
 	stop(): Promise<void>;
 	dataDir?: string;
-}
-
-function waitForPort(child: ChildProcess): Promise<number> {
-	return new Promise((done, fail) => {
-		let text = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			text += chunk.toString();
-			for (const line of text.split('\n')) {
-				if (!line.startsWith('{')) continue;
-				const entry = JSON.parse(line) as { msg?: string; port?: number };
-				if (entry.msg === 'listening' && entry.port) done(entry.port);
-			}
-		});
-		child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
-	});
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
 	dashboardView,
+	isReportMonth,
 	monthDates,
 	MONEY_GROUPS,
 	moneyView,
@@ -14,7 +15,6 @@ import {
 	type ProjectsView,
 	roomAccess,
 	shanghaiDate,
-	shanghaiStartOfDay,
 	spotCheckView,
 	type CityRecords,
 	type FigureAnswer,
@@ -25,6 +25,7 @@ import {
 import { sendJson, type ApiRoute } from './api.ts';
 import { requireUser, type AuthContext } from './auth-routes.ts';
 import { directoryFor, type Org } from './directory.ts';
+import { ratingsBetween } from './ratings-api.ts';
 import { figureRooms, type ReadModels } from './read-models.ts';
 
 /**
@@ -117,9 +118,7 @@ const questions: Question[] = [
 		path: '/api/figures/monthly',
 		view({ query, user, org, rooms, models, ratings, now }) {
 			const month = one(query, 'month') ?? '';
-			try {
-				monthDates(month);
-			} catch {
+			if (!isReportMonth(month)) {
 				throw new BadQuestion(
 					'月份应为 YYYY-MM，例如 2020-09 / The month is YYYY-MM, e.g. 2020-09'
 				);
@@ -213,21 +212,12 @@ export function figureRoutes(options: {
 	now: () => Date;
 }): ApiRoute[] {
 	const { auth, models, now } = options;
-	const ratings = (rooms: readonly string[], month: string): RatingEntry[] => {
-		const { from, to } = monthDates(month);
-		const communities = rooms
-			.filter((r) => r.startsWith('community:'))
-			.map((r) => r.slice('community:'.length));
-		const before = new Date(Date.parse(shanghaiStartOfDay(to)) + 86_400_000).toISOString();
-		return auth.storage
-			.ratingsOfCommunities(communities, { from: shanghaiStartOfDay(from), before })
-			.map((row) => ({
-				// The key is `<community>/<project>` (public-page.ts); neither id holds a '/'.
-				communityId: row.project.slice(0, row.project.indexOf('/')),
-				score: row.score,
-				at: row.at
-			}));
-	};
+	const ratings = (rooms: readonly string[], month: string): RatingEntry[] =>
+		ratingsBetween(
+			auth.storage,
+			rooms.filter((r) => r.startsWith('community:')).map((r) => r.slice('community:'.length)),
+			monthDates(month)
+		);
 	return questions.map((question) => ({
 		method: 'GET',
 		path: question.path,

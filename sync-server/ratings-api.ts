@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roomAccess } from '../src/lib/domain/access.ts';
-import { isCalendarDate, shanghaiStartOfDay } from '../src/lib/domain/dates.ts';
+import { isCalendarDate, shanghaiStartOfDay, type CalendarDate } from '../src/lib/domain/dates.ts';
 import { sendJson, type ApiRoute } from './api.ts';
 import { bearer, type AuthContext } from './auth-routes.ts';
 import { userFromToken } from './auth.ts';
@@ -27,10 +27,12 @@ interface DateRange {
 	before?: string;
 }
 
-/** The date filter as stored-time bounds, or the message that says what is wrong with it. */
-function dateRange(req: IncomingMessage): DateRange | { problem: string } {
+/** The date filter, or the message that says what is wrong with it. */
+function dateRange(
+	req: IncomingMessage
+): { dates: { from?: CalendarDate; to?: CalendarDate } } | { problem: string } {
 	const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-	const dates: { from?: string; to?: string } = {};
+	const dates: { from?: CalendarDate; to?: CalendarDate } = {};
 	for (const name of ['from', 'to'] as const) {
 		const values = query.getAll(name);
 		if (values.length === 0) continue;
@@ -46,9 +48,16 @@ function dateRange(req: IncomingMessage): DateRange | { problem: string } {
 	if (dates.from !== undefined && dates.to !== undefined && dates.from > dates.to) {
 		return { problem: `from (${dates.from}) is after to (${dates.to})` };
 	}
-	// Ratings keep UTC times; a China day runs from its 00:00 (16:00 UTC the day before) up to
-	// the next day's 00:00. Adding the day to the instant, not to the date, keeps `to=9999-12-31`
-	// a four-digit year (a five-digit date is not a calendar date).
+	return { dates };
+}
+
+/**
+ * China calendar dates (both included) as the bounds of the stored UTC times: a China day runs
+ * from its 00:00 (16:00 UTC the day before) up to the next day's 00:00. Adding the day to the
+ * instant, not to the date, keeps `to=9999-12-31` a four-digit year (a five-digit date is not a
+ * calendar date).
+ */
+function chinaDays(dates: { from?: CalendarDate; to?: CalendarDate }): DateRange {
 	const dayMs = 86_400_000;
 	return {
 		from: dates.from === undefined ? undefined : shanghaiStartOfDay(dates.from),
@@ -57,6 +66,25 @@ function dateRange(req: IncomingMessage): DateRange | { problem: string } {
 				? undefined
 				: new Date(Date.parse(shanghaiStartOfDay(dates.to)) + dayMs).toISOString()
 	};
+}
+
+/** Ratings of these communities posted on China dates `from`–`to` (both included), newest first. */
+export function ratingsBetween(
+	storage: AuthContext['storage'],
+	communities: readonly string[],
+	dates: { from?: CalendarDate; to?: CalendarDate } = {}
+) {
+	return storage.ratingsOfCommunities(communities, chinaDays(dates)).map((row) => {
+		// The key is `<community>/<project>` (public-page.ts); neither id holds a '/'.
+		const slash = row.project.indexOf('/');
+		return {
+			communityId: row.project.slice(0, slash),
+			projectId: row.project.slice(slash + 1),
+			score: row.score,
+			comment: row.comment,
+			at: row.at
+		};
+	});
 }
 
 export function ratingsRoutes({ auth }: RatingsApiOptions): ApiRoute[] {
@@ -81,18 +109,7 @@ export function ratingsRoutes({ auth }: RatingsApiOptions): ApiRoute[] {
 			.communities()
 			.filter((id) => only.length === 0 || id === only[0])
 			.filter((id) => roomAccess(user, `community:${id}`, org) !== 'none');
-		const ratings = auth.storage.ratingsOfCommunities(communities, range).map((row) => {
-			// The key is `<community>/<project>` (public-page.ts); neither id holds a '/'.
-			const slash = row.project.indexOf('/');
-			return {
-				communityId: row.project.slice(0, slash),
-				projectId: row.project.slice(slash + 1),
-				score: row.score,
-				comment: row.comment,
-				at: row.at
-			};
-		});
-		sendJson(res, 200, { ratings });
+		sendJson(res, 200, { ratings: ratingsBetween(auth.storage, communities, range.dates) });
 	}
 
 	return [{ method: 'GET', path: '/api/ratings', handler }];

@@ -1,9 +1,9 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { roomRecords } from '../src/lib/doc/room-records.ts';
 import { assembleCity, type CityRecords, type RoomRecords } from '../src/lib/domain/index.ts';
 import type { Org } from './directory.ts';
 import type { Logger } from './log.ts';
-import type { RoomStore } from './room-store.ts';
+import { docOf, type RoomStore } from './room-store.ts';
 
 /**
  * The server's read models (issue "city scale"): each room's valid records, decoded with the
@@ -96,13 +96,8 @@ export class ReadModels {
 	#decode(room: string): RoomRecords {
 		const live = this.source.loaded(room);
 		if (live) return roomRecords(live, room);
-		const stored = this.source.store.load(room);
-		const doc = new Y.Doc({ gc: true });
+		const doc = docOf(this.source.store.load(room));
 		try {
-			doc.transact(() => {
-				if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-				for (const update of stored.updates) Y.applyUpdate(doc, update);
-			});
 			return roomRecords(doc, room);
 		} finally {
 			doc.destroy();

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { LEGACY_CONTACT_FIELDS, type ResidentContact } from '../src/lib/domain/index.ts';
 import { copyRecord, createRecord, recordsOf } from '../src/lib/doc/records.ts';
 import type { Logger } from './log.ts';
+import { docOf } from './room-store.ts';
 import type { Storage } from './storage.ts';
 
 /**
@@ -108,10 +109,7 @@ export interface ContactsReport {
 
 function loadDoc(storage: Storage, room: string): { doc: Y.Doc; lastUpdateId: number } {
 	const stored = storage.rooms.load(room);
-	const doc = new Y.Doc({ gc: true });
-	if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-	for (const update of stored.updates) Y.applyUpdate(doc, update);
-	return { doc, lastUpdateId: stored.lastUpdateId };
+	return { doc: docOf(stored), lastUpdateId: stored.lastUpdateId };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import * as Y from 'yjs';
 import { Journal, type JournalEntry } from './journal.ts';
 
 /**
@@ -28,6 +29,19 @@ export interface StoredRoom {
 	snapshotUpTo: number;
 	updates: Uint8Array[];
 	lastUpdateId: number;
+}
+
+/**
+ * A room's document as storage holds it: its snapshot, then the updates after it, in one
+ * transaction (`origin` names it), garbage collection on as in a live room.
+ */
+export function docOf(stored: StoredRoom, origin: unknown = 'storage'): Y.Doc {
+	const doc = new Y.Doc({ gc: true });
+	doc.transact(() => {
+		if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+		for (const update of stored.updates) Y.applyUpdate(doc, update);
+	}, origin);
+	return doc;
 }
 
 export interface NewUpdate {

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from './log.ts';
-import type { RoomStore } from './room-store.ts';
+import { docOf, type RoomStore } from './room-store.ts';
 import { changedDocument, dropPending } from './update-check.ts';
 
 /**
@@ -183,11 +183,7 @@ export class Rooms {
 
 		const { store, log } = this.#options;
 		const stored = store.load(name);
-		const doc = new Y.Doc({ gc: true });
-		doc.transact(() => {
-			if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-			for (const update of stored.updates) Y.applyUpdate(doc, update);
-		}, 'storage');
+		const doc = docOf(stored);
 		const room = new Room(name, doc, stored.lastUpdateId, stored.snapshotUpTo);
 		room.updatesSinceSnapshot = stored.updates.length;
 		// An older server let updates in whose dependencies never came: forget that part, and write

@@ -43,16 +43,21 @@ class FakeSocket {
 
 afterEach(() => vi.useRealTimers());
 
+/** A device's one socket over `FakeSocket`, in a fake clock. */
+function fakeSocket(): MuxSocket {
+	vi.useFakeTimers({ now: Date.parse('2026-12-01T00:00:00Z') });
+	return new MuxSocket({
+		url: 'ws://127.0.0.1/mux',
+		token: 't',
+		onRefused: () => {},
+		onStatus: () => {},
+		WebSocketPolyfill: FakeSocket as unknown as typeof WebSocket
+	});
+}
+
 describe('joining many rooms on one socket', () => {
 	it('stays within the server’s budget for a connection, and joins every room', async () => {
-		vi.useFakeTimers({ now: Date.parse('2026-12-01T00:00:00Z') });
-		const socket = new MuxSocket({
-			url: 'ws://127.0.0.1/mux',
-			token: 't',
-			onRefused: () => {},
-			onStatus: () => {},
-			WebSocketPolyfill: FakeSocket as unknown as typeof WebSocket
-		});
+		const socket = fakeSocket();
 		const rooms = 1500;
 		const channels = Array.from({ length: rooms }, (_, i) =>
 			socket.channel(`community:c${i}`, new Y.Doc())
@@ -80,14 +85,7 @@ describe('joining many rooms on one socket', () => {
 	});
 
 	it('joins a room added while connected at once, when the budget allows', async () => {
-		vi.useFakeTimers({ now: Date.parse('2026-12-01T00:00:00Z') });
-		const socket = new MuxSocket({
-			url: 'ws://127.0.0.1/mux',
-			token: 't',
-			onRefused: () => {},
-			onStatus: () => {},
-			WebSocketPolyfill: FakeSocket as unknown as typeof WebSocket
-		});
+		const socket = fakeSocket();
 		socket.connect();
 		FakeSocket.last!.open();
 		const channel = socket.channel('community:tanglian', new Y.Doc());

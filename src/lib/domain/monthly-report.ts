@@ -56,6 +56,16 @@ export function monthDates(month: string): { from: CalendarDate; to: CalendarDat
 	return { from, to: addDays(next, -1) };
 }
 
+/** A month the city can report on: `YYYY-MM`, a real month (what `monthDates` takes). */
+export function isReportMonth(month: string): boolean {
+	try {
+		monthDates(month);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 export function median(values: readonly number[]): number | undefined {
 	if (values.length === 0) return undefined;
 	const sorted = [...values].sort((a, b) => a - b);

@@ -126,7 +126,9 @@ export class ServerView<V> {
  * from, kept from the last answer while the next period loads.
  */
 export class CityFigures<V extends object> {
-	readonly fromServer = $derived.by(() => this.workspace.readsCityFromServer);
+	get fromServer(): boolean {
+		return this.workspace.readsCityFromServer;
+	}
 
 	readonly #server: ServerView<V>;
 	readonly #local: () => V | undefined;

@@ -1,4 +1,5 @@
 import {
+	isReportMonth,
 	monthDates,
 	monthlyView,
 	shanghaiDate,
@@ -40,6 +41,11 @@ export class SupervisionState {
 	readonly spotCheck: CityFigures<SpotCheckView>;
 	/** The campaigns' drawn projects, named (from the server for the city's roles). */
 	readonly sampled: CityFigures<ProjectsView>;
+	/** The drawn projects found, by id. */
+	readonly sampledById: ReadonlyMap<string, ProjectSummary> = $derived.by(
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- made anew from each answer
+		() => new Map((this.sampled.view?.projects ?? []).map((p) => [p.id, p]))
+	);
 	/** The city room's spot-check campaigns, newest first. */
 	readonly campaigns: SpotCheckCampaign[] = $derived.by(() => {
 		const city = this.workspace.cityRoom;
@@ -58,7 +64,7 @@ export class SupervisionState {
 			path: () => `/api/figures/monthly?month=${encodeURIComponent(this.month)}`,
 			local: () => {
 				const session = workspace.session;
-				if (!session || !validMonth(this.month)) return undefined;
+				if (!session || !isReportMonth(this.month)) return undefined;
 				const ratings = this.#ratings;
 				return monthlyView(
 					cityRecords(workspace),
@@ -77,7 +83,7 @@ export class SupervisionState {
 			local: () => projectsView(cityRecords(workspace), this.#sampledIds())
 		});
 		$effect(() => {
-			if (this.report.fromServer || !validMonth(this.month)) return;
+			if (this.report.fromServer || !isReportMonth(this.month)) return;
 			const token = workspace.session?.token;
 			void workspace.online;
 			const range = monthDates(this.month);
@@ -98,12 +104,6 @@ export class SupervisionState {
 		return [...ids].slice(0, PROJECTS_PER_QUESTION);
 	}
 
-	/** The drawn projects found, by id. */
-	get sampledById(): ReadonlyMap<string, ProjectSummary> {
-		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- made anew from the answer
-		return new Map((this.sampled.view?.projects ?? []).map((p) => [p.id, p]));
-	}
-
 	/** Why the ratings are missing from a town's report, when they are. */
 	get ratingsUnavailable(): 'offline' | 'unauthorized' | 'server' | undefined {
 		const ratings = this.#ratings;
@@ -115,14 +115,5 @@ export class SupervisionState {
 		const view = this.spotCheck.view;
 		if (!view || this.spotCheck.asOf?.state !== 'current') return undefined;
 		return view.population;
-	}
-}
-
-function validMonth(month: string): boolean {
-	try {
-		monthDates(month);
-		return true;
-	} catch {
-		return false;
 	}
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { median, monthDates, monthlyReport, toCsv, ZHANGJIAGANG_2020 } from '$lib/domain';
+import {
+	isReportMonth,
+	median,
+	monthDates,
+	monthlyReport,
+	toCsv,
+	ZHANGJIAGANG_2020
+} from '$lib/domain';
 import { budget, makeDisbursement, makeProject } from './factories';
 
 const approved = (id: string, submittedAt: string, decidedAt: string, over = {}) =>
@@ -117,5 +124,12 @@ describe('the dates of a report month', () => {
 		expect(monthDates('2020-12')).toEqual({ from: '2020-12-01', to: '2020-12-31' });
 		expect(() => monthDates('2020-13')).toThrow();
 		expect(() => monthDates('2020-1')).toThrow();
+	});
+
+	it('says which months can be reported on', () => {
+		expect(['2020-09', '2020-12', '1999-01'].map(isReportMonth)).toEqual([true, true, true]);
+		expect(
+			['2020-13', '2020-00', '2020-9', '', '2020-09-01', '２０２０-09'].some(isReportMonth)
+		).toBe(false);
 	});
 });

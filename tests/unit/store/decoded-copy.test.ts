@@ -84,4 +84,21 @@ describe("a room's decoded copy", () => {
 		expect(plain.loaded).toBe(true);
 		await plain.close();
 	}, 15_000);
+
+	it("is not written by a tab whose document lacks another tab's rows", async () => {
+		const db = newDevice();
+		const first = await roomWithSuggestions(db, ['s1']);
+		// A second tab, opened now, writes a suggestion the first tab's document never gets.
+		const tab = await RoomDoc.open(db, room);
+		createRecord(tab.doc, 'suggestion', makeSuggestion({ id: 's2' }), origin, who, at);
+		await tab.flush();
+		await tab.close();
+		// The first tab writes too: its own count of rows and its last row no longer tell.
+		createRecord(first.doc, 'suggestion', makeSuggestion({ id: 's3' }), origin, who, at);
+		await first.flush();
+		await settle();
+		// Its document holds s1 and s3 only: a copy of it would hide s2 on the next open.
+		expect(await db.decoded.get(room)).toBeUndefined();
+		await first.close();
+	}, 15_000);
 });
