@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { seriousFindings } from './helpers/axe';
 import { addSuggestion, vote } from './helpers/community';
-import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
+import { confirmStep, openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /**
  * Issue "community work", meetings: a council meeting held offline, minutes typed on two tablets
@@ -76,6 +76,7 @@ describe('a residents’ council meeting', () => {
 		}
 
 		await a.page.getByRole('button', { name: 'Finalise minutes' }).click();
+		await confirmStep(a.page);
 		await expect.poll(() => a.page.getByTestId('finalised').innerText()).toMatch(/^Finalised by/);
 		await expect.poll(() => b.page.getByTestId('finalised').innerText()).toMatch(/^Finalised by/);
 		expect(await b.page.getByRole('textbox', { name: 'Minutes' }).count()).toBe(0);
@@ -94,5 +95,18 @@ describe('a residents’ council meeting', () => {
 		await a.page.locator('article.project').waitFor();
 		expect(await a.page.getByTestId('project-status').innerText()).toBe('Draft');
 		expect(await a.page.locator('li.item').count()).toBe(0);
+		// Made from a suggestion the council passed: nothing missing behind it.
+		await a.page.getByTestId('allowance').waitFor();
+		expect(await a.page.getByTestId('deliberation-warnings').count()).toBe(0);
+
+		// The suggestion now has its project: a second project is not offered it (paying twice for
+		// one request), and one made without any suggestion is warned before it is saved.
+		await openSection(a.page, 'Projects');
+		await a.page.getByRole('link', { name: 'New project' }).click();
+		await a.page.getByLabel('Title').waitFor();
+		expect(await a.page.getByLabel('会议议题：电动车充电').count()).toBe(0);
+		await expect
+			.poll(() => a.page.getByTestId('deliberation-warnings').innerText())
+			.toMatch(/linked to no residents' suggestion/);
 	});
 });

@@ -5,7 +5,7 @@ import { shanghaiMonth } from '$lib/domain';
 import { demoCity } from '../../sync-server/demo-city';
 import { demoDataUpdates } from '../../sync-server/demo-data';
 import { seriousFindings } from './helpers/axe';
-import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
+import { confirmStep, openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /**
  * Issue "town review…", items 3, 8 and 9: the money after completion — the town accepts, finance
@@ -74,6 +74,7 @@ describe('the money after completion', () => {
 		// A first part, then the rest: paid in full.
 		await finance.page.getByLabel('Amount paid (yuan)').fill('10000');
 		await finance.page.getByRole('button', { name: 'Record payment' }).click();
+		await confirmStep(finance.page);
 		await expect
 			.poll(() => finance.page.getByTestId('project-paid').innerText())
 			.toMatch(/^Paid ¥?10,000\.00 of/);
@@ -83,6 +84,7 @@ describe('the money after completion', () => {
 		await expect.poll(() => amount.inputValue()).toBe('');
 		await amount.fill((budget - 10_000).toFixed(2));
 		await finance.page.getByRole('button', { name: 'Record payment' }).click();
+		await confirmStep(finance.page);
 		await expect.poll(() => status(finance.page)).toBe('Disbursed');
 		expect(await finance.page.getByLabel('Amount paid (yuan)').count()).toBe(0);
 		// The second was entered by mistake: withdrawn with a reason, the project is owed again.
@@ -94,6 +96,7 @@ describe('the money after completion', () => {
 		expect(await rows.nth(1).innerText()).toMatch(/Withdrawn: 金额录错/);
 		await amount.fill((budget - 10_000).toFixed(2));
 		await finance.page.getByRole('button', { name: 'Record payment' }).click();
+		await confirmStep(finance.page);
 		await expect.poll(() => status(finance.page)).toBe('Disbursed');
 		await waitSynced(finance.page);
 
@@ -108,6 +111,7 @@ describe('the money after completion', () => {
 		await waitSynced(supervisor.page, 60_000);
 		await openProject(supervisor.page, id, 'Disbursed');
 		await supervisor.page.getByRole('button', { name: 'Close' }).click();
+		await confirmStep(supervisor.page);
 		await expect.poll(() => status(supervisor.page)).toBe('Closed');
 		await waitSynced(supervisor.page);
 		// The town sees the file closed.

@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { renderSVG } from 'uqr';
 import { seriousFindings } from './helpers/axe';
-import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
+import { confirmStep, openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /**
  * Issue "community work", projects: the caps of the city's rules while typing and at submission,
@@ -138,6 +138,7 @@ describe('projects', () => {
 		await waitSynced(reviewer.page);
 		await reviewer.page.goto(projectPath);
 		await reviewer.page.getByRole('button', { name: 'Approve' }).click();
+		await confirmStep(reviewer.page);
 		await expect.poll(() => status(reviewer.page)).toBe('Approved');
 		await waitSynced(reviewer.page);
 

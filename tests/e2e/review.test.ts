@@ -1,9 +1,13 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
-import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
+import { confirmStep, openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
-/** Issue "town review…", item 1: the town's queue and its decisions, seen by the community. */
+/**
+ * Issue "town review…", item 1: the town's queue and its decisions, seen by the community; issue
+ * "working day", items 4–6: every decision offered, the comment asked for, approval confirmed,
+ * and the reviewer told that no council stands behind a project.
+ */
 
 const tablets = useTablets(inject('baseURL'));
 
@@ -37,14 +41,52 @@ describe("the town's review", () => {
 		await expect.poll(() => item('儿童滑梯').innerText()).toMatch(/working days elapsed/);
 		expect(await seriousFindings(reviewer.page)).toEqual([]);
 
-		await item('垃圾分类亭').getByRole('link', { name: 'Open and review' }).click();
-		await reviewer.page.getByRole('button', { name: 'Approve' }).click();
-		await expect.poll(() => status(reviewer.page)).toBe('Approved');
+		// Made without residents' suggestion or council vote: the card says so.
+		await expect
+			.poll(() => item('垃圾分类亭').getByTestId('deliberation-warnings').innerText())
+			.toMatch(/linked to no residents' suggestion/);
 
-		await openSection(reviewer.page, 'Review');
+		await item('垃圾分类亭').getByRole('link', { name: 'Open and review' }).click();
+		// The page shows what the card showed, keeps Review current and leads back to the queue.
+		await expect
+			.poll(() => reviewer.page.getByTestId('deliberation-warnings').innerText())
+			.toMatch(/linked to no residents' suggestion/);
+		await expect
+			.poll(() => reviewer.page.getByTestId('allowance').innerText())
+			.toMatch(/^Left for the community in \d{4} besides this project: /);
+		const nav = reviewer.page.getByRole('navigation', { name: 'Main navigation' });
+		expect(await nav.getByRole('link', { name: 'Review' }).getAttribute('aria-current')).toBe(
+			'page'
+		);
+		expect(await nav.getByRole('link', { name: 'Projects' }).getAttribute('aria-current')).toBe(
+			null
+		);
+		// Approving is permanent: it asks, and "Cancel" leaves the project as it was.
+		await reviewer.page.getByRole('button', { name: 'Approve' }).click();
+		await expect
+			.poll(() => reviewer.page.getByRole('dialog').innerText())
+			.toMatch(/cannot be withdrawn/);
+		expect(await seriousFindings(reviewer.page)).toEqual([]);
+		await confirmStep(reviewer.page, 'Cancel');
+		expect(await status(reviewer.page)).toBe('Submitted');
+		await reviewer.page.getByRole('button', { name: 'Approve' }).click();
+		await confirmStep(reviewer.page);
+		await expect.poll(() => status(reviewer.page)).toBe('Approved');
+		await reviewer.page.getByRole('link', { name: 'Back to the review queue' }).click();
+
 		await item('儿童滑梯').getByRole('link', { name: 'Open and review' }).click();
-		// Returning needs a comment: the button comes with it.
-		expect(await reviewer.page.getByRole('button', { name: 'Return' }).count()).toBe(0);
+		// All three decisions are offered; Return without a comment asks for one and does nothing.
+		for (const name of ['Approve', 'Return', 'Reject']) {
+			await reviewer.page.getByRole('button', { name }).waitFor();
+		}
+		await reviewer.page.getByRole('button', { name: 'Return' }).click();
+		await expect
+			.poll(() => reviewer.page.getByRole('alert').first().innerText())
+			.toMatch(/Write the reason for “Return” in Comment first/);
+		expect(
+			await reviewer.page.getByLabel('Comment').evaluate((e) => e === document.activeElement)
+		).toBe(true);
+		expect(await status(reviewer.page)).toBe('Submitted');
 		await reviewer.page.getByLabel('Comment').fill('请补充预算明细');
 		await reviewer.page.getByRole('button', { name: 'Return' }).click();
 		await expect.poll(() => status(reviewer.page)).toBe('Returned');

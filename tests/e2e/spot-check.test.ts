@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
-import { cameraJpeg, openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
+import {
+	cameraJpeg,
+	confirmStep,
+	openSection,
+	signIn,
+	useTablets,
+	waitSynced
+} from './helpers/tablet';
 
 /** Issue "town review…", item 5: the spot-check draw, repeatable from its seed. */
 
@@ -11,6 +18,7 @@ const tablets = useTablets(inject('baseURL'));
 async function draw(page: Page, seed: string) {
 	await page.getByLabel('Seed').fill(seed);
 	await page.getByRole('button', { name: 'Draw sample' }).click();
+	await confirmStep(page);
 	const campaign = page.locator(`article.campaign[data-seed="${seed}"]`).first();
 	await expect.poll(() => campaign.locator('li').count()).toBe(40);
 	return campaign

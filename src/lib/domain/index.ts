@@ -21,6 +21,7 @@ export * from './spot-check';
 export * from './monthly-report';
 export * from './calendar';
 export * from './vote';
+export * from './deliberation';
 export * from './sha256';
 export * from './sampling';
 export * from './report';

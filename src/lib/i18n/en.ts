@@ -90,11 +90,29 @@ export const en: Record<MessageKey, string> = {
 	'meeting.addPhotos': 'Save photos',
 	'project.review': 'Review',
 	'project.comment': 'Comment',
+	'project.deliberation':
+		'By the steps of collection, deliberation and submission, this project lacks:',
+	'confirm.confirm': 'Confirm',
+	'confirm.cancel': 'Cancel',
+	'confirm.approve':
+		'Once approved, “{title}” may start; the approval is kept in the town’s record and cannot be withdrawn.',
+	'confirm.close': 'Closing “{title}” closes its file for good: nothing can be changed afterwards.',
+	'confirm.pay':
+		'Pay {amount} to “{title}”{final}. A payment cannot be deleted; a wrong one can only be withdrawn with a reason.',
+	'confirm.payFinal': ' (final payment)',
+	'confirm.finalise':
+		'Once finalised, the minutes of this meeting are locked and cannot be changed.',
+	'confirm.draw':
+		'The {size} projects drawn are kept with the seed in the city’s record as this spot-check’s sample, and cannot be removed.',
+	'project.commentFirst': 'Write the reason for “{action}” in Comment first.',
+	'project.facts': 'Residents’ requests and the council',
+	'project.backToQueue': 'Back to the review queue',
 	'project.commentNeeded': 'Returning or rejecting needs a comment.',
 	'review.queue': 'Projects to review',
 	'review.empty': 'Nothing waiting for review.',
 	'review.notReviewer': "Reviews are made by the town's reviewers.",
 	'review.vote': 'Council {date}: for {for}, against {against}, abstain {abstain}',
+	'review.allowance': 'Left for the community in {year} besides this project: {amount} (cap {cap})',
 	'review.noVote': 'No council vote recorded',
 	'review.open': 'Open and review',
 	'inspections.new': 'New inspection',

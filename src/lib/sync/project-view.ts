@@ -1,12 +1,19 @@
 import {
 	assembleCity,
+	deliberationWarnings,
+	rulesOfYear,
+	suggestionsForProject,
 	type CityRecords,
 	type CityRulesRecord,
+	type DeliberationEvidence,
+	type DomainMessage,
 	type Project,
-	type RoomRecords
+	type ProjectMadeFrom,
+	type RoomRecords,
+	type Suggestion
 } from '$lib/domain';
 import { capBreaches, cityRules, effectiveProjects } from '$lib/store/projects';
-import { type StoredRecord } from '$lib/doc/records';
+import { readRecords, type StoredRecord } from '$lib/doc/records';
 import { roomRecords } from '$lib/doc/room-records';
 import type { Room, Workspace } from './workspace.svelte';
 
@@ -20,6 +27,10 @@ export interface CommunityProjects {
 	valid: Project[];
 	rules: CityRulesRecord[];
 	breaches: ReturnType<typeof capBreaches>;
+	/** What the programme's steps say is missing behind a project (`deliberationWarnings`). */
+	deliberation(project: ProjectMadeFrom): DomainMessage[];
+	/** The suggestions a project may be made from (`suggestionsForProject`). */
+	suggestionsFor(exceptProjectId?: string): Suggestion[];
 }
 
 export function communityProjects(workspace: Workspace, room: Room): CommunityProjects {
@@ -37,7 +48,26 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 	});
 	const valid = stored.flatMap((r) => (r.record && !r.record.archived ? [r.record] : []));
 	const rules = cityRules(city?.doc);
-	return { stored, valid, rules, breaches: capBreaches(valid, rules) };
+	// Read only when a screen asks: the review queue and the lists call this for every community.
+	let evidence: DeliberationEvidence | undefined;
+	const evidenceOf = () =>
+		(evidence ??= {
+			suggestions: readRecords(room.doc, 'suggestion').flatMap((r) => (r.record ? [r.record] : [])),
+			meetings: readRecords(room.doc, 'councilMeeting').flatMap((r) =>
+				r.record ? [r.record] : []
+			),
+			projects: valid,
+			rulesOf: (year) => rulesOfYear(rules, year)
+		});
+	return {
+		stored,
+		valid,
+		rules,
+		breaches: capBreaches(valid, rules),
+		deliberation: (project) => deliberationWarnings(project, evidenceOf()),
+		suggestionsFor: (exceptProjectId) =>
+			suggestionsForProject(evidenceOf().suggestions, valid, exceptProjectId)
+	};
 }
 
 /**

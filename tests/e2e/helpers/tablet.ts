@@ -86,6 +86,17 @@ export async function openSection(page: Page, name: string): Promise<void> {
 	await page.locator('main h1').waitFor();
 }
 
+/**
+ * Answers the question a permanent step asks (approving, paying, closing, finalising, drawing):
+ * the dialog names what becomes permanent; "Confirm" goes on, "Cancel" stops.
+ */
+export async function confirmStep(page: Page, answer: 'Confirm' | 'Cancel' = 'Confirm') {
+	const dialog = page.getByRole('dialog');
+	await dialog.waitFor();
+	await dialog.getByRole('button', { name: answer }).click();
+	await dialog.waitFor({ state: 'hidden' });
+}
+
 /** A 2000×1500 JPEG made by the browser itself: big enough to be scaled down by the app. */
 export async function cameraJpeg(page: Page): Promise<Buffer> {
 	const bytes = await page.evaluate(async () => {

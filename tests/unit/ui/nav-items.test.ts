@@ -23,4 +23,15 @@ describe('navigation', () => {
 		expect(isCurrent(projects, '/projectsx')).toBe(false);
 		expect(isCurrent(projects, '/')).toBe(false);
 	});
+
+	it('marks the section a page was reached from instead (a project opened from the queue)', () => {
+		const [projects, review] = ['/projects', '/review'].map((href) =>
+			navItems.find((item) => item.href === href)
+		);
+		if (!projects || !review) throw new Error('no items');
+		expect(isCurrent(review, '/projects/abc', 'review')).toBe(true);
+		expect(isCurrent(projects, '/projects/abc', 'review')).toBe(false);
+		// An unknown origin changes nothing.
+		expect(isCurrent(projects, '/projects/abc', 'elsewhere')).toBe(true);
+	});
 });

@@ -48,7 +48,12 @@ export const navItems: readonly NavItem[] = [
 	{ href: '/dashboard', label: 'nav.dashboard', icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2' }
 ];
 
-/** A section is current on its own page and on every page below it (`/projects/abc`). */
-export function isCurrent(item: NavItem, pathname: string): boolean {
+/**
+ * A section is current on its own page and on every page below it (`/projects/abc`), unless the
+ * page was reached from another section's list (`?from=review`): then that section is.
+ */
+export function isCurrent(item: NavItem, pathname: string, from?: string | null): boolean {
+	const origin = from ? navItems.find((i) => i.href === `/${from}`) : undefined;
+	if (origin) return origin === item;
 	return pathname === item.href || pathname.startsWith(`${item.href}/`);
 }
