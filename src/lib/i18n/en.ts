@@ -142,8 +142,8 @@ export const en: Record<MessageKey, string> = {
 	'inspection.ok': 'No problem',
 	'check.sign': 'Project sign present and intact',
 	'check.in-use': 'Facility in use',
-	'check.maintenance': 'No maintenance needed',
-	'check.safety': 'No safety risk',
+	'check.maintenance': 'Facility in good repair',
+	'check.safety': 'Safety',
 	'check.other': 'Other',
 	'rectification.due': 'Due {date}',
 	'rectification.overdue': 'Overdue',
@@ -383,6 +383,7 @@ export const en: Record<MessageKey, string> = {
 		'The data on this device was written by a newer version: update the app. Nothing was changed.',
 	'session.failed.no-storage':
 		'The device storage cannot be opened (private mode or a full disk?).',
+	'sync.label.connecting': 'Connecting',
 	'sync.label.offline': 'Offline',
 	'sync.label.syncing': 'Syncing',
 	'sync.label.synced': 'Synced',

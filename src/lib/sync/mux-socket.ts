@@ -46,6 +46,8 @@ export class MuxSocket {
 	#shouldConnect = false;
 	#refused = false;
 	#attempts = 0;
+	/** Whether a connection attempt has ended (opened or failed) since this socket was made. */
+	#settled = false;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	readonly #maxBackoffMs = 2500 + Math.floor(Math.random() * 2500);
 	readonly #channels = new Map<string, RoomChannel>();
@@ -64,6 +66,14 @@ export class MuxSocket {
 
 	get connected(): boolean {
 		return this.#ws?.readyState === this.#WebSocket.OPEN;
+	}
+
+	/**
+	 * Whether this device knows how it stands with the server: a first attempt has opened or
+	 * failed. Until then the indicator says "Connecting", not "Offline".
+	 */
+	get settled(): boolean {
+		return this.#settled;
 	}
 
 	/** Wanted to be connected (started, not stopped or refused). */
@@ -163,6 +173,7 @@ export class MuxSocket {
 		ws.binaryType = 'arraybuffer';
 		this.#ws = ws;
 		ws.onopen = () => {
+			this.#settled = true;
 			this.#attempts = 0;
 			this.#joinCredit = muxJoinBurst;
 			this.#creditAt = Date.now();
@@ -181,6 +192,7 @@ export class MuxSocket {
 		};
 		ws.onclose = (event: CloseEvent) => {
 			if (this.#ws !== ws) return;
+			this.#settled = true;
 			this.#ws = undefined;
 			this.#toJoin.clear();
 			clearTimeout(this.#joinTimer);

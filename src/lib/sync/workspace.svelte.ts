@@ -29,7 +29,7 @@ import { communityName, homeRoom, sessionRooms, signIn, SignInError } from './se
  */
 
 export type WorkspacePhase = 'loading' | 'signed-out' | 'ready' | 'failed';
-export type Indicator = 'offline' | 'syncing' | 'synced';
+export type Indicator = 'connecting' | 'offline' | 'syncing' | 'synced';
 export type WorkspaceFailure = 'newer-version' | 'no-storage';
 
 /** One room as screens see it: its document, whether they may write, and a change counter. */
@@ -355,12 +355,18 @@ export class Workspace {
 		}
 	}
 
-	/** The indicator: "Offline", "Syncing" or "Synced" (DESIGN.md), honest about the server. */
+	/**
+	 * The indicator: "Offline", "Syncing" or "Synced" (DESIGN.md), honest about the server; and
+	 * "Connecting" after a load while the network is up but the first attempt has not ended (it
+	 * said "Offline" for that moment on every reload).
+	 */
 	get indicator(): Indicator {
 		void this.#tick;
 		if (!this.online || this.needsSignIn) return 'offline';
+		const socket = this.#socket;
+		if (!socket?.settled && this.phase !== 'failed') return 'connecting';
 		const rooms = [...this.rooms.values()];
-		if (rooms.length === 0 || !this.#socket?.connected) return 'offline';
+		if (rooms.length === 0 || !socket?.connected) return 'offline';
 		const allSynced = rooms.every((r) => r.sync.status === 'synced');
 		return allSynced && this.uploads.waiting === 0 ? 'synced' : 'syncing';
 	}

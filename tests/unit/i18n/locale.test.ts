@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '$lib/i18n/en';
-import { zhCN } from '$lib/i18n/zh-cn';
+import { zhCN, type MessageKey } from '$lib/i18n/zh-cn';
+import { DEFAULT_INSPECTION_CHECKLIST } from '$lib/domain';
 import {
 	defaultLocale,
 	dictionaries,
@@ -98,5 +99,16 @@ describe('dictionaries', () => {
 		expect(fillPlaceholders('a {count} b {missing}', { count: 0 })).toBe('a 0 b {missing}');
 		expect(fillPlaceholders('{a}{a}', { a: 'x' })).toBe('xx');
 		expect(translate('zh-CN', 'nav.projects', { unused: 1 })).toBe('项目');
+	});
+});
+
+describe('the inspection checklist’s words', () => {
+	it('name what is checked, never a negation that "Fail" would turn into a double one', () => {
+		for (const item of DEFAULT_INSPECTION_CHECKLIST) {
+			const key = `check.${item}` as MessageKey;
+			// "无安全隐患：有问题" (no safety risk: a problem) read as its opposite.
+			expect(zhCN[key], key).not.toMatch(/^[无不非没]/);
+			expect(en[key], key).not.toMatch(/^(No|Not|Never)\b/);
+		}
 	});
 });

@@ -1,0 +1,108 @@
+import { mkdir } from 'node:fs/promises';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { indicator, signIn, useTablets, waitSynced } from './helpers/tablet';
+
+/**
+ * Issue "working day", item 9: forms and layout as a person sees them on a tablet and a phone, in
+ * Chinese (the default) where the words are shortest and broke worst.
+ */
+
+const tablets = useTablets(inject('baseURL'));
+const viewports = [
+	{ name: 'tablet', width: 1024, height: 768 },
+	{ name: 'phone', width: 390, height: 844 }
+] as const;
+
+/** The text of each choice (radio and checkbox) label, with how many lines it takes. */
+function choiceLines(page: Page) {
+	return page.evaluate(() =>
+		[...document.querySelectorAll('input[type="radio"], input[type="checkbox"]')].flatMap(
+			(input) => {
+				const label = input.closest('label');
+				const text = label?.querySelector('span');
+				if (!label || !text || !text.textContent?.trim()) return [];
+				const lineHeight = parseFloat(getComputedStyle(text).lineHeight) || 24;
+				return [
+					{
+						text: text.textContent.trim(),
+						lines: Math.round(text.getBoundingClientRect().height / lineHeight)
+					}
+				];
+			}
+		)
+	);
+}
+
+describe('forms and layout', () => {
+	it.each(viewports)(
+		'keeps every choice label on one line on a $name (inspection and project forms)',
+		async (viewport) => {
+			const t = await tablets.tablet();
+			await t.page.setViewportSize(viewport);
+			await signIn(t.page, 'tanglian-1', { lang: 'zh' });
+			await mkdir('test-results', { recursive: true });
+			for (const path of ['/inspections/new', '/projects/new']) {
+				await t.page.goto(path);
+				await t.page.locator('form input[type="radio"]').first().waitFor();
+				await t.page.screenshot({
+					path: `test-results/choices-${viewport.name}${path.replaceAll('/', '-')}.png`,
+					fullPage: true
+				});
+				const labels = await choiceLines(t.page);
+				expect(labels.length).toBeGreaterThan(2);
+				// Short labels (正常, 有问题, 工程类) must never break; long ones may wrap on a phone.
+				const broken = labels.filter((l) => l.text.length <= 12 && l.lines !== 1);
+				expect(broken, `${path} on a ${viewport.name}`).toEqual([]);
+			}
+		}
+	);
+
+	it('says "Connecting", never "Offline", while a reload finds the server', async () => {
+		const t = await tablets.tablet();
+		await signIn(t.page, 'tanglian-1');
+		await waitSynced(t.page);
+		// Every state the indicator shows from the first moment of the next load.
+		await t.page.addInitScript(() => {
+			const seen: string[] = [];
+			(window as unknown as { seenStates: string[] }).seenStates = seen;
+			const watch = () => {
+				const state = document.querySelector('[data-testid="sync-indicator"] .state');
+				const text = state?.getAttribute('data-state');
+				if (text && seen[seen.length - 1] !== text) seen.push(text);
+			};
+			new MutationObserver(watch).observe(document, {
+				subtree: true,
+				childList: true,
+				attributes: true,
+				characterData: true
+			});
+		});
+		await t.page.reload();
+		await waitSynced(t.page);
+		const seen = await t.page.evaluate(
+			() => (window as unknown as { seenStates: string[] }).seenStates
+		);
+		expect(seen[0]).toBe('connecting');
+		expect(seen).not.toContain('offline');
+		expect(seen[seen.length - 1]).toBe('synced');
+		expect(await indicator(t.page).innerText()).toMatch(/^Synced/);
+	});
+
+	it('warns that the browser may clear data only while something waits to be sent', async () => {
+		const t = await tablets.tablet();
+		await signIn(t.page, 'tanglian-1');
+		await waitSynced(t.page);
+		await t.page.goto('/');
+		await t.page.locator('.storage').waitFor();
+		// Headless Chromium does not grant persistent storage: the case the warning is for.
+		expect(await t.page.getByTestId('storage-risk').count()).toBe(0);
+		await t.goOffline();
+		await t.page.goto('/suggestions/new');
+		await t.page.getByLabel('Title').fill('楼道灯不亮');
+		await t.page.getByRole('button', { name: 'Save' }).click();
+		await t.page.locator('article.suggestion').waitFor();
+		await t.page.goto('/');
+		await expect.poll(() => t.page.getByTestId('storage-risk').count()).toBe(1);
+	});
+});
