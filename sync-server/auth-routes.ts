@@ -28,6 +28,8 @@ export interface AuthContext {
 	/** Proxies whose X-Forwarded-For is trusted (client-address.ts). */
 	trustProxy: number;
 	tokenTtlSeconds: number;
+	/** PUBLIC_URL: given to the devices with the rooms, for the signs they print. */
+	publicUrl?: string | undefined;
 	log: Logger;
 	now: () => number;
 }
@@ -142,7 +144,12 @@ export function authRoutes(context: AuthContext): ApiRoute[] {
 			handler(req, res) {
 				const user = requireUser(context, req, res);
 				if (!user) return;
-				sendJson(res, 200, { user: publicUser(user), rooms: grantsFor(user, context.org()) });
+				const publicUrl = context.publicUrl;
+				sendJson(res, 200, {
+					user: publicUser(user),
+					rooms: grantsFor(user, context.org()),
+					...(publicUrl ? { publicUrl } : {})
+				});
 			}
 		},
 		{

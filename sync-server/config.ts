@@ -25,6 +25,11 @@ export interface ServerConfig {
 	trustProxy: number;
 	/** Requests to the public pages (`/p/…`) per client address: a burst, then so many a second. */
 	publicLimit: { burst: number; perSecond: number };
+	/**
+	 * PUBLIC_URL: the address residents reach the server at, printed on signs and posters (their QR
+	 * codes); without it the app prints the address the printing device used.
+	 */
+	publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +77,31 @@ function trustProxy(value: string | undefined): number {
 	}
 }
 
+/**
+ * PUBLIC_URL: an absolute http(s) address without query or fragment (a path is kept, for a server
+ * behind a proxy under `/kuaiban`); the trailing slash is dropped so that paths join it cleanly.
+ */
+function publicUrl(value: string | undefined): string | undefined {
+	if (value === undefined || value.trim() === '') return undefined;
+	let url: URL;
+	try {
+		url = new URL(value.trim());
+	} catch {
+		throw new ConfigError(
+			`PUBLIC_URL must be an address like https://kuaiban.example.cn, not "${value}"`
+		);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new ConfigError(`PUBLIC_URL must start with https:// or http://, not "${value}"`);
+	}
+	if (url.search || url.hash || url.username || url.password) {
+		throw new ConfigError(
+			`PUBLIC_URL must be a plain address, without query, fragment or password`
+		);
+	}
+	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 /** PORT 0 asks the system for any free port (the tests use it). */
 export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig {
 	const tokenSecret = env.TOKEN_SECRET === '' ? undefined : env.TOKEN_SECRET;
@@ -104,6 +134,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
 		publicLimit: {
 			burst: integer('PUBLIC_RATE_BURST', env.PUBLIC_RATE_BURST, 60, 1, 100_000),
 			perSecond: integer('PUBLIC_RATE_PER_SECOND', env.PUBLIC_RATE_PER_SECOND, 10, 1, 10_000)
-		}
+		},
+		publicUrl: publicUrl(env.PUBLIC_URL)
 	};
 }

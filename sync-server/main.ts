@@ -94,6 +94,7 @@ async function run(config: ServerConfig, log: Logger): Promise<void> {
 		hashing: new HashGate(),
 		trustProxy: config.trustProxy,
 		tokenTtlSeconds: config.tokenTtlSeconds,
+		publicUrl: config.publicUrl,
 		log,
 		now: () => Date.now()
 	};

@@ -58,6 +58,38 @@ describe('forms and layout', () => {
 		}
 	);
 
+	it('gives a phone a one-row header and every section of the role at the bottom', async () => {
+		const t = await tablets.tablet();
+		await t.page.setViewportSize({ width: 390, height: 844 });
+		await signIn(t.page, 'jingkai-reviewer');
+		await t.page.goto('/projects');
+		await t.page.locator('main h1').waitFor();
+		const header = await t.page.locator('header.top').boundingBox();
+		expect(header?.height).toBeLessThanOrEqual(80);
+		const nav = t.page.getByRole('navigation', { name: 'Main navigation' });
+		const links = nav.getByRole('link');
+		// A reviewer's sections, no worker's or city's.
+		expect(await links.allInnerTexts()).toEqual([
+			'Suggestions',
+			'Projects',
+			'Inspections',
+			'Review',
+			'Dashboard'
+		]);
+		for (const box of await Promise.all((await links.all()).map((l) => l.boundingBox()))) {
+			expect(box).not.toBeNull();
+			expect(box!.x).toBeGreaterThanOrEqual(0);
+			expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+			expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+			expect(box!.height).toBeGreaterThanOrEqual(44);
+		}
+		// The person, the language and signing out are one tap away.
+		expect(await t.page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
+		await t.page.getByRole('button', { name: 'Account' }).click();
+		expect(await t.page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+		await t.page.screenshot({ path: 'test-results/phone-reviewer-projects.png' });
+	});
+
 	it('says "Connecting", never "Offline", while a reload finds the server', async () => {
 		const t = await tablets.tablet();
 		await signIn(t.page, 'tanglian-1');
@@ -97,6 +129,7 @@ describe('forms and layout', () => {
 		await t.page.locator('.storage').waitFor();
 		// Headless Chromium does not grant persistent storage: the case the warning is for.
 		expect(await t.page.getByTestId('storage-risk').count()).toBe(0);
+		await t.page.waitForFunction(() => navigator.serviceWorker?.controller != null);
 		await t.goOffline();
 		await t.page.goto('/suggestions/new');
 		await t.page.getByLabel('Title').fill('楼道灯不亮');

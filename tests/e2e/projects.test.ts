@@ -1,8 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { renderSVG } from 'uqr';
 import { seriousFindings } from './helpers/axe';
 import { confirmStep, openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
+import { startServerProcess } from '../server/helpers/server-process';
 
 /**
  * Issue "community work", projects: the caps of the city's rules while typing and at submission,
@@ -171,6 +175,35 @@ describe('projects', () => {
 			expect(missing?.status()).toBe(404);
 		} finally {
 			await resident.close();
+		}
+	});
+
+	it('prints the server’s PUBLIC_URL on its sign, not the address the printing tablet used', async () => {
+		const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-e2e-public-'));
+		const server = await startServerProcess({
+			dataDir,
+			staticDir: 'build',
+			env: { PUBLIC_URL: 'https://kuaiban.zjg.example.cn/' }
+		});
+		try {
+			const worker = await tablets.tablet(server.url);
+			await signIn(worker.page, 'tanglian-1');
+			await openSection(worker.page, 'Projects');
+			await worker.page
+				.locator('ul.list li', {
+					hasText: /In progress|Approved|Completed|Accepted|Disbursed|Closed/
+				})
+				.first()
+				.getByRole('link')
+				.click();
+			await worker.page.getByRole('link', { name: 'Print project sign' }).click();
+			const url = await worker.page.getByTestId('public-url').innerText();
+			expect(url).toMatch(/^https:\/\/kuaiban\.zjg\.example\.cn\/p\/tanglian\/[\w-]+$/);
+			const modules = await worker.page.locator('.sign .qr svg path').getAttribute('d');
+			expect(modules).toBe(/ d="([^"]+)"/.exec(renderSVG(url, { border: 2 }))?.[1]);
+		} finally {
+			await server.stop();
+			await rm(dataDir, { recursive: true, force: true });
 		}
 	});
 });

@@ -22,7 +22,8 @@ describe('configuration', () => {
 			userWorkMsPerSecond: 250,
 			sendBufferBytes: 32 * 1024 * 1024,
 			trustProxy: 0,
-			publicLimit: { burst: 60, perSecond: 10 }
+			publicLimit: { burst: 60, perSecond: 10 },
+			publicUrl: undefined
 		});
 	});
 
@@ -48,6 +49,23 @@ describe('configuration', () => {
 			sendBufferBytes: 2 * 1024 * 1024
 		});
 		expect(() => loadConfig({ USER_DAILY_MB: '0' })).toThrow(/USER_DAILY_MB/);
+	});
+
+	it('takes the public address printed on signs, plain and without its trailing slash', () => {
+		const of = (PUBLIC_URL: string) => loadConfig({ PUBLIC_URL }).publicUrl;
+		expect(of('https://kuaiban.zjg.gov.cn/')).toBe('https://kuaiban.zjg.gov.cn');
+		expect(of(' https://gov.example.cn/kuaiban/ ')).toBe('https://gov.example.cn/kuaiban');
+		expect(of('http://10.0.0.5:8787')).toBe('http://10.0.0.5:8787');
+		expect(of('')).toBeUndefined();
+		for (const bad of [
+			'kuaiban.zjg.gov.cn',
+			'ftp://x.cn',
+			'javascript:alert(1)',
+			'https://x.cn/?a=1',
+			'https://u:p@x.cn'
+		]) {
+			expect(() => of(bad), bad).toThrow(ConfigError);
+		}
 	});
 });
 

@@ -8,7 +8,7 @@ import { ChangeStamps } from '../../sync-server/change-stamps';
 import { clientAddress, limitKey } from '../../sync-server/client-address';
 import { ConfigError, loadConfig } from '../../sync-server/config';
 import { RequestLimit } from '../../sync-server/request-limit';
-import type { Client } from './helpers/clients';
+import { login, type Client } from './helpers/clients';
 import { approvals, recordAt, testDecision, testProject, writeAs } from './helpers/records';
 import { waitFor } from './helpers/server-process';
 import { useTestServer, type TestServer } from './helpers/test-server';
@@ -134,7 +134,7 @@ describe('settings', () => {
 	});
 });
 
-const proxied = useTestServer({ TRUST_PROXY: '1' });
+const proxied = useTestServer({ TRUST_PROXY: '1', PUBLIC_URL: 'https://kuaiban.example.cn/' });
 const direct = useTestServer();
 const clients: Client[] = [];
 afterAll(() => clients.forEach((c) => c.destroy()));
@@ -413,5 +413,21 @@ describe('without TRUST_PROXY', () => {
 
 		const { allowed } = await untilRefused(direct, 300, (i) => `203.0.113.${i % 250}`);
 		expect(allowed).toBeLessThan(120);
+	});
+});
+
+describe('PUBLIC_URL', () => {
+	it('reaches the devices with their rooms, for the signs they print; without it nothing is said', async () => {
+		const me = async (server: TestServer) => {
+			const token = await login(server.url, 'tanglian-1');
+			const res = await fetch(`${server.url}/api/me`, {
+				headers: { authorization: `Bearer ${token}` }
+			});
+			return (await res.json()) as { rooms: unknown[]; publicUrl?: string };
+		};
+		const [withUrl, without] = [await me(proxied), await me(direct)];
+		expect(withUrl.publicUrl).toBe('https://kuaiban.example.cn');
+		expect(withUrl.rooms.length).toBeGreaterThan(0);
+		expect('publicUrl' in without).toBe(false);
 	});
 });

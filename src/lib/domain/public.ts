@@ -101,3 +101,13 @@ export function publicProjectView(project: Project): PublicProjectView | undefin
 export function publicPhotos(view: PublicProjectView): Set<string> {
 	return new Set([...view.progress.flatMap((u) => u.photos), ...(view.completion?.photos ?? [])]);
 }
+
+/**
+ * The address of a project's public page (`/p/<community>/<project>`), printed with its QR code on
+ * the sign: under the server's PUBLIC_URL when it has one, else the address the printing device
+ * used (which a resident's phone may not reach: a tablet on the office network, a test port).
+ */
+export function publicProjectUrl(base: string, communityId: string, projectId: string): string {
+	const root = base.replace(/\/+$/, '');
+	return `${root}/p/${encodeURIComponent(communityId)}/${encodeURIComponent(projectId)}`;
+}

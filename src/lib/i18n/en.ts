@@ -383,6 +383,7 @@ export const en: Record<MessageKey, string> = {
 		'The data on this device was written by a newer version: update the app. Nothing was changed.',
 	'session.failed.no-storage':
 		'The device storage cannot be opened (private mode or a full disk?).',
+	'account.menu': 'Account',
 	'sync.label.connecting': 'Connecting',
 	'sync.label.offline': 'Offline',
 	'sync.label.syncing': 'Syncing',

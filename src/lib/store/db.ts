@@ -97,6 +97,8 @@ export interface SessionRow {
 	 * device and opened again at the next start (`roomsKeptAtStart`).
 	 */
 	opened?: string[];
+	/** The server's PUBLIC_URL when it has one: the address printed on signs (`publicAddress`). */
+	publicUrl?: string;
 }
 
 /**

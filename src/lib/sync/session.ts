@@ -45,7 +45,10 @@ export async function signIn(
 	if (!res.ok) throw new SignInError('server');
 	const login = (await res.json()) as { token: string; user: SessionUser };
 	try {
-		const me = (await getJson(fetchFn, '/api/me', login.token)) as { rooms: RoomGrant[] };
+		const me = (await getJson(fetchFn, '/api/me', login.token)) as {
+			rooms: RoomGrant[];
+			publicUrl?: unknown;
+		};
 		const directory = (await getJson(
 			fetchFn,
 			'/api/directory',
@@ -57,7 +60,10 @@ export async function signIn(
 			user: { ...login.user, username: login.user.username ?? username.trim() },
 			rooms: me.rooms,
 			directory,
-			signedInAt: now.toISOString()
+			signedInAt: now.toISOString(),
+			...(typeof me.publicUrl === 'string' && /^https?:\/\//.test(me.publicUrl)
+				? { publicUrl: me.publicUrl }
+				: {})
 		};
 	} catch (error) {
 		if (error instanceof SignInError) throw error;

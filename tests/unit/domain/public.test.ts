@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_STATUSES, isPublicProject, publicPhotos, publicProjectView } from '$lib/domain';
+import {
+	PROJECT_STATUSES,
+	isPublicProject,
+	publicPhotos,
+	publicProjectUrl,
+	publicProjectView
+} from '$lib/domain';
 import { PHOTO, makeProject } from './factories';
 
 const approved = makeProject({
@@ -70,6 +76,20 @@ describe('the public view of a project', () => {
 					expect(text).not.toContain('s-1'); // the suggestion it came from
 				}
 			)
+		);
+	});
+});
+
+describe('the address printed on a sign', () => {
+	it('is under the public address, whatever slashes it ends with, ids escaped', () => {
+		expect(publicProjectUrl('https://kuaiban.zjg.gov.cn', 'tanglian', 'p-1')).toBe(
+			'https://kuaiban.zjg.gov.cn/p/tanglian/p-1'
+		);
+		expect(publicProjectUrl('https://gov.example.cn/kuaiban//', 'tanglian', 'p-1')).toBe(
+			'https://gov.example.cn/kuaiban/p/tanglian/p-1'
+		);
+		expect(publicProjectUrl('http://127.0.0.1:8791', 'a/b', 'x?y')).toBe(
+			'http://127.0.0.1:8791/p/a%2Fb/x%3Fy'
 		);
 	});
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCurrent, navItems } from '$lib/ui/nav/nav-items';
+import { roles } from '$lib/domain';
+import { isCurrent, navItems, sectionsFor } from '$lib/ui/nav/nav-items';
 
 describe('navigation', () => {
 	it('has the sections of DESIGN.md in order', () => {
@@ -33,5 +34,16 @@ describe('navigation', () => {
 		expect(isCurrent(projects, '/projects/abc', 'review')).toBe(false);
 		// An unknown origin changes nothing.
 		expect(isCurrent(projects, '/projects/abc', 'elsewhere')).toBe(true);
+	});
+
+	it('shows each role only the sections of its work, five at most (a phone’s bottom bar)', () => {
+		const of = (role: Parameters<typeof sectionsFor>[0]) => sectionsFor(role).map((i) => i.href);
+		expect(of('worker')).toEqual(['/suggestions', '/meetings', '/projects', '/inspections']);
+		expect(of('reviewer')).toContain('/review');
+		expect(of('worker')).not.toContain('/review');
+		expect(of('finance')).toEqual(['/projects', '/money', '/dashboard']);
+		expect(of('supervisor')).toContain('/supervision');
+		for (const role of roles) expect(of(role).length, role).toBeLessThanOrEqual(5);
+		expect(of(undefined)).toEqual([]);
 	});
 });
