@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seriousFindings } from './helpers/axe';
@@ -103,7 +104,7 @@ describe('the spot-check', () => {
 		await waitSynced(t.page);
 	});
 
-	it('the monthly report shows each town, and its CSV export holds the same numbers', async () => {
+	it('the monthly report shows each town and the city, and its CSV and XLSX exports hold the same numbers', async () => {
 		const t = await tablets.tablet();
 		await signIn(t.page, 'city-supervisor');
 		await waitSynced(t.page, 60_000);
@@ -116,16 +117,22 @@ describe('the spot-check', () => {
 			.evaluateAll((rows) =>
 				rows.map((r) => [...r.children].map((c) => (c as HTMLElement).innerText))
 			);
-		// July 2020 of the demo city: its towns approved projects that month.
-		const produced = cells.slice(1).reduce((sum, row) => sum + Number(row[2]), 0);
+		// July 2020 of the demo city: its towns approved projects that month; the city's row last.
+		const towns = cells.slice(1, -1);
+		const city = cells[cells.length - 1]!;
+		const produced = towns.reduce((sum, row) => sum + Number(row[2]), 0);
 		expect(produced).toBeGreaterThan(0);
+		expect(city[0]).toBe('City');
+		expect(Number(city[2])).toBe(produced);
+		const yuan = (row: string[]) => Math.round(Number(row[5]) * 100);
+		expect(yuan(city)).toBe(towns.reduce((sum, row) => sum + yuan(row), 0));
 
-		const [download] = await Promise.all([
+		const [csvFile] = await Promise.all([
 			t.page.waitForEvent('download'),
 			t.page.getByRole('button', { name: 'Export CSV' }).click()
 		]);
-		expect(download.suggestedFilename()).toBe('kuaiban-report-2020-07.csv');
-		const text = await readFile((await download.path())!, 'utf8');
+		expect(csvFile.suggestedFilename()).toBe('kuaiban-report-2020-07.csv');
+		const text = await readFile((await csvFile.path())!, 'utf8');
 		expect(text.charCodeAt(0)).toBe(0xfeff);
 		const csv = text
 			.slice(1)
@@ -133,5 +140,19 @@ describe('the spot-check', () => {
 			.split('\r\n')
 			.map((line) => line.split(','));
 		expect(csv).toEqual(cells);
+
+		// The XLSX holds the budgets as numbers Excel can sum, the same as the table's.
+		const [xlsxFile] = await Promise.all([
+			t.page.waitForEvent('download'),
+			t.page.getByRole('button', { name: 'Export XLSX' }).click()
+		]);
+		expect(xlsxFile.suggestedFilename()).toBe('kuaiban-report-2020-07.xlsx');
+		const parts = unzipSync(new Uint8Array(await readFile((await xlsxFile.path())!)));
+		const sheet = strFromU8(parts['xl/worksheets/sheet1.xml']!);
+		expect(sheet).toContain('Livelihood micro-projects: monthly report');
+		const budgets = [...sheet.matchAll(/<c r="F(\d+)" s="\d+"><v>([^<]+)<\/v><\/c>/g)].map((m) =>
+			Math.round(Number(m[2]) * 100)
+		);
+		expect(budgets).toEqual([...towns, city].map(yuan));
 	});
 });

@@ -24,7 +24,7 @@ import {
 } from './report';
 import { projectBudgetFen } from './budget';
 import { awaitingPayment, moneyLedger, moneyTotal, type MoneyRow } from './finance';
-import { monthlyReport, type MonthlyTownRow, type RatingEntry } from './monthly-report';
+import { monthlyReportWithTotal, type MonthlyTownRow, type RatingEntry } from './monthly-report';
 import { reviewQueue } from './review';
 import { spotCheckPopulation } from './spot-check';
 import { rulesForYear, type CityRules } from './rules';
@@ -231,6 +231,8 @@ export function moneyView(
 export interface MonthlyView {
 	month: string;
 	rows: MonthlyTownRow[];
+	/** The city's row (`monthlyReportWithTotal`); absent from answers kept by an older version. */
+	total?: MonthlyTownRow;
 }
 
 export function monthlyView(
@@ -239,19 +241,17 @@ export function monthlyView(
 	month: string,
 	ratings: readonly RatingEntry[] | undefined
 ): MonthlyView {
-	return {
+	const { rows, total } = monthlyReportWithTotal({
 		month,
-		rows: monthlyReport({
-			month,
-			towns: directory.towns,
-			communities: directory.communities,
-			suggestions: records.suggestions,
-			projects: records.projects,
-			rulesOf: (y) => rulesOfYear(records.rules, y),
-			disbursements: records.disbursements,
-			ratings
-		})
-	};
+		towns: directory.towns,
+		communities: directory.communities,
+		suggestions: records.suggestions,
+		projects: records.projects,
+		rulesOf: (y) => rulesOfYear(records.rules, y),
+		disbursements: records.disbursements,
+		ratings
+	});
+	return { month, rows, total };
 }
 
 /** Who can be drawn for the spot-check of the chosen years (DOMAIN.md, "回头看"). */

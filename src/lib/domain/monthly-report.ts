@@ -73,7 +73,7 @@ export function median(values: readonly number[]): number | undefined {
 	return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function monthlyReport(input: {
+export interface MonthlyReportInput {
 	month: string;
 	towns: readonly { id: string }[];
 	communities: readonly { id: string; townId: string }[];
@@ -83,7 +83,22 @@ export function monthlyReport(input: {
 	disbursements?: readonly Disbursement[];
 	/** Undefined when they could not be read: the report says so rather than showing none. */
 	ratings?: readonly RatingEntry[];
-}): MonthlyTownRow[] {
+}
+
+/** Each town's row of the month (`MonthlyTownRow`), in the order of `towns`. */
+export function monthlyReport(input: MonthlyReportInput): MonthlyTownRow[] {
+	return monthlyReportWithTotal(input).rows;
+}
+
+/**
+ * The towns' rows and the city's row (`townId` ''), each computed from the records themselves:
+ * the city's median, share within the deadline and coverage are those of all its projects and
+ * communities, never sums or averages of the towns' figures.
+ */
+export function monthlyReportWithTotal(input: MonthlyReportInput): {
+	rows: MonthlyTownRow[];
+	total: MonthlyTownRow;
+} {
 	const { month } = input;
 	monthDates(month); // throws ReportMonthError for anything but a real YYYY-MM
 	const inMonth = (t: string | undefined) => t !== undefined && shanghaiMonth(t) === month;
@@ -102,23 +117,22 @@ export function monthlyReport(input: {
 		}
 		return out;
 	};
-	const projectsOf = byTown(
-		input.projects.filter((p) => !p.archived),
-		(p) => p.townId
-	);
-	const suggestionsIn = byTown(
-		input.suggestions.filter((s) => !s.archived && inMonth(s.createdAt)),
-		(s) => townOf.get(s.communityId)
-	);
-	const ratingsIn =
-		input.ratings &&
-		byTown(
-			input.ratings.filter((r) => inMonth(r.at)),
-			(r) => townOf.get(r.communityId)
-		);
+	const liveProjects = input.projects.filter((p) => !p.archived);
+	const suggestionsInMonth = input.suggestions.filter((s) => !s.archived && inMonth(s.createdAt));
+	const ratingsInMonth = input.ratings?.filter((r) => inMonth(r.at));
+	const projectsOf = byTown(liveProjects, (p) => p.townId);
+	const suggestionsIn = byTown(suggestionsInMonth, (s) => townOf.get(s.communityId));
+	const communitiesOf = byTown(input.communities, (c) => c.townId);
+	const ratingsIn = ratingsInMonth && byTown(ratingsInMonth, (r) => townOf.get(r.communityId));
 	const paidIn = (input.disbursements ?? []).filter((d) => !d.archived && inMonth(d.paidAt));
-	return input.towns.map(({ id: townId }) => {
-		const projects = projectsOf.get(townId) ?? [];
+
+	const rowOf = (
+		townId: string,
+		projects: readonly Project[],
+		suggestions: number,
+		communities: readonly { id: string }[],
+		ratings: readonly RatingEntry[] | undefined
+	): MonthlyTownRow => {
 		const approved = projects.filter((p) => isProduced(p) && inMonth(p.decidedAt));
 		const days: number[] = [];
 		let inTime = 0;
@@ -128,16 +142,14 @@ export function monthlyReport(input: {
 			days.push(workingDaysElapsed(p.submittedAt, p.decidedAt, rules));
 			if (shanghaiDate(p.decidedAt) <= reviewDeadline(p.submittedAt, rules)) inTime++;
 		}
-		const communities = input.communities.filter((c) => c.townId === townId);
 		const ids = new Set(projects.map((p) => p.id));
 		const paid = paidIn.filter((d) => ids.has(d.project.id));
-		const ratings = ratingsIn && (ratingsIn.get(townId) ?? []);
 		const covered = new Set(
 			projects.filter((p) => isProduced(p) && upTo(p.decidedAt)).map((p) => p.communityId)
 		);
 		return {
 			townId,
-			suggestions: suggestionsIn.get(townId)?.length ?? 0,
+			suggestions,
 			produced: approved.length,
 			engineering: approved.filter((p) => p.type === 'engineering').length,
 			service: approved.filter((p) => p.type === 'service').length,
@@ -153,7 +165,28 @@ export function monthlyReport(input: {
 			),
 			ratings: ratings ? summariseRatings(ratings) : undefined
 		};
-	});
+	};
+
+	const rows = input.towns.map(({ id: townId }) =>
+		rowOf(
+			townId,
+			projectsOf.get(townId) ?? [],
+			suggestionsIn.get(townId)?.length ?? 0,
+			communitiesOf.get(townId) ?? [],
+			ratingsIn && (ratingsIn.get(townId) ?? [])
+		)
+	);
+	// The city: the records of the towns listed, as the rows count them.
+	const listed = new Set(input.towns.map((t) => t.id));
+	const inListed = <T>(byId: Map<string, T[]>) => [...listed].flatMap((id) => byId.get(id) ?? []);
+	const total = rowOf(
+		'',
+		inListed(projectsOf),
+		inListed(suggestionsIn).length,
+		inListed(communitiesOf),
+		ratingsIn && inListed(ratingsIn)
+	);
+	return { rows, total };
 }
 
 /**

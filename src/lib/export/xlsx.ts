@@ -1,20 +1,45 @@
+import { zipSync, type Zippable } from 'fflate';
+
 /**
- * A small XLSX (Office Open XML spreadsheet) writer with no dependencies, for the monthly report
- * and other tables. It runs in the browser and in Node: only TextEncoder and typed arrays.
+ * A small XLSX (Office Open XML spreadsheet) writer for the monthly report and other tables. It
+ * runs in the browser and in Node: TextEncoder, typed arrays and fflate's ZIP.
  *
  * The workbook is the smallest one Excel, WPS and LibreOffice open without a repair prompt:
- * inline strings (no shared-string table), one bold style for the header row, and a ZIP written
- * with the STORE method. The same input always gives the same bytes (fixed timestamps, fixed
- * entry order), so an export can be compared or hashed.
+ * inline strings (no shared-string table), a few styles (a title, bold column titles and totals,
+ * number formats for yuan, percentages and counts), and a ZIP made by fflate. Numbers are numeric
+ * cells, so a finance officer can sum and chart them. The same input always gives the same bytes
+ * (fixed timestamps, fixed entry order), so an export can be compared or hashed.
  *
  * The caller makes the file: `new Blob([toXlsx(sheets)], { type: XLSX_MIME })`.
  */
 
-export type XlsxCell = string | number | null | undefined;
+/**
+ * How a number is shown: `integer` with thousands separators, `decimal` with one decimal,
+ * `yuan` with separators and two decimals (the value in yuan), `percent` as a whole percent (the
+ * value a fraction: 0.98 shows 98%).
+ */
+export type XlsxFormat = 'integer' | 'decimal' | 'yuan' | 'percent';
+
+/** A number with its format (text and empty cells need none). */
+export interface XlsxNumber {
+	readonly value: number;
+	readonly format: XlsxFormat;
+}
+
+export type XlsxCell = string | number | null | undefined | XlsxNumber;
 
 export interface XlsxSheet {
 	readonly name: string;
+	/**
+	 * Lines above the table, the first in large bold type: what the report is, its period,
+	 * where, when and by whom it was made. A blank row separates them from the table.
+	 */
+	readonly title?: readonly string[];
+	/** The column titles, in bold and kept in view while scrolling; without them, the first row. */
+	readonly header?: readonly XlsxCell[];
 	readonly rows: readonly (readonly XlsxCell[])[];
+	/** A last row in bold: the totals. */
+	readonly totals?: readonly XlsxCell[];
 }
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -41,11 +66,19 @@ export function toXlsx(sheets: readonly XlsxSheet[]): Uint8Array<ArrayBuffer> {
 		['xl/workbook.xml', workbookXml(names)],
 		['xl/_rels/workbook.xml.rels', workbookRelsXml(list.length)],
 		['xl/styles.xml', STYLES_XML],
-		...list.map((s, i): [string, string] => [`xl/${sheetPath(i)}`, sheetXml(s.rows)])
+		...list.map((s, i): [string, string] => [`xl/${sheetPath(i)}`, sheetXml(s)])
 	];
 	const encoder = new TextEncoder();
-	return zipStore(files.map(([name, text]) => ({ name, data: encoder.encode(text) })));
+	const entries: Zippable = {};
+	for (const [name, text] of files) entries[name] = [encoder.encode(text), { mtime: ZIP_TIME }];
+	return zipSync(entries, { level: 6 }) as Uint8Array<ArrayBuffer>;
 }
+
+/**
+ * Every entry's time: 1980-01-01 00:00, the first a ZIP can hold, so that the same workbook is the
+ * same bytes. fflate reads the date's local fields, so it is made from local fields too.
+ */
+const ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
 
 // ---------------------------------------------------------------------------------------------
 // Text
@@ -129,40 +162,75 @@ export function columnName(index: number): string {
 	return name;
 }
 
-const HEADER_STYLE = 1;
+/** The cell formats of STYLES_XML, by their index in its `cellXfs`. */
+const STYLE = {
+	plain: 0,
+	bold: 1,
+	title: 2,
+	number: { integer: 3, decimal: 4, yuan: 5, percent: 6 },
+	boldNumber: { integer: 7, decimal: 8, yuan: 9, percent: 10 }
+} as const;
 
-function sheetXml(rows: readonly (readonly XlsxCell[])[]): string {
+type RowKind = 'title' | 'line' | 'header' | 'body' | 'totals';
+
+function sheetXml(sheet: XlsxSheet): string {
+	const title = sheet.title ?? [];
+	const [header, body] =
+		sheet.header !== undefined ? [sheet.header, sheet.rows] : [sheet.rows[0], sheet.rows.slice(1)];
+	const rows: [RowKind, readonly XlsxCell[]][] = [
+		...title.map((line, i): [RowKind, XlsxCell[]] => [i === 0 ? 'title' : 'line', [line]]),
+		...(title.length > 0 ? [['line', []] as [RowKind, XlsxCell[]]] : []),
+		...(header !== undefined ? [['header', header] as [RowKind, readonly XlsxCell[]]] : []),
+		...body.map((row): [RowKind, readonly XlsxCell[]] => ['body', row]),
+		...(sheet.totals ? [['totals', sheet.totals] as [RowKind, readonly XlsxCell[]]] : [])
+	];
 	if (rows.length > MAX_ROWS) throw new RangeError(`A sheet has at most ${MAX_ROWS} rows`);
-	const columns = rows.reduce((max, r) => Math.max(max, r.length), 0);
+	const columns = rows.reduce((max, [, r]) => Math.max(max, r.length), 0);
 	if (columns > MAX_COLUMNS) throw new RangeError(`A sheet has at most ${MAX_COLUMNS} columns`);
+	/** The row under the column titles: where the frozen part ends. */
+	const firstBodyRow = title.length + (title.length > 0 ? 1 : 0) + (header !== undefined ? 1 : 0);
 
 	const widths = new Array<number>(columns).fill(0);
 	const rowsXml: string[] = [];
 	let lastRow = 0;
-	rows.forEach((row, r) => {
+	rows.forEach(([kind, row], r) => {
 		const cells: string[] = [];
-		row.forEach((value, c) => {
+		const bold = kind === 'header' || kind === 'totals';
+		row.forEach((cell, c) => {
+			const value = typeof cell === 'object' && cell !== null ? cell.value : cell;
 			if (value === null || value === undefined) return;
 			const ref = `${columnName(c)}${r + 1}`;
-			const style = r === 0 ? ` s="${HEADER_STYLE}"` : '';
+			const format = typeof cell === 'object' && cell !== null ? cell.format : undefined;
 			// NaN and ±Infinity have no numeric cell form: they are shown as text, not lost.
 			if (typeof value === 'number' && Number.isFinite(value)) {
-				cells.push(`<c r="${ref}"${style}><v>${value}</v></c>`);
+				const style = format
+					? (bold ? STYLE.boldNumber : STYLE.number)[format]
+					: bold
+						? STYLE.bold
+						: STYLE.plain;
+				cells.push(`<c r="${ref}"${styleAttribute(style)}><v>${value}</v></c>`);
 			} else {
+				const style = kind === 'title' ? STYLE.title : bold ? STYLE.bold : STYLE.plain;
 				const text = `<is><t xml:space="preserve">${cellText(String(value))}</t></is>`;
-				cells.push(`<c r="${ref}"${style} t="inlineStr">${text}</c>`);
+				cells.push(`<c r="${ref}"${styleAttribute(style)} t="inlineStr">${text}</c>`);
 			}
-			widths[c] = Math.max(widths[c]!, displayWidth(String(value)) + (r === 0 ? 1 : 0));
+			// A title line may run across the columns: it does not widen the first one.
+			if (kind === 'title' || kind === 'line') return;
+			const shown = format ? formattedWidth(value as number, format) : displayWidth(String(value));
+			widths[c] = Math.max(widths[c]!, shown + (bold ? 1 : 0));
 		});
 		if (cells.length === 0) return;
 		rowsXml.push(`<row r="${r + 1}">${cells.join('')}</row>`);
 		lastRow = r + 1;
 	});
 
-	const used = lastRow > 0 ? `A1:${columnName(columns - 1)}${lastRow}` : 'A1';
-	// Frozen header: the column titles stay in view while scrolling a long report.
-	const pane = '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>';
-	const view = `<sheetView workbookViewId="0">${rows.length > 1 ? pane : ''}</sheetView>`;
+	const used = lastRow > 0 ? `A1:${columnName(Math.max(columns, 1) - 1)}${lastRow}` : 'A1';
+	// Frozen titles: the column titles stay in view while scrolling a long report.
+	const pane =
+		`<pane ySplit="${firstBodyRow}" topLeftCell="A${firstBodyRow + 1}" ` +
+		'activePane="bottomLeft" state="frozen"/>';
+	const frozen = firstBodyRow > 0 && rows.length > firstBodyRow;
+	const view = `<sheetView workbookViewId="0">${frozen ? pane : ''}</sheetView>`;
 	const cols =
 		columns > 0
 			? `<cols>${widths
@@ -180,6 +248,18 @@ function sheetXml(rows: readonly (readonly XlsxCell[])[]): string {
 		`<sheetData>${rowsXml.join('')}</sheetData>` +
 		'</worksheet>'
 	);
+}
+
+function styleAttribute(style: number): string {
+	return style === STYLE.plain ? '' : ` s="${style}"`;
+}
+
+/** About how wide a number shows in its format: digits, separators, decimals, the sign. */
+function formattedWidth(value: number, format: XlsxFormat): number {
+	const whole = Math.abs(Math.trunc(format === 'percent' ? value * 100 : value)).toString().length;
+	const separators = format === 'percent' ? 0 : Math.floor((whole - 1) / 3);
+	const decimals = { integer: 0, decimal: 2, yuan: 3, percent: 1 }[format];
+	return whole + separators + decimals + (value < 0 ? 1 : 0);
 }
 
 /** Width in Excel's units (characters of the default font): wide (CJK) characters count two. */
@@ -275,120 +355,32 @@ function workbookRelsXml(sheetCount: number): string {
 }
 
 /**
- * Style 0 is the default, style 1 (HEADER_STYLE) the same font in bold. Excel requires the two
- * built-in fills (none, gray125), a border, and a cell style format even when none is used.
+ * The styles of STYLE: plain, bold (column titles, totals), the title (bold, larger), and the
+ * number formats plain and bold. Excel requires the two built-in fills (none, gray125), a border,
+ * and a cell style format even when none is used. Formats 3 (#,##0) and 9 (0%) are built in.
  */
+const NUMBER_FORMATS = { integer: 3, decimal: 164, yuan: 165, percent: 9 } as const;
+const xf = (fontId: number, numFmtId = 0) =>
+	`<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="0" borderId="0" xfId="0"` +
+	`${fontId ? ' applyFont="1"' : ''}${numFmtId ? ' applyNumberFormat="1"' : ''}/>`;
+const numberXfs = (fontId: number) =>
+	(['integer', 'decimal', 'yuan', 'percent'] as const)
+		.map((f) => xf(fontId, NUMBER_FORMATS[f]))
+		.join('');
 const STYLES_XML =
 	XML_DECLARATION +
 	`<styleSheet xmlns="${NS_MAIN}">` +
-	'<fonts count="2">' +
+	'<numFmts count="2"><numFmt numFmtId="164" formatCode="#,##0.0"/>' +
+	'<numFmt numFmtId="165" formatCode="#,##0.00"/></numFmts>' +
+	'<fonts count="3">' +
 	'<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
 	'<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
+	'<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>' +
 	'</fonts>' +
 	'<fills count="2"><fill><patternFill patternType="none"/></fill>' +
 	'<fill><patternFill patternType="gray125"/></fill></fills>' +
 	'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
 	'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-	'<cellXfs count="2">' +
-	'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
-	'<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
-	'</cellXfs>' +
+	`<cellXfs count="11">${xf(0)}${xf(1)}${xf(2)}${numberXfs(0)}${numberXfs(1)}</cellXfs>` +
 	'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
 	'</styleSheet>';
-
-// ---------------------------------------------------------------------------------------------
-// ZIP (STORE only)
-
-interface ZipEntry {
-	readonly name: string;
-	readonly data: Uint8Array;
-}
-
-/** 1980-01-01 00:00:00, the earliest DOS date: fixed so that the output is reproducible. */
-const DOS_TIME = 0;
-const DOS_DATE = ((1980 - 1980) << 9) | (1 << 5) | 1;
-/** 1.0: enough to read a stored entry. */
-const ZIP_VERSION = 10;
-const LOCAL_HEADER = 30;
-const CENTRAL_HEADER = 46;
-const END_RECORD = 22;
-
-/**
- * A ZIP archive of the entries, uncompressed (method 0). Names are ASCII here, so the UTF-8 name
- * flag is not needed. No ZIP64: entries and sizes stay far below its limits for a report.
- */
-export function zipStore(entries: readonly ZipEntry[]): Uint8Array<ArrayBuffer> {
-	const encoder = new TextEncoder();
-	const names = entries.map((e) => encoder.encode(e.name));
-	const crcs = entries.map((e) => crc32(e.data));
-	const localSize = entries.reduce(
-		(n, e, i) => n + LOCAL_HEADER + names[i]!.length + e.data.length,
-		0
-	);
-	const centralSize = names.reduce((n, name) => n + CENTRAL_HEADER + name.length, 0);
-	const total = localSize + centralSize + END_RECORD;
-	if (entries.length > 0xffff || total > 0xffffffff) throw new RangeError('Too large for ZIP32');
-
-	const out = new Uint8Array(total);
-	const view = new DataView(out.buffer);
-	const offsets: number[] = [];
-	let at = 0;
-	entries.forEach((e, i) => {
-		offsets.push(at);
-		view.setUint32(at, 0x04034b50, true);
-		view.setUint16(at + 4, ZIP_VERSION, true);
-		view.setUint16(at + 6, 0, true); // flags
-		view.setUint16(at + 8, 0, true); // method: store
-		view.setUint16(at + 10, DOS_TIME, true);
-		view.setUint16(at + 12, DOS_DATE, true);
-		view.setUint32(at + 14, crcs[i]!, true);
-		view.setUint32(at + 18, e.data.length, true); // compressed size
-		view.setUint32(at + 22, e.data.length, true);
-		view.setUint16(at + 26, names[i]!.length, true);
-		view.setUint16(at + 28, 0, true); // extra field length
-		out.set(names[i]!, at + LOCAL_HEADER);
-		out.set(e.data, at + LOCAL_HEADER + names[i]!.length);
-		at += LOCAL_HEADER + names[i]!.length + e.data.length;
-	});
-	const centralStart = at;
-	entries.forEach((e, i) => {
-		view.setUint32(at, 0x02014b50, true);
-		view.setUint16(at + 4, ZIP_VERSION, true); // made by: MS-DOS, 1.0
-		view.setUint16(at + 6, ZIP_VERSION, true);
-		view.setUint16(at + 8, 0, true);
-		view.setUint16(at + 10, 0, true);
-		view.setUint16(at + 12, DOS_TIME, true);
-		view.setUint16(at + 14, DOS_DATE, true);
-		view.setUint32(at + 16, crcs[i]!, true);
-		view.setUint32(at + 20, e.data.length, true);
-		view.setUint32(at + 24, e.data.length, true);
-		view.setUint16(at + 28, names[i]!.length, true);
-		// Extra and comment lengths, disk number, internal and external attributes (30–41): zero.
-		view.setUint32(at + 42, offsets[i]!, true);
-		out.set(names[i]!, at + CENTRAL_HEADER);
-		at += CENTRAL_HEADER + names[i]!.length;
-	});
-	view.setUint32(at, 0x06054b50, true);
-	view.setUint16(at + 8, entries.length, true); // entries on this disk
-	view.setUint16(at + 10, entries.length, true);
-	view.setUint32(at + 12, at - centralStart, true);
-	view.setUint32(at + 16, centralStart, true);
-	return out;
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as ZIP requires. */
-export function crc32(data: Uint8Array): number {
-	if (!crcTable) {
-		crcTable = new Uint32Array(256);
-		for (let n = 0; n < 256; n++) {
-			let c = n;
-			for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-			crcTable[n] = c >>> 0;
-		}
-	}
-	let crc = 0xffffffff;
-	for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-	return (crc ^ 0xffffffff) >>> 0;
-}

@@ -4,6 +4,7 @@ import {
 	median,
 	monthDates,
 	monthlyReport,
+	monthlyReportWithTotal,
 	toCsv,
 	ZHANGJIAGANG_2020
 } from '$lib/domain';
@@ -70,6 +71,30 @@ describe('the monthly report', () => {
 		});
 		expect(jingkai).toMatchObject({ paidFen: 10_000_00, ratings: { count: 3, average: 4.3 } });
 		expect(yangshe).toMatchObject({ paidFen: 0, ratings: { count: 0, average: undefined } });
+	});
+
+	it("gives the city's row from the records, not from the towns' figures", () => {
+		const daxinProject = approved('e', '2020-03-02T02:00:00.000Z', '2020-03-04T02:00:00.000Z', {
+			communityId: 'daxin',
+			townId: 'yangshe'
+		});
+		const { rows, total } = monthlyReportWithTotal({
+			...input,
+			projects: [...input.projects, daxinProject]
+		});
+		expect(total.townId).toBe('');
+		for (const key of ['suggestions', 'produced', 'engineering', 'service', 'budgetFen'] as const) {
+			expect(total[key], key).toBe(rows.reduce((sum, r) => sum + r[key], 0));
+		}
+		// Three communities, two with a project: 67 %, where the towns' 50 % and 100 % would
+		// average 75 %.
+		expect(rows.map((r) => r.coveredPercent)).toEqual([50, 100]);
+		expect(total.coveredPercent).toBe(67);
+		// The median of all three decisions (1, 3 and 14 working days), not of the towns' medians.
+		expect(rows.map((r) => r.medianWorkingDays)).toEqual([8.5, 1]);
+		expect(total.medianWorkingDays).toBe(3);
+		expect(total.withinDeadlinePercent).toBe(67);
+		expect(monthlyReport(input)).toEqual(monthlyReportWithTotal(input).rows);
 	});
 
 	it('gives each town its month', () => {

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { crc32 as zlibCrc32 } from 'node:zlib';
+import { crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32, sheetNames, toXlsx, type XlsxSheet } from '$lib/export/xlsx';
+import { sheetNames, toXlsx, type XlsxSheet } from '$lib/export/xlsx';
 
 // ---------------------------------------------------------------------------------------------
-// A ZIP reader written from the specification (APPNOTE 4.3), independent of the writer: it
-// trusts the central directory only after checking it against each local header.
+// A ZIP reader written from the specification (APPNOTE 4.3), independent of the writer (fflate):
+// it trusts the central directory only after checking it against each local header, and
+// inflates with zlib.
 
 interface Entry {
 	name: string;
@@ -64,8 +65,12 @@ function readZip(bytes: Uint8Array): Entry[] {
 		const localExtra = view.getUint16(local + 28, true);
 		expect(decoder.decode(bytes.subarray(local + 30, local + 30 + localName))).toBe(name);
 		const start = local + 30 + localName + localExtra;
-		expect(compressed).toBe(size);
-		entries.push({ name, method, time, date, crc, data: bytes.slice(start, start + size) });
+		const stored = bytes.slice(start, start + compressed);
+		// STORE (0) or DEFLATE (8): the two methods every spreadsheet program reads.
+		expect([0, 8], name).toContain(method);
+		const data = method === 8 ? new Uint8Array(inflateRawSync(stored)) : stored;
+		expect(data.length, `${name}: size`).toBe(size);
+		entries.push({ name, method, time, date, crc, data });
 	}
 	expect(at).toBe(end);
 	return entries;
@@ -236,10 +241,9 @@ describe('toXlsx package', () => {
 		]);
 	});
 
-	it('is a valid STORE zip: CRC-32 checked against zlib, fixed 1980-01-01 timestamp', () => {
+	it('is a valid zip: CRC-32 checked against zlib, fixed 1980-01-01 timestamp', () => {
 		const entries = readZip(toXlsx(report));
 		for (const e of entries) {
-			expect(e.method, e.name).toBe(0);
 			expect(e.crc, e.name).toBe(zlibCrc32(e.data));
 			expect(e.date, e.name).toBe(0x21);
 			expect(e.time, e.name).toBe(0);
@@ -395,6 +399,88 @@ describe('toXlsx cells', () => {
 	});
 });
 
+describe('a report a finance officer can sum', () => {
+	const sheet: XlsxSheet = {
+		name: '2020-07',
+		title: ['民生微实事月度报告', '月份：2020-07', '生成：2020-08-01 09:30 市民政局'],
+		header: ['镇（区）', '项目数', '预算（元）', '累计覆盖率'],
+		rows: [
+			[
+				'杨舍镇',
+				{ value: 12, format: 'integer' },
+				{ value: 345678.9, format: 'yuan' },
+				{ value: 0.98, format: 'percent' }
+			],
+			['塘桥镇', { value: 3, format: 'integer' }, { value: 0.5, format: 'yuan' }, null]
+		],
+		totals: [
+			'全市',
+			{ value: 15, format: 'integer' },
+			{ value: 345679.4, format: 'yuan' },
+			{ value: 0.9, format: 'percent' }
+		]
+	};
+	const { parts, cells } = workbook([sheet]);
+	const styles = parts.get('xl/styles.xml')!;
+	const xfs = [
+		.../<cellXfs count="\d+">(.*?)<\/cellXfs>/.exec(styles)![1]!.matchAll(/<xf ([^>]*)\/>/g)
+	].map((m) => m[1]!);
+	const numFmts = new Map(
+		[...styles.matchAll(/<numFmt numFmtId="(\d+)" formatCode="([^"]+)"\/>/g)].map((m) => [
+			Number(m[1]),
+			m[2]!
+		])
+	);
+	/** The number format a cell shows with (built-in ids named as Excel names them). */
+	const formatOf = (style: number) => {
+		const id = Number(/numFmtId="(\d+)"/.exec(xfs[style]!)![1]);
+		return numFmts.get(id) ?? { 0: 'General', 3: '#,##0', 9: '0%' }[id];
+	};
+	const boldOf = (style: number) => {
+		const fontId = Number(/fontId="(\d+)"/.exec(xfs[style]!)![1]);
+		return [...styles.matchAll(/<font>(.*?)<\/font>/g)][fontId]![1]!.includes('<b/>');
+	};
+	const sheetCells = cells(1);
+
+	it('puts the title lines above the table, the first in large bold, then a blank row', () => {
+		expect(sheetCells.get('A1')?.value).toBe('民生微实事月度报告');
+		expect(boldOf(sheetCells.get('A1')!.style)).toBe(true);
+		expect(styles).toMatch(/<font><b\/><sz val="14"\/>/);
+		expect(sheetCells.get('A3')?.value).toBe('生成：2020-08-01 09:30 市民政局');
+		expect([...sheetCells.keys()].filter((ref) => /^[A-Z]+4$/.test(ref))).toEqual([]);
+		expect(sheetCells.get('D5')).toMatchObject({ value: '累计覆盖率', type: 'inlineStr' });
+		expect(boldOf(sheetCells.get('D5')!.style)).toBe(true);
+		// The column titles stay in view: the pane is frozen under them.
+		expect(parts.get('xl/worksheets/sheet1.xml')).toContain('<pane ySplit="5" topLeftCell="A6"');
+	});
+
+	it('writes amounts, counts and percentages as numbers with their formats', () => {
+		expect(sheetCells.get('B6')).toMatchObject({ type: 'n', value: 12 });
+		expect(formatOf(sheetCells.get('B6')!.style)).toBe('#,##0');
+		expect(sheetCells.get('C6')).toMatchObject({ type: 'n', value: 345678.9 });
+		expect(formatOf(sheetCells.get('C6')!.style)).toBe('#,##0.00');
+		expect(sheetCells.get('D6')).toMatchObject({ type: 'n', value: 0.98 });
+		expect(formatOf(sheetCells.get('D6')!.style)).toBe('0%');
+		expect(sheetCells.has('D7')).toBe(false);
+	});
+
+	it('ends with the totals in bold, numbers still numbers', () => {
+		expect(sheetCells.get('A8')?.value).toBe('全市');
+		expect(sheetCells.get('C8')).toMatchObject({ type: 'n', value: 345679.4 });
+		expect(formatOf(sheetCells.get('C8')!.style)).toBe('#,##0.00');
+		for (const ref of ['A8', 'B8', 'C8', 'D8'])
+			expect(boldOf(sheetCells.get(ref)!.style), ref).toBe(true);
+		expect(boldOf(sheetCells.get('C6')!.style)).toBe(false);
+	});
+
+	it('is deflated: smaller than its parts', () => {
+		const bytes = toXlsx([sheet]);
+		const parts = readZip(bytes);
+		expect(parts.some((e) => e.method === 8)).toBe(true);
+		expect(bytes.length).toBeLessThan(parts.reduce((sum, e) => sum + e.data.length, 0));
+	});
+});
+
 describe('sheet names', () => {
 	const valid = (name: string) =>
 		name.length >= 1 &&
@@ -455,23 +541,15 @@ describe('sheet names', () => {
 	});
 });
 
-describe('crc32', () => {
-	it('agrees with zlib', () => {
-		expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-		fc.assert(
-			fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-				expect(crc32(bytes)).toBe(zlibCrc32(bytes));
-			})
-		);
-	});
-});
-
 describe('xlsx module', () => {
 	it('uses no Node-only API, so it runs in the browser', () => {
 		const source = readFileSync(
 			new URL('../../../src/lib/export/xlsx.ts', import.meta.url),
 			'utf8'
 		);
-		expect(source).not.toMatch(/\bimport\b|\brequire\(|\bBuffer\b|\bprocess\.|node:|zlib/);
+		// fflate, the ZIP library, runs in both; nothing else is imported.
+		const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+		expect(imports).toEqual(['fflate']);
+		expect(source).not.toMatch(/\brequire\(|\bBuffer\b|\bprocess\.|node:|zlib/);
 	});
 });
