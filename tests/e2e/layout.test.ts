@@ -90,6 +90,21 @@ describe('forms and layout', () => {
 		await t.page.screenshot({ path: 'test-results/phone-reviewer-projects.png' });
 	});
 
+	it('fits the money ledger, "Due" included, on a tablet without scrolling sideways', async () => {
+		const t = await tablets.tablet();
+		await signIn(t.page, 'city-finance', { lang: 'zh' });
+		await t.page.goto('/money');
+		const region = t.page.locator('.report-scroll').first();
+		await region.locator('table tbody tr').first().waitFor({ timeout: 30_000 });
+		const fit = await region.evaluate((el) => ({
+			scroll: el.scrollWidth,
+			client: el.clientWidth
+		}));
+		expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+		expect(await region.locator('thead th').last().isVisible()).toBe(true);
+		expect(await region.locator('thead th').last().innerText()).toMatch(/可拨付/);
+	});
+
 	it('says "Connecting", never "Offline", while a reload finds the server', async () => {
 		const t = await tablets.tablet();
 		await signIn(t.page, 'tanglian-1');

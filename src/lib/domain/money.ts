@@ -128,11 +128,19 @@ function groupThousands(whole: number): string {
 
 /** `¥1,234.56`; a negative amount is `-¥1,234.56`. Always two decimals. */
 export function formatYuan(fen: Fen): string {
+	return formatAmount(fen, '¥');
+}
+
+/**
+ * `1,234.56`: an amount in a table whose column title already says 元, where the symbol on
+ * every figure only widens the table.
+ */
+export function formatAmount(fen: Fen, symbol = ''): string {
 	assertFen(fen, { allowNegative: true });
 	const abs = Math.abs(fen);
 	const sign = fen < 0 ? '-' : '';
 	const cents = String(abs % 100).padStart(2, '0');
-	return `${sign}¥${groupThousands(Math.floor(abs / 100))}.${cents}`;
+	return `${sign}${symbol}${groupThousands(Math.floor(abs / 100))}.${cents}`;
 }
 
 /** `1234.56` with no symbol or separators: the value an amount field starts from when edited. */

@@ -6,6 +6,7 @@ import {
 	assertFen,
 	fenToYuanString,
 	formatWan,
+	formatAmount,
 	formatYuan,
 	isFen,
 	sumFen,
@@ -102,6 +103,12 @@ describe('formatYuan', () => {
 
 	it('refuses a non-integer amount', () => {
 		expect(() => formatYuan(1.5)).toThrow(MoneyRangeError);
+	});
+
+	it('leaves the symbol out for a column titled in yuan', () => {
+		expect(formatAmount(4_329_670_000)).toBe('43,296,700.00');
+		expect(formatAmount(-5)).toBe('-0.05');
+		expect(() => formatAmount(0.5)).toThrow(MoneyRangeError);
 	});
 });
 
