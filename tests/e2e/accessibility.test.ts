@@ -19,6 +19,7 @@ const screens = [
 	'/supervision',
 	'/money',
 	'/dashboard',
+	'/outbox',
 	'/no-such-page'
 ];
 const viewports = [

@@ -59,7 +59,7 @@ describe('a site inspection', () => {
 			.toMatch(/^Rectified .*已重新安装/);
 		await expect
 			.poll(() => indicator(page).innerText())
-			.toMatch(/^Offline\n\d+ changes, 1 photos waiting/);
+			.toMatch(/^Offline\n\d+ records?, 1 photo waiting/);
 
 		await t.goOnline();
 		await waitSynced(page);

@@ -102,10 +102,10 @@ describe('two tablets of one community, offline', () => {
 		await a.page.locator('.previews img').waitFor();
 		await a.page.getByRole('button', { name: 'Save' }).click();
 		await a.page.locator('article.suggestion').waitFor();
-		// Two changes: the suggestion in the community room, the phone in the contacts room.
+		// Two records: the suggestion in the community room, the phone in the contacts room.
 		await expect
 			.poll(() => indicator(a.page).innerText())
-			.toBe('Offline\n2 changes, 1 photos waiting');
+			.toBe('Offline\n2 records, 1 photo waiting');
 
 		// The photo kept on the tablet is scaled to 1600 px, within 400 KB, with a thumbnail.
 		expect(await storedPhotos(a.page)).toEqual([
@@ -118,7 +118,7 @@ describe('two tablets of one community, offline', () => {
 		await a.page.locator('figure.thumb img[data-loaded="true"]').waitFor();
 		await expect
 			.poll(() => indicator(a.page).innerText())
-			.toBe('Offline\n2 changes, 1 photos waiting');
+			.toBe('Offline\n2 records, 1 photo waiting');
 
 		// ── A short online spell: the suggestion reaches the server, then B ───────────────────
 		await a.goOnline();
@@ -143,10 +143,10 @@ describe('two tablets of one community, offline', () => {
 		await b.page.getByRole('button', { name: 'Save' }).click();
 		await expect
 			.poll(() => indicator(a.page).innerText())
-			.toBe('Offline\n1 changes, 0 photos waiting');
+			.toBe('Offline\n1 record, 0 photos waiting');
 		await expect
 			.poll(() => indicator(b.page).innerText())
-			.toBe('Offline\n1 changes, 0 photos waiting');
+			.toBe('Offline\n1 record, 0 photos waiting');
 
 		// ── Both online: both edits and the photo everywhere ──────────────────────────────────
 		await a.goOnline();

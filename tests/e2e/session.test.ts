@@ -72,12 +72,12 @@ describe('the session', () => {
 		await again.waitFor({ timeout: 30_000 });
 		await expect
 			.poll(() => indicator(t.page).innerText())
-			.toBe('Offline\n1 changes, 0 photos waiting');
+			.toBe('Offline\n1 record, 0 photos waiting');
 		// Work goes on meanwhile.
 		await addSuggestion(t.page, '等待重新登录时又记了一条');
 		await expect
 			.poll(() => indicator(t.page).innerText())
-			.toBe('Offline\n2 changes, 0 photos waiting');
+			.toBe('Offline\n2 records, 0 photos waiting');
 
 		await t.page.getByLabel('Password').fill('demo');
 		await again.click();
@@ -107,7 +107,7 @@ describe('the session', () => {
 		await expect
 			.poll(() => dialog.getByRole('alert').innerText())
 			.toBe(
-				'1 changes and 0 photos are not on the server yet. Signing out deletes them from this device for good.'
+				'1 record and 0 photos are not on the server yet. Signing out deletes them from this device for good.'
 			);
 		await dialog.getByRole('button', { name: 'Cancel' }).click();
 		expect(await t.page.locator('article.suggestion h1').innerText()).toBe('退出前没发出去的建议');

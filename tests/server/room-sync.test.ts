@@ -98,17 +98,17 @@ describe('RoomSync against the server', () => {
 		add(roomDoc, 'offline-1');
 		add(roomDoc, 'offline-2');
 		await roomDoc.flush();
-		await waitFor(() => (sync.waitingChanges === 2 ? true : undefined));
+		await waitFor(() => (sync.waitingRecords === 2 ? true : undefined));
 		expect(sync.status).toBe('stopped');
 
 		socket.connect();
 		await waitFor(() => (sync.status === 'synced' ? true : undefined));
-		expect(sync.waitingChanges).toBe(0);
+		expect(sync.waitingRecords).toBe(0);
 
 		// A change made while connected is waiting until the server's answer covers it.
 		add(roomDoc, 'online-1');
 		await roomDoc.flush();
-		await waitFor(() => (sync.waitingChanges === 1 ? true : undefined));
+		await waitFor(() => (sync.waitingRecords === 1 ? true : undefined));
 		await waitFor(() => (sync.status === 'synced' ? true : undefined));
 
 		// The server really holds all three: a fresh stock client receives them.
@@ -136,7 +136,7 @@ describe('RoomSync against the server', () => {
 			return seen > before ? true : undefined;
 		});
 		await new Promise((done) => setTimeout(done, 300));
-		expect(sync.waitingChanges).toBe(1);
+		expect(sync.waitingRecords).toBe(1);
 		expect(sync.status).toBe('syncing');
 	});
 
@@ -152,7 +152,7 @@ describe('RoomSync against the server', () => {
 
 		socket.connect(await login(server.url, 'tanglian-2'));
 		await waitFor(() => (sync.status === 'synced' ? true : undefined));
-		expect(sync.waitingChanges).toBe(0);
+		expect(sync.waitingRecords).toBe(0);
 	});
 
 	it('keeps every room of a tablet on one socket, and a refused room does not stop the others', async () => {
@@ -178,7 +178,7 @@ describe('RoomSync against the server', () => {
 		add(own.roomDoc, 'while-cut');
 		t.socket.connect();
 		await waitFor(() =>
-			own.sync.status === 'synced' && own.sync.waitingChanges === 0 ? true : undefined
+			own.sync.status === 'synced' && own.sync.waitingRecords === 0 ? true : undefined
 		);
 		expect(t.sockets.length).toBe(2);
 		const fresh = connect(server.url, 'community:tanglian', await login(server.url, 'tanglian-2'));

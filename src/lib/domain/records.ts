@@ -599,6 +599,11 @@ const checkers: { [K in RecordKind]: (f: Fields) => void } = {
 	cityRules: (f) => checkRulesFields(base(f))
 };
 
+/** Whether `name` (a top-level map of a room's document, say) is a kind of record. */
+export function isRecordKind(name: string): name is RecordKind {
+	return Object.hasOwn(checkers, name);
+}
+
 /**
  * Checks a value read from storage against the record type of `kind`. Never throws; on success
  * the value itself is returned (extra fields of newer app versions kept), on failure every issue.

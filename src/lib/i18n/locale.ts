@@ -29,13 +29,20 @@ export function pickLocale(query: string | null | undefined, stored: string | nu
 export type MessageParams = Record<string, string | number>;
 
 /**
- * Fills a message's `{name}` placeholders. A placeholder with no value is left visible rather
+ * Fills a message's `{name}` placeholders, and `{name|one|many}` with the word for its number
+ * (English plurals: `{n} {n|record|records}`). A placeholder with no value is left visible rather
  * than blanked, so a missing parameter shows in the UI instead of hiding.
  */
 export function fillPlaceholders(text: string, params: MessageParams): string {
-	return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-		name in params ? String(params[name]) : whole
-	);
+	return text
+		.replace(
+			/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g,
+			(whole, name: string, one: string, many: string) =>
+				name in params ? (Number(params[name]) === 1 ? one : many) : whole
+		)
+		.replace(/\{(\w+)\}/g, (whole, name: string) =>
+			name in params ? String(params[name]) : whole
+		);
 }
 
 /** Whether `key` names a message (for keys made from data, such as a record's field names). */

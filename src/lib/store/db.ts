@@ -32,6 +32,11 @@ export interface OutboxRow {
 	client: number;
 	clock: number;
 	at: string;
+	/**
+	 * The records the change touched, as `kind/id` (changed-records.ts): what "3 records waiting"
+	 * counts and lists mark unsent. Absent on rows written before it was kept.
+	 */
+	records?: string[];
 }
 
 export interface RoomRow {

@@ -1,3 +1,4 @@
+import { changedRecords } from '$lib/doc/changed-records';
 import * as Y from 'yjs';
 import { RECORD_ROOMS, roomHolds, type RecordKind } from '$lib/domain';
 import { applyQuietly, keepDecoded, preloadDecoded } from '$lib/doc/record-cache';
@@ -24,6 +25,19 @@ export class LocalChange {
 		readonly command: string,
 		readonly userId: string
 	) {}
+}
+
+/**
+ * The records an outbox row's change touched (`kind/id`); a row kept before records were noted
+ * stands for one record of its own.
+ */
+export function outboxRecords(row: OutboxRow): string[] {
+	return row.records ?? [`change/${row.id}`];
+}
+
+/** How many records, over every room, the outbox rows hold changes of (each record once). */
+export function recordsWaiting(rows: readonly OutboxRow[]): number {
+	return new Set(rows.flatMap((row) => outboxRecords(row).map((key) => `${row.room} ${key}`))).size;
 }
 
 /** Updates applied while loading from IndexedDB: already stored, not to be stored again. */
@@ -62,7 +76,7 @@ export interface RoomDocOptions {
 export class RoomDoc {
 	readonly doc: Y.Doc;
 	/** Updates not yet on disk; `clock` is this client's clock after a local change. */
-	#pending: { update: Uint8Array; clock?: number }[] = [];
+	#pending: { update: Uint8Array; clock?: number; records?: string[] }[] = [];
 	#writing: Promise<void> = Promise.resolve();
 	/** The stored rows this document holds, and the last one's key: what a decoded copy names. */
 	#rows = 0;
@@ -178,13 +192,16 @@ export class RoomDoc {
 		});
 	}
 
-	#onUpdate = (update: Uint8Array, origin: unknown) => {
+	#onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
 		if (origin === loadOrigin || this.#closed) return;
 		// The update event comes at the end of its transaction, before any other: the client's
 		// clock now is the clock right after this change.
-		const clock =
-			origin instanceof LocalChange ? Y.getState(this.doc.store, this.doc.clientID) : undefined;
-		this.#pending.push({ update, clock });
+		if (origin instanceof LocalChange) {
+			const clock = Y.getState(this.doc.store, this.doc.clientID);
+			this.#pending.push({ update, clock, records: changedRecords(this.doc, transaction.changed) });
+		} else {
+			this.#pending.push({ update });
+		}
 		// After the current task, so that a command awaiting flush() takes the batch (and its error).
 		queueMicrotask(() => void this.flush().catch(this.#onPersistError));
 	};
@@ -205,8 +222,8 @@ export class RoomDoc {
 		const at = this.#now().toISOString();
 		const client = this.doc.clientID;
 		const outbox: OutboxRow[] = [];
-		for (const { clock } of batch) {
-			if (clock !== undefined) outbox.push({ room: this.room, client, clock, at });
+		for (const { clock, records } of batch) {
+			if (clock !== undefined) outbox.push({ room: this.room, client, clock, at, records });
 		}
 		try {
 			await this.db.transaction('rw', this.db.updates, this.db.outbox, async () => {
@@ -239,9 +256,14 @@ export class RoomDoc {
 		});
 	}
 
-	/** Local changes of this room that the server is not yet known to hold. */
-	waitingChanges(): Promise<number> {
-		return this.db.outbox.where('room').equals(this.room).count();
+	/**
+	 * The records of this room with local changes the server is not yet known to hold (`kind/id`),
+	 * each once however many changes it had; a change kept before records were noted counts as
+	 * one of its own.
+	 */
+	async waitingRecords(): Promise<string[]> {
+		const rows = await this.db.outbox.where('room').equals(this.room).toArray();
+		return [...new Set(rows.flatMap(outboxRecords))];
 	}
 
 	/** Takes the server's state vector: the changes it covers are no longer waiting. */

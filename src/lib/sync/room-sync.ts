@@ -29,7 +29,8 @@ const probeMaxDelayMs = 30_000;
 
 export class RoomSync {
 	readonly channel: RoomChannel;
-	#waiting = 0;
+	/** The records with changes the server is not yet known to hold (`kind/id`). */
+	#unsent: ReadonlySet<string> = new Set();
 	#probeTimer: ReturnType<typeof setTimeout> | undefined;
 	#probeDelay = probeDelayMs;
 	#stopOutbox: () => void;
@@ -59,7 +60,7 @@ export class RoomSync {
 	get status(): RoomSyncStatus {
 		if (!this.socket.active && !this.socket.connected) return 'stopped';
 		if (!this.channel.joined) return 'connecting';
-		if (!this.channel.synced || this.#waiting > 0) return 'syncing';
+		if (!this.channel.synced || this.#unsent.size > 0) return 'syncing';
 		return 'synced';
 	}
 
@@ -67,9 +68,14 @@ export class RoomSync {
 		return this.channel.joined;
 	}
 
-	/** Local changes of this room the server is not yet known to hold. */
-	get waitingChanges(): number {
-		return this.#waiting;
+	/** Records of this room with changes the server is not yet known to hold. */
+	get waitingRecords(): number {
+		return this.#unsent.size;
+	}
+
+	/** Those records, as `kind/id` (changed-records.ts): what lists and pages mark "Unsent". */
+	get unsent(): ReadonlySet<string> {
+		return this.#unsent;
 	}
 
 	get refused(): boolean {
@@ -88,14 +94,14 @@ export class RoomSync {
 	};
 
 	async #refreshWaiting() {
-		this.#waiting = await this.roomDoc.waitingChanges();
+		this.#unsent = new Set(await this.roomDoc.waitingRecords());
 		this.options.onStatus();
 	}
 
 	async #serverHas(stateVector: Uint8Array) {
 		await this.roomDoc.serverHas(stateVector);
 		await this.#refreshWaiting();
-		if (this.#waiting > 0) {
+		if (this.#unsent.size > 0) {
 			// The channel answers this step 1 with our missing changes; ask again after that.
 			this.#scheduleProbe(this.#probeDelay);
 			this.#probeDelay = Math.min(this.#probeDelay * 2, probeMaxDelayMs);

@@ -7,12 +7,14 @@ import {
 	type Actor,
 	type FigureAnswer,
 	type ProjectsView,
+	type RecordKind,
 	type RoomGrant
 } from '$lib/domain';
 import { KuaibanDb, type SessionRow } from '$lib/store/db';
 import type { CommandContext } from '$lib/store/commands';
 import { askPersistentStorage } from '$lib/store/photos';
-import { RoomDoc } from '$lib/store/room-doc';
+import { recordsWaiting, RoomDoc } from '$lib/store/room-doc';
+import { recordKey } from '$lib/doc/changed-records';
 import { CloseCode } from './protocol';
 import { PhotoLibrary } from './photo-library';
 import { PhotoUploader, type UploadProgress } from './photo-upload';
@@ -84,7 +86,7 @@ export interface WorkspaceOptions {
 }
 
 export interface PendingSummary {
-	changes: number;
+	records: number;
 	photos: number;
 }
 
@@ -381,11 +383,18 @@ export class Workspace {
 		return sum;
 	}
 
-	get waitingChanges(): number {
+	/** Records with changes not yet on the server, over every room (each record once). */
+	get waitingRecords(): number {
 		void this.#tick;
 		let sum = 0;
-		for (const room of this.rooms.values()) sum += room.sync.waitingChanges;
+		for (const room of this.rooms.values()) sum += room.sync.waitingRecords;
 		return sum;
+	}
+
+	/** Whether the record has changes this device made that the server does not hold yet. */
+	isUnsent(room: Room | undefined, kind: RecordKind, id: string): boolean {
+		void this.#tick;
+		return room?.sync.unsent.has(recordKey(kind, id)) ?? false;
 	}
 
 	get waitingPhotos(): number {
@@ -427,11 +436,12 @@ export class Workspace {
 	/** What signing out would delete. */
 	async pending(): Promise<PendingSummary> {
 		for (const room of this.rooms.values()) await room.roomDoc.flush().catch(() => undefined);
-		const [changes, photos] = await Promise.all([
-			this.#db.outbox.count(),
+		// Every room's outbox, open now or not: what signing out would lose.
+		const [rows, photos] = await Promise.all([
+			this.#db.outbox.toArray(),
 			this.#db.photoQueue.count()
 		]);
-		return { changes, photos };
+		return { records: recordsWaiting(rows), photos };
 	}
 
 	/** Removes everything of this person from the device. The screen confirms first. */

@@ -97,6 +97,11 @@ describe('dictionaries', () => {
 	it('fill placeholders and leave a missing one visible', () => {
 		expect(fillPlaceholders('{n} 条待发送', { n: 3 })).toBe('3 条待发送');
 		expect(fillPlaceholders('a {count} b {missing}', { count: 0 })).toBe('a 0 b {missing}');
+		// The word for the number: one, or any other (zero included).
+		const waiting = '{n} {n|record|records}, {p} {p|photo|photos}';
+		expect(fillPlaceholders(waiting, { n: 1, p: 0 })).toBe('1 record, 0 photos');
+		expect(fillPlaceholders(waiting, { n: 3, p: 1 })).toBe('3 records, 1 photo');
+		expect(fillPlaceholders('{x|a|b}', {})).toBe('{x|a|b}');
 		expect(fillPlaceholders('{a}{a}', { a: 'x' })).toBe('xx');
 		expect(translate('zh-CN', 'nav.projects', { unused: 1 })).toBe('项目');
 	});
