@@ -38,7 +38,23 @@ describe("a city role's device", () => {
 		await waitSynced(t.page, 30_000);
 		expect(await roomsOnDevice(t.page)).toEqual(['city', 'finance']);
 
+		// The home page: the overdue work by town, from the server, adding up to the dashboard's.
+		const towns = t.page.getByTestId('overdue-by-town').locator('li');
+		await expect.poll(() => towns.count()).toBeGreaterThan(0);
+		const late = (await towns.allInnerTexts()).map((text) => {
+			const [reviews, rectifications] = [/(\d+) late reviews?/, /(\d+) late rectifications?/].map(
+				(re) => Number(re.exec(text)?.[1])
+			);
+			return { reviews: reviews!, rectifications: rectifications! };
+		});
 		await openSection(t.page, 'Dashboard');
+		const sum = (key: 'reviews' | 'rectifications') => late.reduce((n, x) => n + x[key], 0);
+		const overdue = t.page.locator('section[aria-labelledby="overdue-title"]');
+		await expect
+			.poll(() => overdue.innerText())
+			.toMatch(
+				new RegExp(`deadline: ${sum('reviews')}\\b[\\s\\S]*overdue: ${sum('rectifications')}\\b`)
+			);
 		await t.page.getByRole('link', { name: '经开区' }).click();
 		await t.page.waitForURL(/\/projects\?town=jingkai$/);
 		const picker = t.page.getByLabel('Community');

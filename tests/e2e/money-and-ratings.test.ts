@@ -59,6 +59,15 @@ describe('the money after completion', () => {
 		const finance = await tablets.tablet();
 		await signIn(finance.page, 'city-finance');
 		await waitSynced(finance.page, 60_000);
+		// Finance's home page: the accepted projects waiting for payment, the longest waiting first,
+		// each with what is owed; the one just accepted among them.
+		const inbox = finance.page.getByTestId('inbox');
+		await inbox.waitFor();
+		await expect
+			.poll(() => inbox.locator('li').first().innerText())
+			.toMatch(/^To pay\s+\S+\s+\S+\s+¥[\d,.]+ owed$/);
+		const waitingBefore = Number(await inbox.getAttribute('data-count'));
+		expect(waitingBefore).toBeGreaterThan(0);
 		const before = await moneyTotals(finance.page);
 		await expect
 			.poll(() => finance.page.locator('ul.waiting li', { hasText: '府前新村' }).count())
@@ -105,6 +114,11 @@ describe('the money after completion', () => {
 		expect(Math.round((after.paid - before.paid) * 100)).toBe(Math.round(budget * 100));
 		expect(Math.round((before.due - after.due) * 100)).toBe(Math.round(budget * 100));
 		expect(await finance.page.locator('ul.waiting li', { hasText: '府前新村' }).count()).toBe(0);
+		// Paid in full: one fewer waits on finance's home page.
+		await finance.page.goto('/');
+		await expect
+			.poll(async () => Number(await inbox.getAttribute('data-count')))
+			.toBe(waitingBefore - 1);
 
 		const supervisor = await tablets.tablet();
 		await signIn(supervisor.page, 'city-supervisor');

@@ -35,6 +35,12 @@ describe("the town's review", () => {
 		const reviewer = await tablets.tablet();
 		await signIn(reviewer.page, 'jingkai-reviewer');
 		await waitSynced(reviewer.page);
+		// The reviewer's home page: what waits, with the working days left, most urgent first.
+		const inbox = reviewer.page.getByTestId('inbox');
+		await expect
+			.poll(() => inbox.locator('li[data-kind="review"]', { hasText: '垃圾分类亭' }).innerText())
+			.toMatch(/^To review\s+审核队列：垃圾分类亭\s+汤联社区\s*\d+ working days? left$/);
+		expect(await seriousFindings(reviewer.page)).toEqual([]);
 		await openSection(reviewer.page, 'Review');
 		const item = (title: string) => reviewer.page.locator('ol.queue li', { hasText: title });
 		await item('垃圾分类亭').waitFor();
@@ -108,5 +114,11 @@ describe("the town's review", () => {
 		// Returned to the community: it can be changed and resubmitted.
 		await worker.page.getByRole('button', { name: 'Edit' }).waitFor();
 		await worker.page.getByRole('button', { name: 'Resubmit to town' }).waitFor();
+		// And it waits for the worker on the home page.
+		await worker.page.goto('/');
+		const returned = worker.page.getByTestId('inbox').locator('li[data-kind="returned"]');
+		await expect.poll(() => returned.innerText()).toMatch(/^Returned\s+审核队列：儿童滑梯$/);
+		await returned.getByRole('link').click();
+		await expect.poll(() => status(worker.page)).toBe('Returned');
 	});
 });

@@ -56,7 +56,8 @@ export type RoomRecords = { readonly [K in CityViewKind]?: readonly RecordKinds[
 export interface CityRecords {
 	suggestions: (Suggestion & { communityId: string })[];
 	projects: (Project & { ref: RecordRef })[];
-	rectifications: Rectification[];
+	/** With the town they were ordered in (or, for the city's, the town of what they are about). */
+	rectifications: (Rectification & { townId?: string })[];
 	disbursements: Disbursement[];
 	rules: CityRulesRecord[];
 }
@@ -83,7 +84,16 @@ export function assembleCity(
 	for (const room of [...rooms.keys()].sort()) {
 		// Rectifications are ordered in every kind of room: a community's own inspections, the
 		// town's quarterly checks, the city's spot-checks.
-		out.rectifications.push(...list(room, 'rectification'));
+		for (const r of list(room, 'rectification')) {
+			const townId = room.startsWith('town:')
+				? room.slice('town:'.length)
+				: room.startsWith('community:')
+					? townOf(room.slice('community:'.length))
+					: r.subject.room.startsWith('community:')
+						? townOf(r.subject.room.slice('community:'.length))
+						: undefined;
+			out.rectifications.push(townId === undefined ? r : { ...r, townId });
+		}
 		if (!room.startsWith('community:')) continue;
 		const communityId = room.slice('community:'.length);
 		const townId = townOf(communityId);
@@ -117,6 +127,8 @@ export interface DashboardView {
 	funnel: FunnelStep[];
 	overdueReviews: number;
 	overdueRectifications: number;
+	/** The towns with something overdue, the most first: what the city follows up. */
+	overdueByTown: { townId: string; reviews: number; rectifications: number }[];
 	communitiesWithoutProject: CommunityEntry[];
 }
 
@@ -135,16 +147,31 @@ export function dashboardView(
 ): DashboardView {
 	const period = forYear(records, year);
 	const rulesOf = (y: number) => rulesOfYear(records.rules, y);
+	const lateReviews = reviewQueue(records.projects, nowIso, rulesOf).filter((e) => e.clock.overdue);
+	const lateRectifications = records.rectifications.filter((r) =>
+		isRectificationOverdue(r, nowIso)
+	);
+	const late = new Map<string, { townId: string; reviews: number; rectifications: number }>();
+	const lateIn = (townId: string) => {
+		const entry = late.get(townId) ?? { townId, reviews: 0, rectifications: 0 };
+		late.set(townId, entry);
+		return entry;
+	};
+	for (const e of lateReviews) lateIn(e.project.townId).reviews++;
+	for (const r of lateRectifications) if (r.townId) lateIn(r.townId).rectifications++;
 	return {
 		years: projectYears(records),
 		year: year ?? null,
 		figures: cityFigures({ ...period, communities: directory.communities }),
 		towns: byTown(period.projects, directory.towns),
 		funnel: workflowFunnel(period.suggestions, period.projects),
-		overdueReviews: reviewQueue(records.projects, nowIso, rulesOf).filter((e) => e.clock.overdue)
-			.length,
-		overdueRectifications: records.rectifications.filter((r) => isRectificationOverdue(r, nowIso))
-			.length,
+		overdueReviews: lateReviews.length,
+		overdueRectifications: lateRectifications.length,
+		overdueByTown: [...late.values()].sort(
+			(a, b) =>
+				b.reviews + b.rectifications - (a.reviews + a.rectifications) ||
+				a.townId.localeCompare(b.townId)
+		),
 		communitiesWithoutProject: communitiesWithoutProject(period.projects, directory.communities)
 	};
 }

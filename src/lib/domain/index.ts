@@ -22,6 +22,7 @@ export * from './monthly-report';
 export * from './calendar';
 export * from './vote';
 export * from './deliberation';
+export * from './inbox';
 export * from './sha256';
 export * from './sampling';
 export * from './report';

@@ -29,6 +29,27 @@ export const en: Record<MessageKey, string> = {
 	'home.title': 'What to do today',
 	'home.intro':
 		'Residents order, the government pays: collect suggestions, deliberate in council, then submit, review, carry out and supervise projects.',
+	'home.waiting': 'Waiting for you',
+	'home.nothing': 'Nothing is waiting for you now.',
+	'home.more': '{count} more',
+	'home.unsent':
+		'{records} {records|record|records} and {photos} {photos|photo|photos} still on this device, sent once online',
+	'home.kind.returned': 'Returned',
+	'home.kind.rectification': 'Rectification',
+	'home.kind.council': 'For the council',
+	'home.kind.review': 'To review',
+	'home.kind.accept': 'To accept',
+	'home.kind.quarterly': 'Quarterly inspection due',
+	'home.kind.pay': 'To pay',
+	'home.due': 'due {date}',
+	'home.overdue': 'overdue (due {date})',
+	'home.daysLeft': '{days} working {days|day|days} left',
+	'home.owed': '{amount} owed',
+	'home.overdueTitle': 'Overdue by town',
+	'home.overdueTown':
+		'{town}: {reviews} late {reviews|review|reviews}, {rectifications} late {rectifications|rectification|rectifications}',
+	'home.noOverdue': 'No review or rectification is overdue.',
+	'home.report': 'Monthly report {month}: view and export',
 	'home.offlineReady':
 		'This app works offline: record where there is no signal, it syncs when the network is back.',
 	'home.offlineNotReady': 'After this first visit the app works offline.',

@@ -1,6 +1,7 @@
 import {
 	assembleCity,
 	deliberationWarnings,
+	rectificationsOrderedOn,
 	rulesOfYear,
 	suggestionsForProject,
 	type CityRecords,
@@ -9,11 +10,12 @@ import {
 	type DomainMessage,
 	type Project,
 	type ProjectMadeFrom,
+	type Rectification,
 	type RoomRecords,
 	type Suggestion
 } from '$lib/domain';
 import { capBreaches, cityRules, effectiveProjects } from '$lib/store/projects';
-import { readRecords, type StoredRecord } from '$lib/doc/records';
+import { readRecords, validRecords, type StoredRecord } from '$lib/doc/records';
 import { roomRecords } from '$lib/doc/room-records';
 import type { Room, Workspace } from './workspace.svelte';
 
@@ -68,6 +70,21 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 		suggestionsFor: (exceptProjectId) =>
 			suggestionsForProject(evidenceOf().suggestions, valid, exceptProjectId)
 	};
+}
+
+/**
+ * The rectifications a community's town ordered on it (in the town's room, after its quarterly
+ * checks), which the community reports fixed; empty for a room with no town kept.
+ */
+export function townOrderedOn(workspace: Workspace, room: Room): Rectification[] {
+	const town = workspace.townRoomOf(room);
+	if (!town) return [];
+	void town.version;
+	return rectificationsOrderedOn(
+		room.name,
+		validRecords(town.doc, 'siteInspection'),
+		validRecords(town.doc, 'rectification')
+	);
 }
 
 /**
