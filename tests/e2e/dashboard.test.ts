@@ -103,6 +103,33 @@ describe('the dashboard', () => {
 			await t.page.getByLabel('Period').selectOption({ label: '2019' });
 			await t.page.locator('[data-testid="figures"][data-period="2019"]').waitFor();
 			expect(await t.page.getByTestId('as-of').innerText()).toMatch(/^Server not reached/);
+
+			// A town's reviewer, whose figures are computed from the rooms on the device: on a
+			// fresh browser the dashboard says how many rooms are in, and shows no figure until
+			// every one is; then each figure is the final one (issue "working day", item 1).
+			const r = await tablets.tablet(server.url);
+			await r.context.addInitScript(recordFigures);
+			await signIn(r.page, 'jingkai-reviewer');
+			await openSection(r.page, 'Dashboard');
+			await r.page.locator('[data-testid="figures"][data-period="all"]').waitFor({
+				timeout: 60_000
+			});
+			await waitSynced(r.page, 60_000);
+			const final = Object.fromEntries(
+				await Promise.all(
+					Object.keys(expected).map(async (name) => [name, await figure(r.page, name)] as const)
+				)
+			);
+			expect(Number(final.projects!.replace(/,/g, ''))).toBeGreaterThan(0);
+			const shown = await r.page.evaluate(
+				() => (window as unknown as { __figures: string[] }).__figures
+			);
+			const partial = shown.filter((entry) => {
+				const [period, pair] = entry.split(' ');
+				const [name, value] = (pair ?? '').split('=');
+				return period !== 'all' || final[name!] !== value;
+			});
+			expect(partial).toEqual([]);
 		} finally {
 			await server.stop();
 			await rm(dataDir, { recursive: true, force: true });

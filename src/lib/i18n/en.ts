@@ -198,6 +198,8 @@ export const en: Record<MessageKey, string> = {
 	'dashboard.overdue': 'Overdue',
 	'dashboard.overdueReviews': 'Projects past the review deadline: {count}',
 	'dashboard.overdueRectifications': 'Rectifications overdue: {count}',
+	'figures.roomsLoading':
+		'Loading the records on this device: {done} of {total} whole; the figures show once all are',
 	'figures.loading': 'Reading the complete figures from the server…',
 	'figures.asOf.current': 'Figures as of {time}',
 	'figures.asOf.refreshing': 'Figures as of {time}, being updated from the server…',
@@ -291,6 +293,8 @@ export const en: Record<MessageKey, string> = {
 	'project.removeLine': 'Remove item',
 	'project.total': 'Total {amount}',
 	'project.projectCap': 'Project cap {amount}',
+	'project.remainingLoading':
+		'What the community may still submit this year: shown once all its projects are loaded',
 	'project.remaining': 'Left for the community in {year}: {amount} (cap {cap})',
 	'project.overCap': '{amount} over',
 	'project.fastTrack': 'Fast track',

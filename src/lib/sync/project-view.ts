@@ -29,6 +29,11 @@ export interface CommunityProjects {
 	valid: Project[];
 	rules: CityRulesRecord[];
 	breaches: ReturnType<typeof capBreaches>;
+	/**
+	 * Whether every room the figures come from is whole (the community's, its town's, the city's
+	 * and finance's): until then an allowance or a cap check is of half the data, and not shown.
+	 */
+	complete: boolean;
 	/** What the programme's steps say is missing behind a project (`deliberationWarnings`). */
 	deliberation(project: ProjectMadeFrom): DomainMessage[];
 	/** The suggestions a project may be made from (`suggestionsForProject`). */
@@ -66,6 +71,7 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 		valid,
 		rules,
 		breaches: capBreaches(valid, rules),
+		complete: [room, town, city, finance].every((r) => !r || r.complete || r.sync.refused),
 		deliberation: (project) => deliberationWarnings(project, evidenceOf()),
 		suggestionsFor: (exceptProjectId) =>
 			suggestionsForProject(evidenceOf().suggestions, valid, exceptProjectId)

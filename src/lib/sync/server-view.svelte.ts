@@ -133,9 +133,22 @@ export class CityFigures<V extends object> {
 	readonly #server: ServerView<V>;
 	readonly #local: () => V | undefined;
 
-	readonly view: V | undefined = $derived.by(() =>
-		this.fromServer ? this.#server.view : this.#local()
-	);
+	/**
+	 * For figures computed on this device: how many of the rooms kept are whole yet. Until all
+	 * are, there is no view (a town's figures from half its communities are not its figures).
+	 */
+	get loading(): { done: number; total: number } | undefined {
+		if (this.fromServer) return undefined;
+		// A room the server refused will never be whole: it does not hold the figures back.
+		const rooms = [...this.workspace.rooms.values()].filter((r) => !r.sync?.refused);
+		return { done: rooms.filter((r) => r.complete).length, total: rooms.length };
+	}
+
+	readonly view: V | undefined = $derived.by(() => {
+		if (this.fromServer) return this.#server.view;
+		const loading = this.loading;
+		return loading && loading.done < loading.total ? undefined : this.#local();
+	});
 
 	constructor(
 		readonly workspace: Workspace,

@@ -51,6 +51,8 @@ class FakeWorkspace {
 	online = $state(true);
 	activity = $state(0);
 	session = $state.raw<{ user: { role: string } }>();
+	/** The rooms kept, each whole or not yet (`Room.complete`). */
+	rooms = new Map([['community:tanglian', { complete: true }]]);
 	answers: ServerAnswers;
 	get readsCityFromServer() {
 		const role = this.session?.user.role;
@@ -167,6 +169,24 @@ describe('CityFigures', () => {
 			} finally {
 				stop();
 			}
+		}
+	});
+
+	it('shows no figure computed on the device before every room it keeps is whole', async () => {
+		const workspace = new FakeWorkspace('reviewer', slowServer().fetchFn);
+		const town = $state({ complete: false });
+		workspace.rooms.set('town:jingkai', town);
+		const { figures, stop } = figures_(workspace, () => ({ years: [2024], label: 'local' }));
+		try {
+			await settle();
+			expect(figures.view).toBeUndefined();
+			expect(figures.loading).toEqual({ done: 1, total: 2 });
+			town.complete = true;
+			flushSync();
+			expect(figures.view?.label).toBe('local');
+			expect(figures.loading).toEqual({ done: 2, total: 2 });
+		} finally {
+			stop();
 		}
 	});
 });
