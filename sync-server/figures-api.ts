@@ -15,6 +15,7 @@ import {
 	type ProjectsView,
 	roomAccess,
 	shanghaiDate,
+	rectificationsView,
 	spotCheckView,
 	type CityRecords,
 	type FigureAnswer,
@@ -37,6 +38,8 @@ import { figureRooms, type ReadModels } from './read-models.ts';
  * - `dashboard[?year=YYYY]`: the city's figures (DOMAIN.md, "The numbers the city reports").
  * - `money[?year=YYYY][&by=town|community|year]`: the ledger and the projects waiting for payment.
  * - `monthly?month=YYYY-MM`: the monthly report per town, residents' ratings of that month in it.
+ * - `rectifications`: the open rectifications, by town and overdue first (the supervisor's
+ *   inspections page).
  * - `spot-check?years=YYYY[,YYYY…]`: who can be drawn for the spot-check of those years.
  * - `projects?ids=<id>[,<id>…]`: those projects, where they are and what they are (a city role's
  *   device opens a project's community room from it); `projects?q=<words>` (with `status`,
@@ -130,6 +133,15 @@ const questions: Question[] = [
 			const key = `monthly ${month} ${rated.length} ${rooms.join(' ')}`;
 			return models.answer(key, org, day, () =>
 				monthlyView(models.city(rooms, org), directoryFor(user, org), month, rated)
+			);
+		}
+	},
+	{
+		path: '/api/figures/rectifications',
+		view({ org, rooms, models, now }) {
+			const day = shanghaiDate(now.toISOString());
+			return models.answer(`rectifications ${rooms.join(' ')}`, org, day, () =>
+				rectificationsView(models.city(rooms, org), now.toISOString())
 			);
 		}
 	},

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
+import { seriousFindings } from './helpers/axe';
 import { openSection, signIn, useTablets, waitSynced } from './helpers/tablet';
 
 /**
@@ -55,6 +56,17 @@ describe("a city role's device", () => {
 			.toMatch(
 				new RegExp(`deadline: ${sum('reviews')}\\b[\\s\\S]*overdue: ${sum('rectifications')}\\b`)
 			);
+		// The inspections page lists the same late rectifications, city-wide, by town (it said
+		// "no rectifications" on a device that keeps no community).
+		await openSection(t.page, 'Inspections');
+		const city = t.page.getByTestId('city-rectifications');
+		await city.waitFor({ timeout: 30_000 });
+		await expect
+			.poll(() => city.getAttribute('data-overdue'), { timeout: 20_000 })
+			.toBe(String(sum('rectifications')));
+		expect(await t.page.locator('li[data-overdue="true"]').count()).toBe(sum('rectifications'));
+		expect(await seriousFindings(t.page)).toEqual([]);
+		await openSection(t.page, 'Dashboard');
 		await t.page.getByRole('link', { name: '经开区' }).click();
 		await t.page.waitForURL(/\/projects\?town=jingkai$/);
 		const picker = t.page.getByLabel('Community');

@@ -7,6 +7,7 @@ import {
 	type MoneyView,
 	type MonthlyView,
 	type ProjectsView,
+	type RectificationsView,
 	type SpotCheckView,
 	type Suggestion
 } from '$lib/domain';
@@ -321,6 +322,36 @@ describe('the money, the monthly report and the spot-check from the server', () 
 		expect(res.status).toBe(303);
 		const after = await ask<MonthlyView>('monthly', token, `?month=${month}`);
 		expect(count(after)).toBe(count(before) + 1);
+	});
+
+	it("lists the city's open rectifications, overdue first, as many overdue as the dashboard counts", async () => {
+		const token = await login(env.url, 'city-supervisor');
+		const [view, board] = await Promise.all([
+			ask<RectificationsView>('rectifications', token),
+			dashboard(token)
+		]);
+		expect(view.overdue).toBe(board.view.overdueRectifications);
+		expect(view.overdue).toBeGreaterThan(0);
+		expect(view.open).toBeGreaterThanOrEqual(view.overdue);
+		expect(view.byTown.reduce((n, t) => n + t.overdue, 0)).toBe(view.overdue);
+		const lateByTown = (list: { townId: string; late: number }[]) =>
+			Object.fromEntries(list.filter((t) => t.late > 0).map((t) => [t.townId, t.late]));
+		expect(lateByTown(view.byTown.map((t) => ({ townId: t.townId, late: t.overdue })))).toEqual(
+			lateByTown(
+				board.view.overdueByTown.map((t) => ({ townId: t.townId, late: t.rectifications }))
+			)
+		);
+		const firsts = view.first.map((r) => r.overdue);
+		expect(firsts.slice(0, view.overdue).every(Boolean)).toBe(true);
+		expect(firsts.slice(view.overdue).some(Boolean)).toBe(false);
+		// A reviewer's answer holds its own town's only.
+		const town = await ask<RectificationsView>(
+			'rectifications',
+			await login(env.url, 'jingkai-reviewer')
+		);
+		expect(new Set(town.first.map((r) => r.townId))).toEqual(
+			new Set(town.first.length ? ['jingkai'] : [])
+		);
 	});
 
 	it("draws the spot-check's population from paid projects of the chosen years, all towns in its strata", async () => {

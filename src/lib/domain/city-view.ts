@@ -56,8 +56,11 @@ export type RoomRecords = { readonly [K in CityViewKind]?: readonly RecordKinds[
 export interface CityRecords {
 	suggestions: (Suggestion & { communityId: string })[];
 	projects: (Project & { ref: RecordRef })[];
-	/** With the town they were ordered in (or, for the city's, the town of what they are about). */
-	rectifications: (Rectification & { townId?: string })[];
+	/**
+	 * With the room they are kept in and their town: the one they were ordered in (or, for the
+	 * city's, the town of what they are about).
+	 */
+	rectifications: (Rectification & { room: string; townId?: string })[];
 	disbursements: Disbursement[];
 	rules: CityRulesRecord[];
 }
@@ -92,7 +95,7 @@ export function assembleCity(
 					: r.subject.room.startsWith('community:')
 						? townOf(r.subject.room.slice('community:'.length))
 						: undefined;
-			out.rectifications.push(townId === undefined ? r : { ...r, townId });
+			out.rectifications.push(townId === undefined ? { ...r, room } : { ...r, room, townId });
 		}
 		if (!room.startsWith('community:')) continue;
 		const communityId = room.slice('community:'.length);
@@ -251,6 +254,64 @@ export function moneyView(
 				.slice(0, MONEY_WAITING_SHOWN)
 				.map((w) => ({ ...projectSummary(w.project), owedFen: w.owedFen }))
 		}
+	};
+}
+
+/** The city's open rectifications (DOMAIN.md: problems found are put right within a month). */
+export interface RectificationsView {
+	open: number;
+	overdue: number;
+	/** Each town with open ones, the most overdue first. */
+	byTown: { townId: string; open: number; overdue: number }[];
+	/** The open ones, overdue first, then by due day; at most RECTIFICATIONS_SHOWN. */
+	first: {
+		id: string;
+		room: string;
+		townId: string | null;
+		description: string;
+		owner: string | null;
+		dueDate: string;
+		overdue: boolean;
+		subject: RecordRef;
+	}[];
+}
+
+export const RECTIFICATIONS_SHOWN = 200;
+
+export function rectificationsView(records: CityRecords, nowIso: string): RectificationsView {
+	const open = records.rectifications
+		.filter((r) => !r.archived && !r.done)
+		.map((r) => ({ r, overdue: isRectificationOverdue(r, nowIso) }))
+		.sort(
+			(a, b) =>
+				Number(b.overdue) - Number(a.overdue) ||
+				a.r.dueDate.localeCompare(b.r.dueDate) ||
+				a.r.id.localeCompare(b.r.id)
+		);
+	const towns = new Map<string, { townId: string; open: number; overdue: number }>();
+	for (const { r, overdue } of open) {
+		if (!r.townId) continue;
+		const town = towns.get(r.townId) ?? { townId: r.townId, open: 0, overdue: 0 };
+		town.open++;
+		if (overdue) town.overdue++;
+		towns.set(r.townId, town);
+	}
+	return {
+		open: open.length,
+		overdue: open.filter((x) => x.overdue).length,
+		byTown: [...towns.values()].sort(
+			(a, b) => b.overdue - a.overdue || b.open - a.open || a.townId.localeCompare(b.townId)
+		),
+		first: open.slice(0, RECTIFICATIONS_SHOWN).map(({ r, overdue }) => ({
+			id: r.id,
+			room: r.room,
+			townId: r.townId ?? null,
+			description: r.description,
+			owner: r.owner ?? null,
+			dueDate: r.dueDate,
+			overdue,
+			subject: r.subject
+		}))
 	};
 }
 

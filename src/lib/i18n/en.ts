@@ -61,6 +61,9 @@ export const en: Record<MessageKey, string> = {
 	'projects.title': 'Projects',
 	'projects.intro':
 		'Engineering and service projects made from suggestions: budget, submission, review, work, completion.',
+	'inspections.cityRectifications': 'Open rectifications in the city',
+	'inspections.cityOpen': '{open} open, {overdue} of them overdue',
+	'inspections.townOpen': '{town}: {open} open, {overdue} overdue',
 	'inspections.title': 'Site inspections',
 	'inspections.intro':
 		'Visit project sites, record progress and problems with photos, follow rectification.',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	assembleCity,
 	dashboardView,
+	rectificationsView,
 	ZHANGJIAGANG_2020,
 	type Rectification,
 	type RoomRecords
@@ -71,5 +72,20 @@ describe("the dashboard's overdue work by town", () => {
 			{ townId: 'jingkai', reviews: 1, rectifications: 2 },
 			{ townId: 'yangshe', reviews: 0, rectifications: 1 }
 		]);
+
+		// The same rectifications as the city's list: open ones only, late first, by town.
+		const list = rectificationsView(records, '2020-07-02T02:00:00.000Z');
+		expect(list).toMatchObject({ open: 3, overdue: 3 });
+		expect(list.byTown).toEqual([
+			{ townId: 'jingkai', open: 2, overdue: 2 },
+			{ townId: 'yangshe', open: 1, overdue: 1 }
+		]);
+		expect(list.first.map((r) => [r.id, r.room, r.townId])).toEqual([
+			['own', 'community:tanglian', 'jingkai'],
+			['quarterly', 'town:jingkai', 'jingkai'],
+			['spot', 'city', 'yangshe']
+		]);
+		// Before the due day nothing is late.
+		expect(rectificationsView(records, '2020-06-10T02:00:00.000Z').overdue).toBe(0);
 	});
 });
