@@ -28,11 +28,12 @@ export class LocalChange {
 }
 
 /**
- * The records an outbox row's change touched (`kind/id`); a row kept before records were noted
- * stands for one record of its own.
+ * The records an outbox row's change touched (`kind/id`). A row kept before records were noted,
+ * or a change of no record (a photo's metadata alone), stands for one of its own: whatever waits
+ * keeps the indicator from saying "Synced".
  */
 export function outboxRecords(row: OutboxRow): string[] {
-	return row.records ?? [`change/${row.id}`];
+	return row.records?.length ? row.records : [`change/${row.id}`];
 }
 
 /** How many records, over every room, the outbox rows hold changes of (each record once). */

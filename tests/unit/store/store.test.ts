@@ -228,6 +228,20 @@ describe('what waits for the server', () => {
 		const key = `suggestion/${s.id}`;
 		expect(await tablet.waitingRecords()).toEqual([key]);
 
+		// A change of no record (a photo's metadata alone) still waits, as one of its own.
+		tablet.doc.transact(() => tablet.doc.getMap('photoMeta').set('x', 1 as never), local());
+		await tablet.flush();
+		expect(await tablet.waitingRecords()).toHaveLength(2);
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(tablet.doc));
+		await tablet.serverHas(Y.encodeStateVector(server));
+		expect(await tablet.waitingRecords()).toEqual([]);
+		// Two more changes of the record: it waits again, once.
+		sent.length = 0;
+		updateRecord(tablet.doc, 'suggestion', s.id, { estate: '二村' }, local(), author, at);
+		updateRecord(tablet.doc, 'suggestion', s.id, { estate: '三村' }, local(), author, at);
+		await tablet.flush();
+		expect(await tablet.waitingRecords()).toEqual([key]);
+
 		// A change from elsewhere is not ours to send.
 		const other = new Y.Doc();
 		other.getMap('suggestion').set('x', 1 as never);
