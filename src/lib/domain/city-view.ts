@@ -151,9 +151,7 @@ export function dashboardView(
 	const period = forYear(records, year);
 	const rulesOf = (y: number) => rulesOfYear(records.rules, y);
 	const lateReviews = reviewQueue(records.projects, nowIso, rulesOf).filter((e) => e.clock.overdue);
-	const lateRectifications = records.rectifications.filter((r) =>
-		isRectificationOverdue(r, nowIso)
-	);
+	const rectifications = rectificationsView(records, nowIso);
 	const late = new Map<string, { townId: string; reviews: number; rectifications: number }>();
 	const lateIn = (townId: string) => {
 		const entry = late.get(townId) ?? { townId, reviews: 0, rectifications: 0 };
@@ -161,7 +159,8 @@ export function dashboardView(
 		return entry;
 	};
 	for (const e of lateReviews) lateIn(e.project.townId).reviews++;
-	for (const r of lateRectifications) if (r.townId) lateIn(r.townId).rectifications++;
+	for (const t of rectifications.byTown)
+		if (t.overdue > 0) lateIn(t.townId).rectifications = t.overdue;
 	return {
 		years: projectYears(records),
 		year: year ?? null,
@@ -169,7 +168,7 @@ export function dashboardView(
 		towns: byTown(period.projects, directory.towns),
 		funnel: workflowFunnel(period.suggestions, period.projects),
 		overdueReviews: lateReviews.length,
-		overdueRectifications: lateRectifications.length,
+		overdueRectifications: rectifications.overdue,
 		overdueByTown: [...late.values()].sort(
 			(a, b) =>
 				b.reviews + b.rectifications - (a.reviews + a.rectifications) ||

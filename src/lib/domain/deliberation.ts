@@ -16,6 +16,21 @@ export interface CouncilVote {
 	readonly result: VoteResult;
 }
 
+/** The counts of the council's latest vote on a suggestion (the last meeting that voted on it). */
+export function latestVoteOn(
+	suggestionId: string,
+	meetings: readonly CouncilMeeting[]
+): { meeting: CouncilMeeting; votes: VoteCount } | undefined {
+	let latest: { meeting: CouncilMeeting; votes: VoteCount } | undefined;
+	for (const meeting of meetings) {
+		if (meeting.archived) continue;
+		const item = meeting.agenda.find((i) => i.suggestion.id === suggestionId && i.votes);
+		if (!item?.votes) continue;
+		if (!latest || meeting.date > latest.meeting.date) latest = { meeting, votes: item.votes };
+	}
+	return latest;
+}
+
 /**
  * The council's last vote on a suggestion (the latest meeting that voted on it), with its
  * outcome by the quorum and majority of the meeting's year; undefined when never voted on, or
@@ -26,13 +41,7 @@ export function councilVoteOn(
 	meetings: readonly CouncilMeeting[],
 	rulesOf: (year: number) => Pick<CityRules, 'quorum' | 'majority'> | undefined
 ): CouncilVote | undefined {
-	let latest: { meeting: CouncilMeeting; votes: VoteCount } | undefined;
-	for (const meeting of meetings) {
-		if (meeting.archived) continue;
-		const item = meeting.agenda.find((i) => i.suggestion.id === suggestionId && i.votes);
-		if (!item?.votes) continue;
-		if (!latest || meeting.date > latest.meeting.date) latest = { meeting, votes: item.votes };
-	}
+	const latest = latestVoteOn(suggestionId, meetings);
 	if (!latest) return undefined;
 	const rules = rulesOf(Number(latest.meeting.date.slice(0, 4)));
 	if (!rules) return undefined;

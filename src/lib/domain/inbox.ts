@@ -1,4 +1,4 @@
-import { reviewClock } from './calendar';
+import { reviewQueue } from './review';
 import { addDays, shanghaiDate, type CalendarDate, type IsoTimestamp } from './dates';
 import { isRectificationOverdue } from './inspection';
 import type { Project, Rectification, SiteInspection, Suggestion } from './records';
@@ -127,21 +127,22 @@ export function reviewerInbox(input: {
 			)
 			.flatMap((i) => (i.project ? [i.project.id] : []))
 	);
+	// The submissions, with their clocks, as the review queue has them.
+	for (const { project: p, clock } of reviewQueue(input.projects, input.nowIso, input.rulesOf)) {
+		entries.push({
+			kind: 'review',
+			id: p.id,
+			title: p.title,
+			communityId: p.communityId,
+			due: clock.deadline,
+			overdue: clock.overdue,
+			left: clock.remaining
+		});
+	}
 	for (const p of input.projects) {
 		if (p.archived) continue;
 		const place = { id: p.id, title: p.title, communityId: p.communityId };
-		if (p.status === 'submitted' && p.submittedAt) {
-			const rules = input.rulesOf(p.year);
-			if (!rules) continue;
-			const clock = reviewClock(p.submittedAt, input.nowIso, rules);
-			entries.push({
-				kind: 'review',
-				...place,
-				due: clock.deadline,
-				overdue: clock.overdue,
-				left: clock.remaining
-			});
-		} else if (p.status === 'completed') {
+		if (p.status === 'completed') {
 			entries.push({ kind: 'accept', ...place, overdue: false });
 		} else if (p.status === 'in_progress' && !inspected.has(p.id)) {
 			entries.push({ kind: 'quarterly', ...place, overdue: false });

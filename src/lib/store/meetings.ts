@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import {
+	latestVoteOn,
 	sha256Hex,
 	suggestionStatusAfterVote,
 	validateRecord,
@@ -17,8 +18,8 @@ import {
 	createRecord,
 	InvalidRecordError,
 	readRecord,
-	readRecords,
-	updateRecord
+	updateRecord,
+	validRecords
 } from '$lib/doc/records';
 import type { LocalChange } from './room-doc';
 
@@ -256,14 +257,5 @@ export function lastVoteOn(
 	doc: Y.Doc,
 	suggestionId: string
 ): { meeting: CouncilMeeting; votes: VoteCount } | undefined {
-	let best: { meeting: CouncilMeeting; votes: VoteCount } | undefined;
-	for (const stored of readRecords(doc, 'councilMeeting')) {
-		const meeting = stored.record;
-		if (!meeting || meeting.archived) continue;
-		const item = meeting.agenda.find((i) => i.suggestion.id === suggestionId && i.votes);
-		if (item?.votes && (!best || meeting.date > best.meeting.date)) {
-			best = { meeting, votes: item.votes };
-		}
-	}
-	return best;
+	return latestVoteOn(suggestionId, validRecords(doc, 'councilMeeting'));
 }

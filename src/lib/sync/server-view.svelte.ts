@@ -140,7 +140,7 @@ export class CityFigures<V extends object> {
 	get loading(): { done: number; total: number } | undefined {
 		if (this.fromServer) return undefined;
 		// A room the server refused will never be whole: it does not hold the figures back.
-		const rooms = [...this.workspace.rooms.values()].filter((r) => !r.sync?.refused);
+		const rooms = [...this.workspace.rooms.values()].filter((r) => !r.sync.refused);
 		return { done: rooms.filter((r) => r.complete).length, total: rooms.length };
 	}
 

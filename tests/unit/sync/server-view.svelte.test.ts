@@ -52,7 +52,7 @@ class FakeWorkspace {
 	activity = $state(0);
 	session = $state.raw<{ user: { role: string } }>();
 	/** The rooms kept, each whole or not yet (`Room.complete`). */
-	rooms = new Map([['community:tanglian', { complete: true }]]);
+	rooms = new Map([['community:tanglian', { complete: true, sync: { refused: false } }]]);
 	answers: ServerAnswers;
 	get readsCityFromServer() {
 		const role = this.session?.user.role;
@@ -174,7 +174,7 @@ describe('CityFigures', () => {
 
 	it('shows no figure computed on the device before every room it keeps is whole', async () => {
 		const workspace = new FakeWorkspace('reviewer', slowServer().fetchFn);
-		const town = $state({ complete: false });
+		const town = $state({ complete: false, sync: { refused: false } });
 		workspace.rooms.set('town:jingkai', town);
 		const { figures, stop } = figures_(workspace, () => ({ years: [2024], label: 'local' }));
 		try {
