@@ -6,13 +6,16 @@ import {
 	MONEY_GROUPS,
 	moneyView,
 	monthlyView,
-	PROJECT_STATUSES,
-	PROJECTS_PAGE_MAX,
+	FIND_EXPORT_MAX,
+	FIND_PAGE_MAX,
+	findProjects,
+	findSuggestions,
+	FindQueryError,
 	PROJECTS_PER_QUESTION,
 	projectsView,
-	searchProjects,
-	type ProjectSearch,
-	type ProjectsView,
+	readProjectQuery,
+	readSuggestionQuery,
+	type Places,
 	roomAccess,
 	shanghaiDate,
 	rectificationsView,
@@ -42,8 +45,10 @@ import { figureRooms, type ReadModels } from './read-models.ts';
  *   inspections page).
  * - `spot-check?years=YYYY[,YYYY…]`: who can be drawn for the spot-check of those years.
  * - `projects?ids=<id>[,<id>…]`: those projects, where they are and what they are (a city role's
- *   device opens a project's community room from it); `projects?q=<words>` (with `status`,
- *   `year`, `town`, `offset`, `limit`): a city-wide search, one page and the count of matches.
+ *   device opens a project's community room from it).
+ * - `project-list?…` and `suggestion-list?…` (`readProjectQuery`, `readSuggestionQuery`: words,
+ *   filters, sort, `offset`, `limit`): the lists of the town's and the city's roles, one page and
+ *   the count of matches; `export=1` lets `limit` reach `FIND_EXPORT_MAX` (an export of the list).
  *
  * A question the server cannot understand is refused with 400 and a message in both languages;
  * nothing is guessed.
@@ -165,8 +170,6 @@ const questions: Question[] = [
 	{
 		path: '/api/figures/projects',
 		view({ query, org, rooms, models }) {
-			const q = one(query, 'q');
-			if (q !== undefined) return search(query, q, models.city(rooms, org));
 			const value = one(query, 'ids') ?? '';
 			const ids = value === '' ? [] : value.split(',');
 			if (ids.length > PROJECTS_PER_QUESTION || ids.some((id) => !ID_RE.test(id))) {
@@ -176,41 +179,58 @@ const questions: Question[] = [
 			}
 			return projectsView(models.city(rooms, org), ids);
 		}
+	},
+	{
+		path: '/api/figures/project-list',
+		view({ query, org, rooms, models, now }) {
+			return findProjects(models.city(rooms, org), listQuery(query, readProjectQuery), {
+				nowIso: now.toISOString(),
+				places: places(org)
+			});
+		}
+	},
+	{
+		path: '/api/figures/suggestion-list',
+		view({ query, org, rooms, models }) {
+			return findSuggestions(models.city(rooms, org), listQuery(query, readSuggestionQuery), {
+				places: places(org)
+			});
+		}
 	}
 ];
 
-/** `projects?q=…[&status=][&year=][&town=][&offset=][&limit=]`: a city-wide search. */
-function search(query: Query, q: string, records: CityRecords): ProjectsView {
-	if (q.length > 100)
-		throw new BadQuestion(
-			'搜索词太长（最多 100 字）/ The search is too long (100 characters at most)'
-		);
-	const status = one(query, 'status');
-	if (status !== undefined && !(PROJECT_STATUSES as readonly string[]).includes(status)) {
-		throw new BadQuestion(`没有这个状态 / No such status: ${status}`);
+/** The directory's names, for a search by place. */
+const placesOf = new WeakMap<Org, Places>();
+function places(org: Org): Places {
+	let found = placesOf.get(org);
+	if (!found) {
+		const towns = new Map(org.townRows.map((t) => [t.id, t.name]));
+		const communities = new Map(org.communityRows.map((c) => [c.id, c.name]));
+		found = {
+			townOf: org.townOfCommunity,
+			townName: (id) => towns.get(id),
+			communityName: (id) => communities.get(id)
+		};
+		placesOf.set(org, found);
 	}
-	const town = one(query, 'town');
-	if (town !== undefined && !/^[a-z0-9-]{1,64}$/.test(town)) {
-		throw new BadQuestion('镇（街道）编号有误 / Not a town id');
+	return found;
+}
+
+/** A list's parameters, each given once; a malformed one is a bad question. */
+function listQuery<Q>(
+	query: Query,
+	read: (get: (name: string) => string | undefined, max: number) => Q
+): Q {
+	const exporting = one(query, 'export');
+	if (exporting !== undefined && exporting !== '1') {
+		throw new BadQuestion('export 只能为 1 / export is 1 or absent');
 	}
-	const whole = (name: string, fallback: number, max: number) => {
-		const value = one(query, name);
-		if (value === undefined) return fallback;
-		if (!/^\d{1,6}$/.test(value) || Number(value) > max) {
-			throw new BadQuestion(
-				`${name} 应为 0 到 ${max} 的整数 / ${name} is a whole number from 0 to ${max}`
-			);
-		}
-		return Number(value);
-	};
-	return searchProjects(records, {
-		q,
-		status: status as ProjectSearch['status'],
-		year: yearParam(query),
-		town,
-		offset: whole('offset', 0, 1_000_000),
-		limit: Math.max(1, whole('limit', 50, PROJECTS_PAGE_MAX))
-	});
+	try {
+		return read((name) => one(query, name), exporting === '1' ? FIND_EXPORT_MAX : FIND_PAGE_MAX);
+	} catch (error) {
+		if (error instanceof FindQueryError) throw new BadQuestion(`${error.zh} / ${error.message}`);
+		throw error;
+	}
 }
 
 /** The rooms of the figures a user may read. */

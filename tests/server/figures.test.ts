@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRecord, readRecords } from '$lib/doc/records';
 import {
+	type ProjectList,
+	type SuggestionList,
 	shanghaiMonth,
 	type DashboardView,
 	type Disbursement,
@@ -416,59 +418,104 @@ describe('the money, the monthly report and the spot-check from the server', () 
 		}
 	});
 
-	it('searches the projects of the whole city by words, status, year and town, a page at a time', async () => {
+	it('lists the projects of the whole city by words, filters and sort, a page at a time', async () => {
 		const supervisor = await login(env.url, 'city-supervisor');
-		// The article's bicycle garages, in 大新社区 of 杨舍镇.
-		const found = await ask<ProjectsView>(
-			'projects',
+		// The article's bicycle garages, in 大新社区 of 杨舍镇: by its words, and by its place.
+		const words = await ask<ProjectList>(
+			'project-list',
 			supervisor,
 			`?q=${encodeURIComponent('自行车库 接电')}`
 		);
-		expect(found.projects.map((p) => p.title)).toContain('府前新村自行车库安全接电');
-		expect(found.total).toBe(found.projects.length);
-		const garage = found.projects.find((p) => p.title === '府前新村自行车库安全接电')!;
+		expect(words.rows.map((p) => p.title)).toContain('府前新村自行车库安全接电');
+		expect(words.total).toBe(words.rows.length);
+		const garage = words.rows.find((p) => p.title === '府前新村自行车库安全接电')!;
 		expect(garage.room).toBe('community:daxin');
+		const place = await ask<ProjectList>(
+			'project-list',
+			supervisor,
+			`?q=${encodeURIComponent('杨舍镇 大新社区 自行车库')}`
+		);
+		expect(place.rows.map((p) => p.id)).toContain(garage.id);
 		// Only where the caller may read: 经开区's reviewer finds nothing of 杨舍镇.
-		const reviewer = await ask<ProjectsView>(
-			'projects',
+		const reviewer = await ask<ProjectList>(
+			'project-list',
 			await login(env.url, 'jingkai-reviewer'),
 			`?q=${encodeURIComponent('自行车库 接电')}`
 		);
-		expect(reviewer.projects.filter((p) => p.townId !== 'jingkai')).toEqual([]);
-		// Every project of a year, by pages: the pages add up to the count, none twice.
-		const all = await ask<ProjectsView>('projects', supervisor, '?q=&year=2019&limit=100');
+		expect(reviewer.rows.filter((p) => p.townId !== 'jingkai')).toEqual([]);
+		// Every project of a year, by pages: the pages add up to the count, none twice, and the
+		// count and money are the dashboard's.
+		const all = await ask<ProjectList>('project-list', supervisor, '?year=2019&limit=100');
 		expect(all.total).toBeGreaterThan(100);
 		const seen = new Set<string>();
-		for (let offset = 0; offset < all.total!; offset += 100) {
-			const page = await ask<ProjectsView>(
-				'projects',
+		for (let offset = 0; offset < all.total; offset += 100) {
+			const page = await ask<ProjectList>(
+				'project-list',
 				supervisor,
-				`?q=&year=2019&limit=100&offset=${offset}`
+				`?year=2019&limit=100&offset=${offset}`
 			);
-			for (const p of page.projects) {
+			for (const p of page.rows) {
 				expect(p.year).toBe(2019);
 				seen.add(p.id);
 			}
 		}
 		expect(seen.size).toBe(all.total);
-		const dashboard2019 = (await dashboard(supervisor, '?year=2019')).view.figures.projectsProduced;
-		expect(all.total).toBe(dashboard2019);
-		// Filters narrow: a town, a status.
-		const town = await ask<ProjectsView>('projects', supervisor, '?q=&town=yangshe&limit=5');
-		expect(town.projects.every((p) => p.townId === 'yangshe')).toBe(true);
-		const closed = await ask<ProjectsView>('projects', supervisor, '?q=&status=closed&limit=5');
-		expect(closed.projects.every((p) => p.status === 'closed')).toBe(true);
+		const figures2019 = (await dashboard(supervisor, '?year=2019')).view.figures;
+		expect(all.total).toBe(figures2019.projectsProduced);
+		// An export takes the whole list at once; a page does not.
+		const whole = await ask<ProjectList>(
+			'project-list',
+			supervisor,
+			'?year=2019&export=1&limit=20000'
+		);
+		expect(whole.rows.map((p) => p.id).sort()).toEqual([...seen].sort());
+		// Filters narrow: a town, a status, the reviews past their working days (the dashboard's).
+		const town = await ask<ProjectList>('project-list', supervisor, '?town=yangshe&limit=5');
+		expect(town.rows.every((p) => p.townId === 'yangshe')).toBe(true);
+		const closed = await ask<ProjectList>('project-list', supervisor, '?status=closed&limit=5');
+		expect(closed.rows.every((p) => p.status === 'closed')).toBe(true);
+		const late = await ask<ProjectList>('project-list', supervisor, '?overdue=1');
+		expect(late.total).toBe((await dashboard(supervisor)).view.overdueReviews);
+		expect(late.rows.every((p) => p.overdue && p.status === 'submitted')).toBe(true);
 		for (const bad of [
-			'?q=&status=done',
-			'?q=&limit=500',
-			'?q=&offset=-1',
+			'?status=done',
+			'?limit=500',
+			'?export=yes',
+			'?offset=-1',
+			'?sort=random',
 			`?q=${'字'.repeat(101)}`,
-			'?q=&town=Y%20S'
+			'?town=Y%20S',
+			'?q=a&q=b'
 		]) {
-			const res = await fetch(`${env.url}/api/figures/projects${bad}`, {
+			const res = await fetch(`${env.url}/api/figures/project-list${bad}`, {
 				headers: { authorization: `Bearer ${supervisor}` }
 			});
 			expect(res.status, bad).toBe(400);
+			expect(((await res.json()) as { message: string }).message).toMatch(/ \/ /);
 		}
+	});
+
+	it("lists the city's suggestions, by place and words, never a resident's contact", async () => {
+		const supervisor = await login(env.url, 'city-supervisor');
+		const all = await ask<SuggestionList>('suggestion-list', supervisor, '?export=1&limit=20000');
+		expect(all.total).toBe((await dashboard(supervisor)).view.figures.suggestionsCollected);
+		expect(all.rows.length).toBe(all.total);
+		const daxin = await ask<SuggestionList>('suggestion-list', supervisor, '?community=daxin');
+		expect(daxin.total).toBeGreaterThan(0);
+		expect(daxin.rows.every((s) => s.room === 'community:daxin' && s.townId === 'yangshe')).toBe(
+			true
+		);
+		const text = JSON.stringify(all);
+		expect(text).not.toMatch(/"phone"|"name"/);
+		const reviewer = await ask<SuggestionList>(
+			'suggestion-list',
+			await login(env.url, 'yangshe-reviewer'),
+			'?limit=100'
+		);
+		expect(reviewer.rows.every((s) => s.townId === 'yangshe')).toBe(true);
+		const res = await fetch(`${env.url}/api/figures/suggestion-list?status=done`, {
+			headers: { authorization: `Bearer ${supervisor}` }
+		});
+		expect(res.status).toBe(400);
 	});
 });

@@ -358,46 +358,9 @@ export function spotCheckView(records: CityRecords, years: readonly number[]): S
 	};
 }
 
-/** Projects named by id, or found by a search, in the caller's rooms (`projects?…`). */
+/** Projects named by id, in the caller's rooms (`projects?ids=…`). */
 export interface ProjectsView {
 	projects: ProjectSummary[];
-	/** A search: how many projects match in all, of which `projects` is the page asked for. */
-	total?: number;
-}
-
-/** A city-wide search of projects: words in the title, summary or id, and filters. */
-export interface ProjectSearch {
-	/** Every word must appear (case folded); Chinese text is matched as it is written. */
-	q: string;
-	status?: Project['status'];
-	year?: number;
-	town?: string;
-	offset: number;
-	limit: number;
-}
-
-/** The most projects one page of a search gives. */
-export const PROJECTS_PAGE_MAX = 100;
-
-/**
- * The projects that match, newest year first, then by title (Chinese collation), one page of
- * them, and how many match in all.
- */
-export function searchProjects(records: CityRecords, search: ProjectSearch): ProjectsView {
-	const words = search.q.toLowerCase().split(/\s+/).filter(Boolean);
-	const matches = records.projects.filter((p) => {
-		if (p.archived) return false;
-		if (search.status !== undefined && p.status !== search.status) return false;
-		if (search.year !== undefined && p.year !== search.year) return false;
-		if (search.town !== undefined && p.townId !== search.town) return false;
-		const text = `${p.title} ${p.summary} ${p.id}`.toLowerCase();
-		return words.every((w) => text.includes(w));
-	});
-	matches.sort((a, b) => b.year - a.year || a.title.localeCompare(b.title, 'zh-CN'));
-	return {
-		projects: matches.slice(search.offset, search.offset + search.limit).map(projectSummary),
-		total: matches.length
-	};
 }
 
 /** The most ids one `projects` question may name (an address stays well under 4 KB). */

@@ -27,3 +27,4 @@ export * from './sha256';
 export * from './sampling';
 export * from './report';
 export * from './city-view';
+export * from './finder';
