@@ -6,6 +6,7 @@ import {
 	MONEY_GROUPS,
 	moneyView,
 	monthlyView,
+	directoryPlaces,
 	FIND_EXPORT_MAX,
 	FIND_PAGE_MAX,
 	findProjects,
@@ -20,7 +21,6 @@ import {
 	shanghaiDate,
 	rectificationsView,
 	spotCheckView,
-	type CityRecords,
 	type FigureAnswer,
 	type MoneyGroup,
 	type Principal,
@@ -204,13 +204,7 @@ const placesOf = new WeakMap<Org, Places>();
 function places(org: Org): Places {
 	let found = placesOf.get(org);
 	if (!found) {
-		const towns = new Map(org.townRows.map((t) => [t.id, t.name]));
-		const communities = new Map(org.communityRows.map((c) => [c.id, c.name]));
-		found = {
-			townOf: org.townOfCommunity,
-			townName: (id) => towns.get(id),
-			communityName: (id) => communities.get(id)
-		};
+		found = directoryPlaces({ towns: org.townRows, communities: org.communityRows });
 		placesOf.set(org, found);
 	}
 	return found;

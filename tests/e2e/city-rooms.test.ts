@@ -69,7 +69,7 @@ describe("a city role's device", () => {
 		await openSection(t.page, 'Dashboard');
 		await t.page.getByRole('link', { name: '经开区' }).click();
 		await t.page.waitForURL(/\/projects\?town=jingkai$/);
-		const picker = t.page.getByLabel('Community');
+		const picker = t.page.getByLabel('Community', { exact: true });
 		// The town's communities only.
 		const offered = await picker.locator('option:not([disabled])').allInnerTexts();
 		expect(offered).toContain('汤联社区');
@@ -105,10 +105,10 @@ describe("a city role's device", () => {
 		await openSection(t.page, 'Projects');
 		await t.page.getByLabel('Search', { exact: true }).fill('自行车库 接电');
 		const hit = t.page
-			.getByTestId('search-results')
+			.getByTestId('city-list')
 			.getByRole('link', { name: '府前新村自行车库安全接电' });
 		await hit.waitFor({ timeout: 30_000 });
-		expect(await t.page.getByTestId('search-results').innerText()).toContain('大新社区');
+		expect(await t.page.getByTestId('city-list').innerText()).toContain('大新社区');
 		await hit.click();
 		await expect
 			.poll(() => t.page.locator('main h1').innerText(), { timeout: 30_000 })

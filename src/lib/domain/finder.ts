@@ -27,6 +27,20 @@ export interface Places {
 	townName(townId: string): string | undefined;
 }
 
+/** The places of a directory (the server's organisation, or the one kept on a device). */
+export function directoryPlaces(directory: {
+	towns: readonly { id: string; name: string }[];
+	communities: readonly { id: string; name: string; townId: string }[];
+}): Places {
+	const towns = new Map(directory.towns.map((t) => [t.id, t.name]));
+	const communities = new Map(directory.communities.map((c) => [c.id, c]));
+	return {
+		townOf: (id) => communities.get(id)?.townId,
+		communityName: (id) => communities.get(id)?.name,
+		townName: (id) => towns.get(id)
+	};
+}
+
 export const PROJECT_SORTS = ['place', 'newest', 'title', 'budget'] as const;
 export type ProjectSort = (typeof PROJECT_SORTS)[number];
 export const SUGGESTION_SORTS = ['place', 'newest', 'title'] as const;

@@ -191,11 +191,17 @@ export function monthlyReportWithTotal(input: MonthlyReportInput): {
 
 /**
  * CSV as Excel opens it in China: UTF-8 with a byte-order mark (without it Excel reads GBK and
- * the Chinese turns to mojibake), CRLF line ends, every field quoted when it needs to be.
+ * the Chinese turns to mojibake), CRLF line ends, every field quoted when it needs to be. A text
+ * that Excel would run as a formula (a resident's title "=HYPERLINK(…)", "@SUM(…)") is written
+ * with a leading apostrophe, so it stays text; numbers, negative ones too, stay numbers.
  */
 export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
 	const field = (v: string | number) => {
-		const s = String(v);
+		const text = String(v);
+		const s =
+			typeof v === 'string' && /^[=+\-@\t\r]/.test(text) && !/^[+-]?\d[\d,]*(\.\d+)?%?$/.test(text)
+				? `'${text}`
+				: text;
 		return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 	};
 	return `\uFEFF${rows.map((r) => r.map(field).join(',')).join('\r\n')}\r\n`;

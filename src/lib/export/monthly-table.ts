@@ -17,12 +17,16 @@ export interface Figure {
 	readonly kind: FigureKind;
 }
 
-export interface MonthlyTable {
-	readonly month: string;
+/** A table of figures: the monthly report, a list's export. */
+export interface FigureTable {
 	readonly header: readonly string[];
 	readonly rows: readonly (readonly Figure[])[];
-	/** The city's row; undefined in an answer kept by an older version. */
+	/** The totals row, if the table has one (not in a monthly answer kept by an older version). */
 	readonly total: readonly Figure[] | undefined;
+}
+
+export interface MonthlyTable extends FigureTable {
+	readonly month: string;
 }
 
 const COLUMNS: readonly MessageKey[] = [
@@ -102,8 +106,8 @@ export function figureCell(figure: Figure): XlsxCell {
 	}
 }
 
-/** The rows of the CSV: the header, the towns, the city. */
-export function monthlyCsvRows(table: MonthlyTable): string[][] {
+/** The rows of the CSV: the header, the rows, the totals. */
+export function tableCsvRows(table: FigureTable): string[][] {
 	return [
 		[...table.header],
 		...[...table.rows, ...(table.total ? [table.total] : [])].map((r) => r.map(figureText))
@@ -111,9 +115,9 @@ export function monthlyCsvRows(table: MonthlyTable): string[][] {
 }
 
 /** The XLSX sheet, under a title that says what, when, where and by whom. */
-export function monthlySheet(table: MonthlyTable, title: readonly string[]): XlsxSheet {
+export function tableSheet(name: string, table: FigureTable, title: readonly string[]): XlsxSheet {
 	return {
-		name: table.month,
+		name,
 		title,
 		header: table.header,
 		rows: table.rows.map((r) => r.map(figureCell)),

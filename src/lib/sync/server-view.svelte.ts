@@ -29,12 +29,19 @@ export class ServerView<V> {
 	#asking = $state.raw<string>();
 	#tick = $state(0);
 	readonly #path: () => string | undefined;
+	readonly #keep: (path: string) => boolean;
 
+	/**
+	 * `keep` says which answers are kept on the device for offline use (all by default); a list's
+	 * searches are not, or every word typed would stay.
+	 */
 	constructor(
 		readonly workspace: Workspace,
-		path: () => string | undefined
+		path: () => string | undefined,
+		keep: (path: string) => boolean = () => true
 	) {
 		this.#path = path;
+		this.#keep = keep;
 		$effect(() => {
 			const current = this.#path();
 			if (current === undefined) return;
@@ -96,7 +103,8 @@ export class ServerView<V> {
 
 	async #ask(path: string, live: () => boolean) {
 		const answers = this.workspace.answers;
-		if (this.#answer?.path !== path) {
+		const keep = this.#keep(path);
+		if (keep && this.#answer?.path !== path) {
 			const kept = await answers.kept<FigureAnswer<V>>(path);
 			if (kept && live() && this.#answer?.path !== path) {
 				this.#answer = { path, value: kept.value, source: 'kept' };
@@ -105,7 +113,7 @@ export class ServerView<V> {
 		}
 		this.#asking = path;
 		try {
-			const answer = await answers.ask<FigureAnswer<V>>(path);
+			const answer = await answers.ask<FigureAnswer<V>>(path, keep);
 			this.#latest = answer.value.view;
 			if (!live()) return;
 			this.#answer = { path, value: answer.value, source: answer.source };
@@ -152,10 +160,18 @@ export class CityFigures<V extends object> {
 
 	constructor(
 		readonly workspace: Workspace,
-		question: { path: () => string; local: () => V | undefined }
+		question: {
+			path: () => string;
+			local: () => V | undefined;
+			keep?: (path: string) => boolean;
+		}
 	) {
 		this.#local = question.local;
-		this.#server = new ServerView(workspace, () => (this.fromServer ? question.path() : undefined));
+		this.#server = new ServerView(
+			workspace,
+			() => (this.fromServer ? question.path() : undefined),
+			question.keep
+		);
 	}
 
 	/** The periods a view offers (its `years`), kept from the last answer while the next loads. */

@@ -10,6 +10,7 @@ import {
 	ZHANGJIAGANG_2020,
 	type Places,
 	type ProjectQuery,
+	type SuggestionQuery,
 	type RoomRecords
 } from '$lib/domain';
 import { budget, makeProject, makeSuggestion } from './factories';
@@ -96,6 +97,7 @@ function city() {
 }
 
 const base: ProjectQuery = { q: '', sort: 'place', offset: 0, limit: 50 };
+const suggestionBase: SuggestionQuery = { q: '', sort: 'place', offset: 0, limit: 50 };
 const now = '2020-07-02T02:00:00.000Z';
 const ids = (list: { rows: { id: string }[] }) => list.rows.map((r) => r.id);
 
@@ -197,7 +199,7 @@ describe('finding suggestions across a town or the city', () => {
 	it('searches title, text, estate and place; filters by status, category, China year, town', () => {
 		const records = city();
 		const find = (q: Partial<Parameters<typeof findSuggestions>[1]>) =>
-			ids(findSuggestions(records, { ...base, sort: 'place', ...q }, { places }));
+			ids(findSuggestions(records, { ...suggestionBase, ...q }, { places }));
 		expect(find({ q: '府前新村' })).toEqual(['s-d1']);
 		expect(find({ q: '杨舍镇' })).toEqual(['s-d1']);
 		expect(find({ status: 'adopted' })).toEqual(['s-t2']);
@@ -205,7 +207,7 @@ describe('finding suggestions across a town or the city', () => {
 		// 17:00 UTC on 31 December 2019 is 1 January 2020 in China.
 		expect(find({ year: 2020 }).sort()).toEqual(['s-d1', 's-t1', 's-t2']);
 		expect(find({ town: 'jingkai' }).sort()).toEqual(['s-t1', 's-t2']);
-		const list = findSuggestions(records, { ...base, sort: 'newest' }, { places });
+		const list = findSuggestions(records, { ...suggestionBase, sort: 'newest' }, { places });
 		expect(list.rows.at(-1)).toMatchObject({
 			id: 's-t2',
 			townId: 'jingkai',

@@ -140,6 +140,16 @@ describe('the monthly report', () => {
 			])
 		).toBe('\uFEFF镇,说明\r\n经开区,"a ""b"", c"\r\n');
 	});
+
+	it('keeps a text Excel would run as a formula as text, and negative amounts as numbers', () => {
+		const csv = toCsv([
+			['=HYPERLINK("http://x","点我")', '@SUM(A1)', '+1+1', '-2+3', '\tx'],
+			['-1,234.50', '-5', '12%', 'a=b', 3]
+		]);
+		const [first, second] = csv.slice(1).split('\r\n');
+		expect(first).toBe(`"'=HYPERLINK(""http://x"",""点我"")",'@SUM(A1),'+1+1,'-2+3,'\tx`);
+		expect(second).toBe('"-1,234.50",-5,12%,a=b,3');
+	});
 });
 
 describe('the dates of a report month', () => {

@@ -3,8 +3,8 @@ import type { MonthlyTownRow, MonthlyView } from '$lib/domain';
 import {
 	figureCell,
 	figureText,
-	monthlyCsvRows,
-	monthlySheet,
+	tableCsvRows,
+	tableSheet,
 	monthlyTable
 } from '$lib/export/monthly-table';
 import { en } from '$lib/i18n/en';
@@ -45,7 +45,7 @@ describe('the monthly report as a table', () => {
 	});
 
 	it('shows the same text on screen and in the CSV, the city last', () => {
-		const csv = monthlyCsvRows(table);
+		const csv = tableCsvRows(table);
 		expect(csv).toHaveLength(4);
 		expect(csv[1]).toEqual(table.rows[0]!.map(figureText));
 		expect(csv[1]!.slice(5, 8)).toEqual(['1234567.89', '3.5', '50%']);
@@ -62,7 +62,7 @@ describe('the monthly report as a table', () => {
 		expect(figureCell(days!)).toEqual({ value: 3.5, format: 'decimal' });
 		expect(figureCell(ratings!)).toBeNull();
 		expect(figureCell(table.rows[0]![1]!)).toEqual({ value: 4, format: 'integer' });
-		const sheet = monthlySheet(table, ['Monthly report', 'Month: 2020-07']);
+		const sheet = tableSheet(table.month, table, ['Monthly report', 'Month: 2020-07']);
 		expect(sheet.title).toEqual(['Monthly report', 'Month: 2020-07']);
 		expect(sheet.header).toEqual(table.header);
 		expect(sheet.rows).toHaveLength(2);
@@ -76,7 +76,7 @@ describe('the monthly report as a table', () => {
 			(k) => en[k]
 		);
 		expect(old.total).toBeUndefined();
-		expect(monthlyCsvRows(old)).toHaveLength(3);
-		expect('totals' in monthlySheet(old, [])).toBe(false);
+		expect(tableCsvRows(old)).toHaveLength(3);
+		expect('totals' in tableSheet(old.month, old, [])).toBe(false);
 	});
 });
