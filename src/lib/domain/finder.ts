@@ -126,6 +126,9 @@ export class FindQueryError extends DomainError {
 
 const zh = new Intl.Collator('zh-CN');
 
+/** Code-unit order: ISO times and ids sort so, and much faster than by locale. */
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 function wordsOf(q: string): string[] {
 	return q.toLowerCase().split(/\s+/).filter(Boolean);
 }
@@ -142,17 +145,21 @@ function placeText(places: Places, communityId: string, townId: string | undefin
 	}`;
 }
 
-/** Town name, then community name (Chinese collation): the order a list grouped by place has. */
-function byPlace(places: Places) {
-	return (
-		a: { townId: string; communityId: string },
-		b: { townId: string; communityId: string }
-	): number =>
-		zh.compare(places.townName(a.townId) ?? a.townId, places.townName(b.townId) ?? b.townId) ||
-		zh.compare(
-			places.communityName(a.communityId) ?? a.communityId,
-			places.communityName(b.communityId) ?? b.communityId
-		);
+/**
+ * Town name, then community name (Chinese collation): the order a list grouped by place has. The
+ * communities are ranked once, so that sorting ten thousand rows compares numbers, not names.
+ */
+function byPlace(places: Places, communityIds: Iterable<string>) {
+	const name = (id: string, lookup: (id: string) => string | undefined) => lookup(id) ?? id;
+	const ranked = [...new Set(communityIds)]
+		.map((id) => {
+			const townId = places.townOf(id) ?? '';
+			return { id, town: name(townId, places.townName), community: name(id, places.communityName) };
+		})
+		.sort((a, b) => zh.compare(a.town, b.town) || zh.compare(a.community, b.community));
+	const rank = new Map(ranked.map((c, i) => [c.id, i]));
+	return (a: { communityId: string }, b: { communityId: string }): number =>
+		rank.get(a.communityId)! - rank.get(b.communityId)!;
 }
 
 function page<T>(rows: readonly T[], query: CommonQuery): T[] {
@@ -199,8 +206,11 @@ export function findProjects(
 			)
 	);
 	const newest = (a: (typeof live)[number], b: (typeof live)[number]) =>
-		b.year - a.year || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id);
-	const place = byPlace(places);
+		b.year - a.year || order(b.createdAt, a.createdAt) || order(a.id, b.id);
+	const place = byPlace(
+		places,
+		matches.map((p) => p.communityId)
+	);
 	const budget = new Map(matches.map((p) => [p.id, projectSummary(p)]));
 	const compare: Record<
 		ProjectSort,
@@ -267,8 +277,11 @@ export function findSuggestions(
 	);
 	type Entry = (typeof live)[number];
 	const newest = (a: Entry, b: Entry) =>
-		b.s.createdAt.localeCompare(a.s.createdAt) || a.s.id.localeCompare(b.s.id);
-	const place = byPlace(places);
+		order(b.s.createdAt, a.s.createdAt) || order(a.s.id, b.s.id);
+	const place = byPlace(
+		places,
+		matches.map((e) => e.communityId)
+	);
 	const compare: Record<SuggestionSort, (a: Entry, b: Entry) => number> = {
 		place: (a, b) => place(a, b) || newest(a, b),
 		newest,
