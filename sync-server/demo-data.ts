@@ -4,7 +4,9 @@ import {
 	DEFAULT_INSPECTION_CHECKLIST,
 	projectBudgetFen,
 	rectificationDueDate,
+	sha256Hex,
 	type ChecklistEntry,
+	type CouncilMeeting,
 	type Disbursement,
 	type Project,
 	type Rectification,
@@ -71,23 +73,106 @@ const ESTATE_PREFIX = [
 	'凤凰',
 	'南丰'
 ];
-const PROBLEMS: { title: string; category: string; type: 'engineering' | 'service' }[] = [
-	{ title: '健身器材老化损坏', category: '公共设施', type: 'engineering' },
-	{ title: '河道护栏缺失', category: '安全隐患', type: 'engineering' },
-	{ title: '健身步道破损', category: '公共设施', type: 'engineering' },
-	{ title: '下水管道油污堵塞', category: '环境卫生', type: 'engineering' },
-	{ title: '自行车库没有电，飞线充电', category: '安全隐患', type: 'engineering' },
-	{ title: '楼道灯不亮', category: '公共设施', type: 'engineering' },
-	{ title: '路面坑洼积水', category: '道路交通', type: 'engineering' },
-	{ title: '老年人助餐服务', category: '为老服务', type: 'service' },
-	{ title: '暑期儿童托管', category: '文体活动', type: 'service' },
-	{ title: '独居老人上门探访', category: '为老服务', type: 'service' },
-	{ title: '小区垃圾分类督导', category: '环境卫生', type: 'service' }
+/**
+ * What residents raise (`title`) and what the project does about it (`project`): works are
+ * replaced, installed or repaired, services are services, as real project names read.
+ */
+const PROBLEMS: {
+	title: string;
+	project: string;
+	category: string;
+	type: 'engineering' | 'service';
+}[] = [
+	{ title: '健身器材老化损坏', project: '健身器材更新', category: '公共设施', type: 'engineering' },
+	{ title: '河道护栏缺失', project: '河道护栏安装', category: '安全隐患', type: 'engineering' },
+	{ title: '健身步道破损', project: '健身步道修缮', category: '公共设施', type: 'engineering' },
+	{
+		title: '下水管道油污堵塞',
+		project: '下水管道疏通改造',
+		category: '环境卫生',
+		type: 'engineering'
+	},
+	{
+		title: '自行车库没有电，飞线充电',
+		project: '自行车库充电设施安装',
+		category: '安全隐患',
+		type: 'engineering'
+	},
+	{ title: '楼道灯不亮', project: '楼道照明更换', category: '公共设施', type: 'engineering' },
+	{ title: '路面坑洼积水', project: '路面修补', category: '道路交通', type: 'engineering' },
+	{
+		title: '老年人吃饭不方便',
+		project: '老年人助餐服务',
+		category: '为老服务',
+		type: 'service'
+	},
+	{
+		title: '暑假孩子无人看管',
+		project: '暑期儿童托管服务',
+		category: '文体活动',
+		type: 'service'
+	},
+	{
+		title: '独居老人无人照看',
+		project: '独居老人上门探访服务',
+		category: '为老服务',
+		type: 'service'
+	},
+	{
+		title: '垃圾分类投放混乱',
+		project: '垃圾分类督导服务',
+		category: '环境卫生',
+		type: 'service'
+	}
+];
+const SURNAMES = [
+	'王',
+	'李',
+	'张',
+	'刘',
+	'陈',
+	'杨',
+	'黄',
+	'赵',
+	'吴',
+	'周',
+	'徐',
+	'孙',
+	'朱',
+	'沈'
+];
+const GIVEN = [
+	'建国',
+	'秀英',
+	'桂兰',
+	'志强',
+	'海燕',
+	'国华',
+	'玉梅',
+	'文斌',
+	'丽华',
+	'振东',
+	'春燕',
+	'德明'
 ];
 const CHANNELS: SuggestionChannel[] = ['wechat', 'council', 'door', 'hotline', 'other'];
 
 const DAY = 86_400_000;
+const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * A time of the same China day in working hours (08:30–11:30 or 13:30–17:00, Beijing time), as
+ * people record their work; `rand` picks the minute. China is UTC+8, so these are 00:30–09:00 UTC
+ * of the same date: the day of every record stays what the figures count.
+ */
+function workingTime(ms: number, rand: () => number): number {
+	const day = Math.floor(ms / DAY) * DAY;
+	const morning = rand() < 0.45;
+	const start = morning ? 30 : 5 * 60 + 30;
+	const span = morning ? 3 * 60 : 3 * 60 + 30;
+	return day + (start + Math.floor(rand() * span)) * MINUTE;
+}
 
 export interface DemoRoomUpdate {
 	room: string;
@@ -131,12 +216,20 @@ export function demoData(
 		for (const year of years) slots.push({ community, year });
 	});
 
-	// Budgets between 40,000 and 52,000 yuan, then shifted together to the reported total.
-	const raw = slots.map(() => (40_000 + Math.floor(rand() * 12_000)) * 100);
-	const shift = budgetFen - raw.reduce((a, b) => a + b, 0);
+	// Budgets between 40,000 and 52,000 yuan in whole hundreds, as budgets are drawn up, then
+	// shifted together by hundreds to the reported total (what is less than a hundred, if the
+	// total asks for it, goes to the last project).
+	const HUNDRED = 100_00;
+	const raw = slots.map(() => 400 + Math.floor(rand() * 121));
+	const shift = Math.floor(budgetFen / HUNDRED) - raw.reduce((a, b) => a + b, 0);
 	const each = Math.floor(shift / raw.length);
 	const rest = shift - each * raw.length;
-	const amounts = raw.map((fen, i) => fen + each + (i < rest ? 1 : 0));
+	const amounts = raw.map((units, i) => (units + each + (i < rest ? 1 : 0)) * HUNDRED);
+	amounts[amounts.length - 1]! += budgetFen % HUNDRED;
+	// Streams of their own for the hours and the meetings, so the records stay as they were.
+	const clock = random(20200901);
+	const council = random(20200615);
+	const at = (ms: number) => workingTime(ms, clock);
 
 	const docs = new Map<string, Y.Doc>();
 	const docOf = (room: string) => {
@@ -197,16 +290,83 @@ export function demoData(
 		return record;
 	};
 
+	/**
+	 * The residents' council's meeting on a suggestion, in the community's room: who came, the
+	 * vote that adopted it (a quorum of the council's members, more than half of the votes for),
+	 * and the minutes, finalised with their hash as the app finalises them.
+	 */
+	let meetings = 0;
+	const addMeeting = (
+		community: (typeof communities)[number],
+		suggestion: Suggestion,
+		day: number
+	) => {
+		const held = workingTime(day, council);
+		const members = 9 + Math.floor(council() * 5);
+		const headCount = Math.ceil(members / 2) + 1 + Math.floor(council() * (members / 2 - 1));
+		const against = Math.floor(council() * 2);
+		const abstain = Math.floor(council() * 2);
+		const votes = { for: headCount - against - abstain, against, abstain };
+		const names = Array.from(
+			{ length: Math.min(headCount, 5) },
+			() =>
+				`${SURNAMES[Math.floor(council() * SURNAMES.length)]}${GIVEN[Math.floor(council() * GIVEN.length)]}`
+		);
+		const date = new Date(held + 8 * 3_600_000).toISOString().slice(0, 10);
+		const place = `${community.name}${council() < 0.5 ? '党群服务中心' : '居民议事厅'}`;
+		const minutes = [
+			`# ${community.name}居民议事会会议纪要`,
+			`- 时间：${date}`,
+			`- 地点：${place}`,
+			`- 到会：${headCount} 人（议事会成员 ${members} 人）`,
+			`## 议题：${suggestion.title}`,
+			`居民反映：${suggestion.description}`,
+			`经讨论，同意将此事列为民生微实事项目，由社区拟定方案报镇（街道）审核。`,
+			`表决：赞成 ${votes.for} 票，反对 ${against} 票，弃权 ${abstain} 票，通过。`
+		].join('\n');
+		const worker = `${community.id}-1`;
+		const meeting: CouncilMeeting = {
+			id: `demo-m-${++meetings}`,
+			createdAt: iso(held),
+			createdBy: worker,
+			date,
+			place,
+			topic: `${suggestion.title}议事`,
+			attendees: { names, headCount },
+			councilMembers: members,
+			agenda: [
+				{
+					id: 'a1',
+					suggestion: { room: `community:${community.id}`, id: suggestion.id },
+					votes,
+					note: '同意立项'
+				}
+			],
+			minutesHash: sha256Hex(minutes),
+			finalisedAt: iso(held + 90 * MINUTE),
+			finalisedBy: worker,
+			photos: []
+		};
+		const doc = docOf(`community:${community.id}`);
+		const author = { id: worker, name: `${community.name}工作者 1` };
+		createRecord(doc, 'councilMeeting', meeting, origin, author, new Date(held));
+		doc.getMap('minutes').set(meeting.id, new Y.Text(minutes));
+	};
+
 	slots.forEach(({ community, year }, i) => {
 		const story = storyFor(community.id, year, i, slots);
 		// Exactly the reported split: every third project is a service one until 306 are.
 		const type = story ? story.type : i % 3 === 2 && serviceLeft > 0 ? 'service' : 'engineering';
 		if (type === 'service') serviceLeft--;
-		const problem = story ?? pick(PROBLEMS.filter((p) => p.type === type));
+		const problem = story
+			? { ...story, project: story.projectTitle }
+			: pick(PROBLEMS.filter((p) => p.type === type));
 		const estate = story?.estate ?? `${pick(ESTATE_PREFIX)}${pick(ESTATES)}`;
-		const raised = story
-			? Date.parse(story.raisedAt)
-			: Date.UTC(year, 1 + Math.floor(rand() * 6), 1 + Math.floor(rand() * 27), 1);
+		const raised = at(
+			story
+				? Date.parse(story.raisedAt)
+				: Date.UTC(year, 1 + Math.floor(rand() * 6), 1 + Math.floor(rand() * 27), 1)
+		);
 		const suggestion = addSuggestion(community.id, {
 			createdAt: iso(raised),
 			title: story?.title ?? `${estate}${problem.title}`,
@@ -216,23 +376,34 @@ export function demoData(
 			category: problem.category,
 			status: 'adopted'
 		});
-		const submitted = raised + (story?.submitDays ?? 3 + Math.floor(rand() * 10)) * DAY;
-		const decided = submitted + (story?.decideDays ?? 1 + Math.floor(rand() * 10)) * DAY;
-		const started = decided + (story?.startDays ?? 2 + Math.floor(rand() * 8)) * DAY;
-		const completed = started + (story?.workDays ?? 10 + Math.floor(rand() * 50)) * DAY;
+		const submitDays = story?.submitDays ?? 3 + Math.floor(rand() * 10);
+		const submitted = at(raised + submitDays * DAY);
+		const decided = at(submitted + (story?.decideDays ?? 1 + Math.floor(rand() * 10)) * DAY);
+		const started = at(decided + (story?.startDays ?? 2 + Math.floor(rand() * 8)) * DAY);
+		const completed = at(started + (story?.workDays ?? 10 + Math.floor(rand() * 50)) * DAY);
+		// The council met between the suggestion and the submission, and adopted it by a vote.
+		addMeeting(
+			community,
+			suggestion,
+			raised + (1 + Math.floor(council() * (submitDays - 1))) * DAY
+		);
 		const done = year < 2020 || story !== undefined || rand() < 0.6;
 		const amountFen = amounts[i]!;
 		const room = `community:${community.id}`;
 		const project: Project = {
 			id: `demo-p-${community.id}-${i}`,
-			createdAt: iso(submitted - DAY),
+			createdAt: iso(at(submitted - DAY)),
 			createdBy: `${community.id}-1`,
 			communityId: community.id,
 			townId: community.townId,
 			year,
-			title: story?.projectTitle ?? `${estate}${problem.title}整治`,
+			title: story?.projectTitle ?? `${estate}${problem.project}`,
 			type,
-			summary: story?.summary ?? `解决${estate}${problem.title}的问题。`,
+			summary:
+				story?.summary ??
+				(type === 'service'
+					? `为${estate}居民提供${problem.project}，解决${problem.title}的问题。`
+					: `${problem.project}，解决${estate}${problem.title}的问题。`),
 			suggestions: [{ room: `community:${community.id}`, id: suggestion.id }],
 			budget: [
 				{ id: 'l1', description: type === 'service' ? '服务费用' : '材料和施工', amountFen }
@@ -296,7 +467,7 @@ export function demoData(
 		const reviewer = `${project.townId}-reviewer`;
 		const ref = { room: `community:${project.communityId}`, id: project.id };
 		if (project.year === 2020 && later() < 0.15) return;
-		const accepted = completed + (3 + Math.floor(later() * 10)) * DAY;
+		const accepted = at(completed + (3 + Math.floor(later() * 10)) * DAY);
 		const decide = (decision: 'accept' | 'close', at: number, comment: string) =>
 			add(
 				town,
@@ -318,15 +489,17 @@ export function demoData(
 		const budget = projectBudgetFen(project);
 		const split = later();
 		// Most in one payment; some in two; a few for less than approved (the work cost less).
+		// Advances and savings in whole hundreds of yuan, as payment orders are written.
+		const hundreds = (fen: number) => Math.round(fen / 100_00) * 100_00;
 		const parts =
 			split < 0.15
-				? [Math.round(budget * 0.6), budget - Math.round(budget * 0.6)]
+				? [hundreds(budget * 0.6), budget - hundreds(budget * 0.6)]
 				: split < 0.23
-					? [Math.round(budget * 0.96)]
+					? [hundreds(budget * 0.96)]
 					: [budget];
 		let paid = accepted;
 		parts.forEach((amountFen, k) => {
-			paid += (10 + Math.floor(later() * 30)) * DAY;
+			paid = at(paid + (10 + Math.floor(later() * 30)) * DAY);
 			add(
 				'finance',
 				'disbursement',
@@ -345,7 +518,7 @@ export function demoData(
 				paid
 			);
 		});
-		if (project.year === 2018) decide('close', paid + 15 * DAY, '资金已拨付，结项');
+		if (project.year === 2018) decide('close', at(paid + 15 * DAY), '资金已拨付，结项');
 	}
 
 	// The towns' quarterly checks of September 2020, with what they ordered rectified.
@@ -354,7 +527,7 @@ export function demoData(
 		if (!done) return;
 		const town = `town:${community.townId}`;
 		const reviewer = `${community.townId}-reviewer`;
-		const visited = Math.max(Date.UTC(2020, 8, 7 + (k % 18), 2), done.completed + 7 * DAY);
+		const visited = at(Math.max(Date.UTC(2020, 8, 7 + (k % 18), 2), done.completed + 7 * DAY));
 		const failures: Record<string, string> = {
 			...(k % 9 === 4 ? { sign: '项目标识牌脱落' } : {}),
 			...(k % 13 === 6 ? { maintenance: '健身器材螺丝松动，需要维修' } : {})
@@ -378,7 +551,7 @@ export function demoData(
 		add(town, 'siteInspection', inspection, visited);
 		Object.entries(failures).forEach(([item, description], j) => {
 			const fixed = (k + j) % 2 === 0;
-			const doneAt = visited + 12 * DAY;
+			const doneAt = at(visited + 12 * DAY);
 			add(
 				town,
 				'rectification',
@@ -408,7 +581,7 @@ export function demoData(
 		const estate = `${pick(ESTATE_PREFIX)}${pick(ESTATES)}`;
 		addSuggestion(community.id, {
 			createdAt: iso(
-				Date.UTC(2018 + (k % 3), Math.floor(rand() * 9), 1 + Math.floor(rand() * 27), 2)
+				at(Date.UTC(2018 + (k % 3), Math.floor(rand() * 9), 1 + Math.floor(rand() * 27), 2))
 			),
 			title: `${estate}${problem.title}`,
 			description: `居民反映：${problem.title}。`,
@@ -459,7 +632,7 @@ function storyFor(
 			estate: '塘市花苑',
 			category: '道路交通',
 			type: 'engineering',
-			raisedAt: '2020-06-02T02:00:00.000Z',
+			raisedAt: '2020-06-02T01:40:00.000Z',
 			submitDays: 5,
 			decideDays: 3,
 			startDays: 4,
@@ -476,7 +649,7 @@ function storyFor(
 			estate: '府前新村',
 			category: '安全隐患',
 			type: 'engineering',
-			raisedAt: '2020-07-06T02:00:00.000Z',
+			raisedAt: '2020-07-06T06:15:00.000Z',
 			submitDays: 2,
 			decideDays: 2,
 			startDays: 2,

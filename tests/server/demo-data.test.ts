@@ -11,6 +11,9 @@ import {
 	paidFen,
 	projectAsSeen,
 	projectBudgetFen,
+	shanghaiDate,
+	deliberationWarnings,
+	latestVoteOn,
 	ZHANGJIAGANG_2020,
 	type Disbursement,
 	type Project,
@@ -21,6 +24,7 @@ import {
 } from '$lib/domain';
 import { readRecords } from '$lib/doc/records';
 import { roomRecords } from '$lib/doc/room-records';
+import { minutesMatchHash, minutesOf } from '$lib/store/meetings';
 import { demoCity } from '../../sync-server/demo-city';
 import { DEMO_FIGURES, demoData, demoDataUpdates } from '../../sync-server/demo-data';
 import { sniffPhotoType } from '../../sync-server/photos';
@@ -136,17 +140,16 @@ describe('the demo data set', () => {
 		expect(trucks).toMatchObject({ communityId: 'tanglian', year: 2020, status: 'completed' });
 		const garages = projects.find((p) => p.title === '府前新村自行车库安全接电');
 		expect(garages).toMatchObject({ communityId: 'daxin', status: 'completed' });
+		// Calendar days in China (records are made at the hours people work, not at midnight).
+		const day = (at: string) => Date.parse(shanghaiDate(at)) / 86_400_000;
 		const days = (p: Project) =>
-			(Date.parse(p.completedAt!) -
-				Date.parse(suggestions.find((s) => s.id === p.suggestions[0]!.id)!.createdAt)) /
-			86_400_000;
+			day(p.completedAt!) - day(suggestions.find((s) => s.id === p.suggestions[0]!.id)!.createdAt);
 		expect(days(trucks!)).toBeGreaterThanOrEqual(40);
 		expect(days(trucks!)).toBeLessThan(50);
 		expect(
 			days(garages!) -
-				(Date.parse(garages!.submittedAt!) -
-					Date.parse(suggestions.find((s) => s.id === garages!.suggestions[0]!.id)!.createdAt)) /
-					86_400_000
+				(day(garages!.submittedAt!) -
+					day(suggestions.find((s) => s.id === garages!.suggestions[0]!.id)!.createdAt))
 		).toBe(18);
 	});
 
@@ -206,6 +209,62 @@ describe('the demo data set', () => {
 		for (const photo of photos.slice(0, 20)) {
 			expect(sniffPhotoType(photo.bytes)).toBe('image/png');
 			expect(createHash('sha256').update(photo.bytes).digest('hex')).toBe(photo.sha256);
+		}
+	});
+
+	it('reads like a real city: titles by type, budgets in hundreds, working hours', () => {
+		// A project says what it does; only the article's own trucks story is an 整治.
+		const rectified = projects.filter((p) => p.title.endsWith('整治')).map((p) => p.title);
+		expect(rectified).toEqual(['塘市花苑货车停放整治']);
+		const services = projects.filter((p) => p.type === 'service');
+		expect(services.every((p) => p.title.endsWith('服务'))).toBe(true);
+		// Budgets and payments in whole hundreds of yuan (the total's odd yuan on one project).
+		const odd = projects.filter((p) => projectBudgetFen(p) % 100_00 !== 0);
+		expect(odd.length).toBeLessThanOrEqual(1);
+		expect(disbursements.filter((d) => d.amountFen % 100_00 !== 0).length).toBeLessThanOrEqual(1);
+		// Every record made in working hours, Beijing time, and at many different times of day.
+		const times = [
+			...suggestions.map((r) => r.createdAt),
+			...projects.flatMap((p) => [p.submittedAt!, p.decidedAt!, p.startedAt!]),
+			...disbursements.map((d) => d.paidAt)
+		];
+		const minuteOfDay = (at: string) => {
+			const d = new Date(Date.parse(at) + 8 * 3_600_000);
+			return d.getUTCHours() * 60 + d.getUTCMinutes();
+		};
+		const outside = times.filter((at) => {
+			const m = minuteOfDay(at);
+			return m < 8 * 60 + 30 || m > 17 * 60 || (m > 11 * 60 + 30 && m < 13 * 60 + 30);
+		});
+		expect(outside).toEqual([]);
+		expect(new Set(times.map((at) => Math.floor(minuteOfDay(at) / 60))).size).toBeGreaterThan(6);
+	});
+
+	it("puts the council's deliberation behind every project: a meeting, its vote, its minutes", () => {
+		for (const [room, doc] of docs) {
+			if (!room.startsWith('community:')) continue;
+			const meetings = readRecords(doc, 'councilMeeting').map((r) => {
+				expect(r.issues, r.id).toEqual([]);
+				return r.record!;
+			});
+			const own = projects.filter((p) => `community:${p.communityId}` === room);
+			expect(meetings.length, room).toBe(own.length);
+			const evidence = {
+				suggestions: readRecords(doc, 'suggestion').map((r) => r.record!),
+				meetings,
+				projects: own,
+				rulesOf: () => ZHANGJIAGANG_2020
+			};
+			for (const project of own) {
+				expect(deliberationWarnings(project, evidence), project.id).toEqual([]);
+				const vote = latestVoteOn(project.suggestions[0]!.id, meetings)!;
+				expect(vote.meeting.date <= shanghaiDate(project.submittedAt!), project.id).toBe(true);
+			}
+			for (const meeting of meetings) {
+				expect(meeting.finalisedAt).toBeDefined();
+				expect(minutesMatchHash(doc, meeting), meeting.id).toBe(true);
+				expect(minutesOf(doc, meeting.id)!.toString()).toContain('表决：赞成');
+			}
 		}
 	});
 });

@@ -1,4 +1,4 @@
-import { parseRoom, type Room } from './access';
+import { parseRoom, type Role, type Room } from './access';
 import type { RecordKind, ReviewDecisionKind } from './records';
 
 /**
@@ -45,4 +45,16 @@ export const DECISIONS_FROM: { readonly [K in 'town' | 'city']: readonly ReviewD
 export function roomHolds(room: string, kind: RecordKind): boolean {
 	const parsed = parseRoom(room);
 	return parsed !== undefined && RECORD_ROOMS[kind].includes(parsed.kind);
+}
+
+/**
+ * The room a person's decisions on a project are written in, by role: a town's reviewer decides
+ * in the room of the project's town (`townId`, by the directory), a city supervisor in the city's
+ * room, where only closing counts (`DECISIONS_FROM`). Other roles decide nothing on a project;
+ * undefined then, or when the project's town is unknown.
+ */
+export function decisionRoomOf(role: Role, townId: string | undefined): string | undefined {
+	if (role === 'reviewer') return townId === undefined ? undefined : `town:${townId}`;
+	if (role === 'supervisor') return 'city';
+	return undefined;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	decisionRoomOf,
 	DECISIONS_FROM,
 	RECORD_ROOMS,
 	ROOM_WRITERS,
@@ -72,5 +73,20 @@ describe('the room of each record kind', () => {
 			townOfCommunity: (id) => (id === 'c1' || id === 'c2' ? 't1' : undefined)
 		};
 		expect(roomAccess(otherWorker, 'contacts:c1', org2)).toBe('none');
+	});
+});
+
+describe('the room a decision on a project is written in', () => {
+	it("is the project's town's for its reviewer, the city's for a supervisor, none for others", () => {
+		expect(decisionRoomOf('reviewer', 'jingkai')).toBe('town:jingkai');
+		expect(decisionRoomOf('reviewer', undefined)).toBeUndefined();
+		expect(decisionRoomOf('supervisor', 'jingkai')).toBe('city');
+		for (const role of ['worker', 'finance', 'admin'] as const) {
+			expect(decisionRoomOf(role, 'jingkai'), role).toBeUndefined();
+		}
+		// Each is a room whose decisions count, and the city's only for closing.
+		expect(roomHolds(decisionRoomOf('reviewer', 'jingkai')!, 'reviewDecision')).toBe(true);
+		expect(roomHolds(decisionRoomOf('supervisor', 'jingkai')!, 'reviewDecision')).toBe(true);
+		expect(DECISIONS_FROM.city).toEqual(['close']);
 	});
 });
