@@ -11,7 +11,7 @@
 import { findCapBreaches } from './budget';
 import { rulesOfYear, type CityRecords, type ProjectSummary, projectSummary } from './city-view';
 import { shanghaiDate } from './dates';
-import { DomainError, domainMessage } from './errors';
+import { DomainError, domainMessage, type DomainMessage } from './errors';
 import {
 	PROJECT_STATUSES,
 	SUGGESTION_STATUSES,
@@ -93,7 +93,14 @@ export interface ProjectList {
 	/** The values the filters offer, from every project in scope (not only the matches). */
 	years: number[];
 	types: string[];
+	/**
+	 * The caps broken by projects among the matches (a community's year, or one project), with
+	 * what the domain says of each; the first `BREACHES_SHOWN`.
+	 */
+	breaches: { communityId: string; year: number; message: DomainMessage }[];
 }
+
+export const BREACHES_SHOWN = 20;
 
 export interface SuggestionRow {
 	id: string;
@@ -188,9 +195,8 @@ export function findProjects(
 			.map((e) => e.project.id)
 	);
 	const known = live.filter((p) => rulesOf(p.year) !== undefined);
-	const overCap = new Set(
-		findCapBreaches(known, (year) => rulesOf(year)!).flatMap((b) => b.projectIds)
-	);
+	const breaches = findCapBreaches(known, (year) => rulesOf(year)!);
+	const overCap = new Set(breaches.flatMap((b) => b.projectIds));
 	const words = wordsOf(query.q);
 	const matches = live.filter(
 		(p) =>
@@ -222,6 +228,7 @@ export function findProjects(
 		budget: (a, b) => budget.get(b.id)!.budgetFen - budget.get(a.id)!.budgetFen || newest(a, b)
 	};
 	matches.sort(compare[query.sort]);
+	const matched = new Set(matches.map((p) => p.id));
 	return {
 		rows: page(matches, query).map((p) => ({
 			...budget.get(p.id)!,
@@ -238,7 +245,11 @@ export function findProjects(
 		types: sortedSet(
 			live.map((p) => p.type),
 			zh.compare
-		)
+		),
+		breaches: breaches
+			.filter((b) => b.projectIds.some((id) => matched.has(id)))
+			.slice(0, BREACHES_SHOWN)
+			.map((b) => ({ communityId: b.communityId, year: b.year, message: b.message }))
 	};
 }
 

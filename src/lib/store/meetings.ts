@@ -180,28 +180,40 @@ export async function recordVote(
 }
 
 /**
- * Applies what a person typed to the minutes as the smallest edit (common prefix and suffix kept),
- * so that a concurrent edit elsewhere in the text is not overwritten.
+ * Applies what a person typed to the minutes as the smallest edit that ends at their cursor
+ * (`caret`, its index in `next`), so that a concurrent edit elsewhere in the text is not
+ * overwritten, and a keystroke lands where it was typed: beside the same character typed by
+ * someone else ("-" next to another tablet's "-"), the common prefix alone would put it after
+ * theirs, and the next keystroke between them. Without a caret (a whole replacement), the
+ * smallest edit anywhere.
  */
 export function editMinutes(
 	ctx: CommandContext,
 	meeting: CouncilMeeting,
 	next: string,
-	origin: LocalChange
+	origin: LocalChange,
+	caret = 0
 ): void {
 	refuseIfFinalised(meeting);
 	const text = minutesOf(ctx.roomDoc.doc, meeting.id);
 	if (!text) throw new Error('This meeting has no minutes');
 	const current = text.toString();
 	if (current === next) return;
-	let start = 0;
-	while (start < current.length && start < next.length && current[start] === next[start]) start++;
+	// The common end first, never reaching back over the cursor; then the common start, never
+	// past where the changed part ends.
 	let endCurrent = current.length;
 	let endNext = next.length;
-	while (endCurrent > start && endNext > start && current[endCurrent - 1] === next[endNext - 1]) {
+	while (
+		endNext > caret &&
+		endCurrent > 0 &&
+		endNext > 0 &&
+		current[endCurrent - 1] === next[endNext - 1]
+	) {
 		endCurrent--;
 		endNext--;
 	}
+	let start = 0;
+	while (start < endCurrent && start < endNext && current[start] === next[start]) start++;
 	ctx.roomDoc.doc.transact(() => {
 		if (endCurrent > start) text.delete(start, endCurrent - start);
 		if (endNext > start) text.insert(start, next.slice(start, endNext));

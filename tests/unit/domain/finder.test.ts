@@ -190,6 +190,13 @@ describe('finding projects across a town or the city', () => {
 				.map((r) => r.id)
 				.sort()
 		).toEqual(['d-big-1', 'd-big-2']);
+		// The breach itself, with the domain's message, only while one of its projects matches.
+		// (each of the two is over the project cap too: three breaches, all daxin's of 2020)
+		expect(all.breaches).toHaveLength(3);
+		expect(all.breaches.every((b) => b.communityId === 'daxin' && b.year === 2020)).toBe(true);
+		expect(all.breaches.some((b) => /165,000/.test(b.message.en))).toBe(true);
+		const elsewhere = findProjects(records, { ...base, town: 'jingkai' }, { nowIso: now, places });
+		expect(elsewhere.breaches).toEqual([]);
 		expect(all.years).toEqual([2020, 2019]);
 		expect(all.types).toEqual(['engineering', 'service']);
 	});

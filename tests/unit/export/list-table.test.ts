@@ -33,7 +33,8 @@ describe("a list's export", () => {
 			total: 2,
 			budgetFen: 12_445_67,
 			years: [2020],
-			types: ['engineering']
+			types: ['engineering'],
+			breaches: []
 		};
 		const table = projectListTable(list, names);
 		expect(table.rows).toHaveLength(2);

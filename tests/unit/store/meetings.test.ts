@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { InvalidVoteError, sha256Hex, ZHANGJIAGANG_2020 } from '$lib/domain';
 import {
 	createMeeting,
@@ -97,6 +98,52 @@ describe('council meetings', () => {
 		expect(textA).toContain('- 货车：通过\n');
 		expect(textA).toContain('**出席** 9 人\n');
 		expect(textA.startsWith('# 会议纪要\n')).toBe(true);
+	});
+
+	it("puts each keystroke at its typist's cursor, even beside the same character typed elsewhere", async () => {
+		const { a, ctx, meeting } = await setup();
+		const b = await open(newDevice());
+		const ctxB = context(b, { id: 'w2', name: 'W2' });
+		editMinutes(ctx, meeting, '# 纪要\n', new LocalChange('t', 'a'));
+		exchange(a.doc, b.doc);
+		const text = (doc: typeof a.doc) => minutesOf(doc, meeting.id)!.toString();
+		// Both cursors at the end of the heading, both type a line starting with "- " at once,
+		// each keystroke reaching the other before the next: a diff that ignores the cursor can
+		// put one's dash after the other's, and the next keystroke between them.
+		const lineA = '- 货车：通过\n';
+		const lineB = '- 出席 9 人\n';
+		// Each tablet keeps its cursor as the editor does: a relative position after its own last
+		// character, turned back into an index after the other's keystrokes arrive.
+		const typist = (doc: typeof a.doc, c: typeof ctx, line: string) => {
+			const ytext = minutesOf(doc, meeting.id)!;
+			let cursor = Y.createRelativePositionFromTypeIndex(ytext, ytext.length, -1);
+			return (i: number) => {
+				if (i >= line.length) return;
+				const at = Y.createAbsolutePositionFromRelativePosition(cursor, doc)!.index;
+				const now = ytext.toString();
+				editMinutes(
+					c,
+					meeting,
+					now.slice(0, at) + line[i] + now.slice(at),
+					new LocalChange('t', 'x'),
+					at + 1
+				);
+				cursor = Y.createRelativePositionFromTypeIndex(ytext, at + 1, -1);
+			};
+		};
+		const typeA = typist(a.doc, ctx, lineA);
+		const typeB = typist(b.doc, ctxB, lineB);
+		// A is a little ahead: each of its keystrokes reaches B just before B types its own.
+		for (let i = 0; i < Math.max(lineA.length, lineB.length); i++) {
+			typeA(i);
+			exchange(a.doc, b.doc);
+			typeB(i);
+			exchange(a.doc, b.doc);
+		}
+		expect(text(a.doc)).toBe(text(b.doc));
+		expect(text(a.doc).split('\n').sort()).toEqual(
+			['', '# 纪要', '- 出席 9 人', '- 货车：通过'].sort()
+		);
 	});
 
 	it('finalises with the hash of the text, locks the meeting, and notices a later change', async () => {
