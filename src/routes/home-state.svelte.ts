@@ -7,7 +7,6 @@ import {
 	type Project,
 	type Role
 } from '$lib/domain';
-import { validRecords } from '$lib/doc/records';
 import { DashboardState } from './dashboard/dashboard-state.svelte';
 import { MoneyState } from './money/money-state.svelte';
 import { communityProjects, townOrderedOn } from '$lib/sync/project-view';
@@ -65,24 +64,19 @@ export class HomeState {
 				const room = workspace.home;
 				if (!room) return [];
 				const view = communityProjects(workspace, room);
-				void room.version;
 				return workerInbox({
 					projects: view.valid,
-					rectifications: [
-						...validRecords(room.doc, 'rectification'),
-						...townOrderedOn(workspace, room)
-					],
-					suggestions: validRecords(room.doc, 'suggestion'),
+					rectifications: [...room.valid('rectification'), ...townOrderedOn(workspace, room)],
+					suggestions: room.valid('suggestion'),
 					nowIso: now
 				}).map((e) => ({ ...e, room: room.name }));
 			}
 			case 'reviewer': {
 				const town = workspace.home;
-				void town?.version;
 				const { projects, roomOf, rules } = this.#communities();
 				return reviewerInbox({
 					projects,
-					inspections: town ? validRecords(town.doc, 'siteInspection') : [],
+					inspections: town ? town.valid('siteInspection') : [],
 					nowIso: now,
 					rulesOf: (y) => rulesOfYear(rules, y)
 				}).map((e) => ({ ...e, room: roomOf.get(e.id) ?? '' }));

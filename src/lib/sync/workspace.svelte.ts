@@ -8,6 +8,7 @@ import {
 	type FigureAnswer,
 	type ProjectsView,
 	type RecordKind,
+	type RecordKinds,
 	type RoomGrant
 } from '$lib/domain';
 import { KuaibanDb, type SessionRow } from '$lib/store/db';
@@ -15,6 +16,14 @@ import type { CommandContext } from '$lib/store/commands';
 import { askPersistentStorage } from '$lib/store/photos';
 import { recordsWaiting, RoomDoc } from '$lib/store/room-doc';
 import { recordKey } from '$lib/doc/changed-records';
+import {
+	readHistory,
+	readRecord,
+	readRecords,
+	validRecords,
+	type HistoryEntry,
+	type StoredRecord
+} from '$lib/doc/records';
 import { CloseCode } from './protocol';
 import { PhotoLibrary } from './photo-library';
 import { PhotoUploader, type UploadProgress } from './photo-upload';
@@ -34,9 +43,16 @@ export type WorkspacePhase = 'loading' | 'signed-out' | 'ready' | 'failed';
 export type Indicator = 'connecting' | 'offline' | 'syncing' | 'synced';
 export type WorkspaceFailure = 'newer-version' | 'no-storage';
 
-/** One room as screens see it: its document, whether they may write, and a change counter. */
+/**
+ * One room as screens see it: its records, read by queries that a `$derived` or an effect reruns
+ * whenever the document changes (so a screen cannot forget to), whether they may write, and who
+ * else is here.
+ */
 export class Room {
-	/** Bumped on every change of the document, so `$derived` reads of it re-run. */
+	/**
+	 * Bumped on every change of the document: what the queries below read, so that their callers
+	 * rerun. Screens use the queries, not this.
+	 */
 	version = $state(0);
 	/** Bumped when who-is-here changes. */
 	presence = $state(0);
@@ -63,6 +79,36 @@ export class Room {
 
 	get doc() {
 		return this.roomDoc.doc;
+	}
+
+	/** The records of a kind as stored, valid or not (a list shows what it cannot read too). */
+	records<K extends RecordKind>(kind: K): StoredRecord<K>[] {
+		void this.version;
+		return readRecords(this.doc, kind);
+	}
+
+	/** The valid records of a kind. */
+	valid<K extends RecordKind>(kind: K): RecordKinds[K][] {
+		void this.version;
+		return validRecords(this.doc, kind);
+	}
+
+	/** One record as stored, if the room holds it. */
+	record<K extends RecordKind>(kind: K, id: string): StoredRecord<K> | undefined {
+		void this.version;
+		return readRecord(this.doc, kind, id);
+	}
+
+	/** A record's own list of changes, as the devices wrote it. */
+	history(kind: RecordKind, id: string): HistoryEntry[] {
+		void this.version;
+		return readHistory(this.doc, kind, id);
+	}
+
+	/** Anything else read from the document (a store's reader), rerun on every change. */
+	read<T>(reader: (doc: Room['doc']) => T): T {
+		void this.version;
+		return reader(this.doc);
 	}
 
 	/** Who else has this room open on the given record now (names), for "also here". */

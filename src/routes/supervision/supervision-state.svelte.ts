@@ -13,7 +13,6 @@ import {
 	type SpotCheckCampaign,
 	type SpotCheckView
 } from '$lib/domain';
-import { readRecords } from '$lib/doc/records';
 import { cityRecords } from '$lib/sync/project-view';
 import { fetchRatings, type RatingsResult } from '$lib/sync/ratings';
 import { CityFigures } from '$lib/sync/server-view.svelte';
@@ -50,10 +49,7 @@ export class SupervisionState {
 	readonly campaigns: SpotCheckCampaign[] = $derived.by(() => {
 		const city = this.workspace.cityRoom;
 		if (!city) return [];
-		void city.version;
-		return readRecords(city.doc, 'spotCheckCampaign')
-			.flatMap((r) => (r.record ? [r.record] : []))
-			.toSorted((a, b) => b.drawnAt.localeCompare(a.drawnAt));
+		return city.valid('spotCheckCampaign').toSorted((a, b) => b.drawnAt.localeCompare(a.drawnAt));
 	});
 
 	constructor(readonly workspace: Workspace) {

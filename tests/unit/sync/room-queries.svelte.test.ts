@@ -1,0 +1,66 @@
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { editSuggestion, addSuggestion } from '$lib/store/suggestions';
+import type { RoomSync } from '$lib/sync/room-sync';
+import { Room } from '$lib/sync/workspace.svelte';
+import { context, exchange, newDevice, open } from '../store/helpers';
+
+/**
+ * A screen reads a room through its queries, and they rerun on every change of the document,
+ * a local command or another tablet's update alike: no screen reads a change counter by hand.
+ */
+
+const noSync = { awareness: { on: () => undefined } } as unknown as RoomSync;
+const base = {
+	description: '',
+	channel: 'council' as const,
+	estate: '',
+	building: '',
+	category: '',
+	urgent: false
+};
+
+/** What a list and a record page derive from the room, as screens do. */
+class Screen {
+	constructor(
+		readonly room: Room,
+		readonly id: () => string | undefined
+	) {}
+	titles = $derived(this.room.valid('suggestion').map((s) => s.title));
+	stored = $derived(this.room.records('suggestion').length);
+	title = $derived(this.room.record('suggestion', this.id() ?? '')?.record?.title);
+	changes = $derived(this.room.history('suggestion', this.id() ?? '').length);
+	size = $derived(this.room.read((doc) => doc.getMap('suggestion').size));
+}
+
+describe("a room's queries", () => {
+	it('rerun on a local change and on an update from another tablet', async () => {
+		const a = await open(newDevice());
+		const b = await open(newDevice());
+		const room = new Room(a, 'write', noSync);
+		let id: string | undefined;
+		let screen!: Screen;
+		const stop = $effect.root(() => {
+			screen = new Screen(room, () => id);
+		});
+		expect(screen.titles).toEqual([]);
+
+		const s = await addSuggestion(context(a), { ...base, title: '路灯不亮' }, []);
+		id = s.id;
+		flushSync();
+		expect(screen.titles).toEqual(['路灯不亮']);
+		expect([screen.stored, screen.size]).toEqual([1, 1]);
+
+		exchange(a.doc, b.doc);
+		await editSuggestion(context(b, { id: 'w2', name: 'W2' }), s.id, {
+			...base,
+			title: '3 号楼路灯不亮'
+		});
+		exchange(a.doc, b.doc);
+		flushSync();
+		expect(screen.titles).toEqual(['3 号楼路灯不亮']);
+		expect(screen.title).toBe('3 号楼路灯不亮');
+		expect(screen.changes).toBeGreaterThanOrEqual(2);
+		stop();
+	});
+});
