@@ -21,16 +21,31 @@ const base = {
 };
 
 /** What a list and a record page derive from the room, as screens do. */
-class Screen {
-	constructor(
-		readonly room: Room,
-		readonly id: () => string | undefined
-	) {}
-	titles = $derived(this.room.valid('suggestion').map((s) => s.title));
-	stored = $derived(this.room.records('suggestion').length);
-	title = $derived(this.room.record('suggestion', this.id() ?? '')?.record?.title);
-	changes = $derived(this.room.history('suggestion', this.id() ?? '').length);
-	size = $derived(this.room.read((doc) => doc.getMap('suggestion').size));
+function screenOf(room: Room) {
+	const shown = $state({ id: '' });
+	const titles = $derived(room.valid('suggestion').map((s) => s.title));
+	const stored = $derived(room.records('suggestion').length);
+	const title = $derived(room.record('suggestion', shown.id)?.record?.title);
+	const changes = $derived(room.history('suggestion', shown.id).length);
+	const size = $derived(room.read((doc) => doc.getMap('suggestion').size));
+	return {
+		shown,
+		get titles() {
+			return titles;
+		},
+		get stored() {
+			return stored;
+		},
+		get title() {
+			return title;
+		},
+		get changes() {
+			return changes;
+		},
+		get size() {
+			return size;
+		}
+	};
 }
 
 describe("a room's queries", () => {
@@ -38,15 +53,14 @@ describe("a room's queries", () => {
 		const a = await open(newDevice());
 		const b = await open(newDevice());
 		const room = new Room(a, 'write', noSync);
-		let id: string | undefined;
-		let screen!: Screen;
+		let screen!: ReturnType<typeof screenOf>;
 		const stop = $effect.root(() => {
-			screen = new Screen(room, () => id);
+			screen = screenOf(room);
 		});
 		expect(screen.titles).toEqual([]);
 
 		const s = await addSuggestion(context(a), { ...base, title: '路灯不亮' }, []);
-		id = s.id;
+		screen.shown.id = s.id;
 		flushSync();
 		expect(screen.titles).toEqual(['路灯不亮']);
 		expect([screen.stored, screen.size]).toEqual([1, 1]);

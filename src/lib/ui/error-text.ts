@@ -1,0 +1,26 @@
+import { DomainError, TransitionRefusedError } from '$lib/domain';
+import { InvalidRecordError } from '$lib/doc/records';
+import { i18n, t } from '$lib/i18n/i18n.svelte';
+import { StorageFullError } from '$lib/store/db';
+import { AskError } from '$lib/sync/server-answers';
+
+/**
+ * What a screen says when a command or a question fails: the one place an error becomes words.
+ * A step the rules refuse gives its reasons; any other refusal of the domain its own message (it
+ * carries both languages); a record its validator refuses the fields at fault; a full device or an
+ * unreachable server what to do about it. Anything else is a fault of the app: its text is shown
+ * as it is, so that it can be reported, and logged.
+ */
+export function errorText(error: unknown): string {
+	if (error instanceof TransitionRefusedError) {
+		return error.reasons.map((r) => i18n.domain(r)).join('; ');
+	}
+	if (error instanceof DomainError) return i18n.domain(error.toMessage());
+	if (error instanceof InvalidRecordError) return error.issues.join('; ');
+	if (error instanceof StorageFullError) return t('storage.full');
+	if (error instanceof AskError) {
+		return t(error.reason === 'offline' ? 'figures.offlineNone' : 'figures.failed');
+	}
+	console.error(error);
+	return String(error);
+}
