@@ -142,6 +142,10 @@ export class Workspace {
 	session = $state.raw<SessionRow>();
 	/** The server refused the token: work goes on, sending waits for a new sign-in. */
 	needsSignIn = $state(false);
+	/**
+	 * Whether the browser says there is a network (its online and offline events, followed from
+	 * `start`): the one place screens read it, signed in or not; the sync refines it per room.
+	 */
 	online = $state(true);
 	uploads = $state.raw<UploadProgress>({ waiting: 0, refused: [] });
 	persisted = $state(false);
