@@ -301,7 +301,9 @@ export function demoData(
 		suggestion: Suggestion,
 		day: number
 	) => {
-		const held = workingTime(day, council);
+		// In the morning (08:30–10:00, Beijing time), minutes finalised by 11:30: before the
+		// community drafts the project, which may be the same day.
+		const held = Math.floor(day / DAY) * DAY + (30 + Math.floor(council() * 90)) * MINUTE;
 		const members = 9 + Math.floor(council() * 5);
 		const headCount = Math.ceil(members / 2) + 1 + Math.floor(council() * (members / 2 - 1));
 		const against = Math.floor(council() * 2);
@@ -351,6 +353,7 @@ export function demoData(
 		const author = { id: worker, name: `${community.name}工作者 1` };
 		createRecord(doc, 'councilMeeting', meeting, origin, author, new Date(held));
 		doc.getMap('minutes').set(meeting.id, new Y.Text(minutes));
+		return held + 90 * MINUTE;
 	};
 
 	slots.forEach(({ community, year }, i) => {
@@ -382,7 +385,7 @@ export function demoData(
 		const started = at(decided + (story?.startDays ?? 2 + Math.floor(rand() * 8)) * DAY);
 		const completed = at(started + (story?.workDays ?? 10 + Math.floor(rand() * 50)) * DAY);
 		// The council met between the suggestion and the submission, and adopted it by a vote.
-		addMeeting(
+		const adopted = addMeeting(
 			community,
 			suggestion,
 			raised + (1 + Math.floor(council() * (submitDays - 1))) * DAY
@@ -392,7 +395,8 @@ export function demoData(
 		const room = `community:${community.id}`;
 		const project: Project = {
 			id: `demo-p-${community.id}-${i}`,
-			createdAt: iso(at(submitted - DAY)),
+			// Drafted after the council adopted the suggestion (the same day, at times).
+			createdAt: iso(Math.max(at(submitted - DAY), adopted + 30 * MINUTE)),
 			createdBy: `${community.id}-1`,
 			communityId: community.id,
 			townId: community.townId,

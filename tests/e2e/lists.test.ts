@@ -128,6 +128,14 @@ describe('the lists of the town and the city', () => {
 		expect(await t.page.getByLabel('Year').inputValue()).toBe('2019');
 		expect(await t.page.getByLabel('Sort by').inputValue()).toBe('budget');
 		expect(await seriousFindings(t.page)).toEqual([]);
+
+		// The menu's Projects on the filtered list opens the whole list, not the filtered one.
+		await openSection(t.page, 'Projects');
+		await expect
+			.poll(() => shownTotal(t.page), { timeout: 30_000 })
+			.toBe(await serverTotal('city-supervisor', 'project-list'));
+		expect(new URL(t.page.url()).search).toBe('');
+		expect(await t.page.getByLabel('Year').inputValue()).toBe('');
 	});
 
 	it("lists the city's suggestions and opens one of a community the device does not keep", async () => {

@@ -259,6 +259,8 @@ describe('the demo data set', () => {
 				expect(deliberationWarnings(project, evidence), project.id).toEqual([]);
 				const vote = latestVoteOn(project.suggestions[0]!.id, meetings)!;
 				expect(vote.meeting.date <= shanghaiDate(project.submittedAt!), project.id).toBe(true);
+				// The minutes were final before the community drafted the project.
+				expect(vote.meeting.finalisedAt! < project.createdAt, project.id).toBe(true);
 			}
 			for (const meeting of meetings) {
 				expect(meeting.finalisedAt).toBeDefined();

@@ -10,6 +10,7 @@
  */
 import { findCapBreaches } from './budget';
 import { rulesOfYear, type CityRecords, type ProjectSummary, projectSummary } from './city-view';
+import { isOrgId } from './access';
 import { shanghaiDate } from './dates';
 import { DomainError, domainMessage, type DomainMessage } from './errors';
 import {
@@ -169,6 +170,26 @@ function byPlace(places: Places, communityIds: Iterable<string>) {
 		rank.get(a.communityId)! - rank.get(b.communityId)!;
 }
 
+/**
+ * The first row of the page before (`by` -1) or after (+1) the one at `offset`: back never below
+ * the first row, on never past the matches; undefined when there is no such page.
+ */
+export function turnPage(
+	offset: number,
+	limit: number,
+	total: number,
+	by: -1 | 1
+): number | undefined {
+	const next = by < 0 ? Math.max(0, offset - limit) : offset + limit;
+	return next === offset || (by > 0 && next >= total) ? undefined : next;
+}
+
+/** Where a page at `offset` should be when only `total` match: past the last, the last page. */
+export function pageWithin(offset: number, limit: number, total: number): number {
+	if (offset < total || offset === 0) return offset;
+	return Math.max(0, Math.ceil(total / limit) - 1) * limit;
+}
+
 function page<T>(rows: readonly T[], query: CommonQuery): T[] {
 	return rows.slice(query.offset, query.offset + query.limit);
 }
@@ -325,8 +346,6 @@ export function findSuggestions(
 /** A query's parameters, read one at a time (`URLSearchParams.get`-like, each given once). */
 export type ParamsOf = (name: string) => string | undefined;
 
-const ID_RE = /^[a-z0-9-]{1,64}$/;
-
 function readCommon(get: ParamsOf, pageMax: number): CommonQuery {
 	const q = get('q') ?? '';
 	if (q.length > FIND_WORDS_MAX) {
@@ -349,7 +368,7 @@ function readCommon(get: ParamsOf, pageMax: number): CommonQuery {
 	const id = (name: string, what: [string, string]) => {
 		const value = get(name);
 		if (value === undefined || value === '') return undefined;
-		if (!ID_RE.test(value)) throw new FindQueryError(`${what[0]}编号有误`, `Not a ${what[1]} id`);
+		if (!isOrgId(value)) throw new FindQueryError(`${what[0]}编号有误`, `Not a ${what[1]} id`);
 		return value;
 	};
 	const yearValue = get('year');

@@ -7,6 +7,8 @@ import {
 	findSuggestions,
 	readProjectQuery,
 	readSuggestionQuery,
+	pageWithin,
+	turnPage,
 	type CityRecords,
 	type FigureAnswer,
 	type Places,
@@ -78,6 +80,14 @@ export class CityList<Q extends ProjectQuery | SuggestionQuery, L extends { tota
 			keep: (path) => path === base,
 			local: () => this.#findHere(this.query)
 		});
+		// A page past the last match shows the last page instead (never "201–200 of 120").
+		$effect(() => {
+			const total = this.view?.total;
+			const { offset, limit } = this.query;
+			if (total === undefined) return;
+			const within = pageWithin(offset, limit, total);
+			if (within !== offset) this.query = { ...this.query, offset: within };
+		});
 		$effect(() => {
 			const words = this.words;
 			if (words.trim() === this.query.q.trim()) return;
@@ -100,19 +110,30 @@ export class CityList<Q extends ProjectQuery | SuggestionQuery, L extends { tota
 		this.query = { ...this.query, ...patch, offset: 0 };
 	}
 
-	/** The first row of the page before or after this one, within the matches. */
+	/**
+	 * The page before or after this one: back never below the first row, on never past the
+	 * matches. A page past the last (an old address, or fewer matches since) moves to the last.
+	 */
 	turn(by: -1 | 1) {
-		const total = this.view?.total ?? 0;
-		const offset = this.query.offset + by * this.query.limit;
-		if (offset < 0 || offset >= total) return;
-		this.query = { ...this.query, offset };
+		const { offset, limit } = this.query;
+		const next = turnPage(offset, limit, this.view?.total ?? 0, by);
+		if (next !== undefined) this.query = { ...this.query, offset: next };
+	}
+
+	/** The list an address asks for, when a navigation lands on the page it is already on. */
+	follow(search: string) {
+		this.query = readOr(this.kind, search);
+		this.words = this.query.q;
 	}
 
 	/**
 	 * Every match of the query now shown, for an export: from the server at once (a city role), or
-	 * from the rooms kept. Throws AskError when the server cannot be asked.
+	 * from the rooms kept. Throws AskError when the server cannot be asked, and ExportTooLarge
+	 * rather than cut the list short.
 	 */
 	async everyMatch(): Promise<L> {
+		const total = this.view?.total ?? 0;
+		if (total > FIND_EXPORT_MAX) throw new ExportTooLarge(total);
 		const query = { ...this.query, offset: 0, limit: FIND_EXPORT_MAX };
 		if (!this.figures.fromServer) return this.#findHere(query)!;
 		const params = findParams(query);
@@ -127,6 +148,14 @@ export class CityList<Q extends ProjectQuery | SuggestionQuery, L extends { tota
 			nowIso: this.workspace.now().toISOString(),
 			places: placesOf(this.workspace)
 		});
+	}
+}
+
+/** More matches than one export holds: the filters should narrow the list first. */
+export class ExportTooLarge extends Error {
+	override name = 'ExportTooLarge';
+	constructor(readonly total: number) {
+		super(`${total} rows are more than one export holds (${FIND_EXPORT_MAX})`);
 	}
 }
 

@@ -5,6 +5,8 @@ import {
 	findProjects,
 	findSuggestions,
 	FindQueryError,
+	pageWithin,
+	turnPage,
 	readProjectQuery,
 	readSuggestionQuery,
 	ZHANGJIAGANG_2020,
@@ -225,6 +227,27 @@ describe('finding suggestions across a town or the city', () => {
 	});
 });
 
+describe("a list's pages", () => {
+	it('turns back to the first row at most, on to the last match at most', () => {
+		expect(turnPage(50, 50, 120, 1)).toBe(100);
+		expect(turnPage(100, 50, 120, 1)).toBeUndefined();
+		expect(turnPage(50, 50, 120, -1)).toBe(0);
+		// An address that starts mid-page reaches the first rows again.
+		expect(turnPage(7, 50, 120, -1)).toBe(0);
+		expect(turnPage(0, 50, 120, -1)).toBeUndefined();
+		// Far past the matches (an old address): back still works.
+		expect(turnPage(200, 50, 120, -1)).toBe(150);
+	});
+
+	it('moves a page past the last match to the last page', () => {
+		expect(pageWithin(200, 50, 120)).toBe(100);
+		expect(pageWithin(100, 50, 100)).toBe(50);
+		expect(pageWithin(50, 50, 0)).toBe(0);
+		expect(pageWithin(50, 50, 120)).toBe(50);
+		expect(pageWithin(0, 50, 0)).toBe(0);
+	});
+});
+
 describe("a list's question as URL parameters", () => {
 	const read = (text: string, max?: number) => {
 		const params = new URLSearchParams(text);
@@ -264,6 +287,7 @@ describe("a list's question as URL parameters", () => {
 			'sort=random',
 			'year=20',
 			'town=Y%20S',
+			'community=-x',
 			'community=' + 'x'.repeat(65),
 			'offset=-1',
 			'limit=101',
@@ -274,5 +298,7 @@ describe("a list's question as URL parameters", () => {
 			expect(() => read(bad), bad).toThrow(FindQueryError);
 		}
 		expect(read('limit=5000', 20_000).limit).toBe(5000);
+		// Ids as the directory allows them (an underscore too).
+		expect(read('community=tang_lian').community).toBe('tang_lian');
 	});
 });

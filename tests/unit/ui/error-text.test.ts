@@ -3,6 +3,7 @@ import { domainMessage, MoneyParseError, TransitionRefusedError } from '$lib/dom
 import { InvalidRecordError } from '$lib/doc/records';
 import { i18n, t } from '$lib/i18n/i18n.svelte';
 import { StorageFullError } from '$lib/store/db';
+import { ExportTooLarge } from '$lib/sync/city-list.svelte';
 import { AskError } from '$lib/sync/server-answers';
 import { errorText } from '$lib/ui/error-text';
 
@@ -30,6 +31,10 @@ describe('what a screen says of a failure', () => {
 		expect(errorText(new StorageFullError(new Error('quota')))).toBe(t('storage.full'));
 		expect(errorText(new AskError('offline'))).toBe(t('figures.offlineNone'));
 		expect(errorText(new AskError('failed'))).toBe(t('figures.failed'));
+		// An export larger than one file holds is refused with the count, not cut short.
+		expect(errorText(new ExportTooLarge(25_000))).toMatch(
+			/^25000 rows are more than one export holds \(20000\)/
+		);
 	});
 
 	it("shows an app's own fault as it is, and logs it", () => {

@@ -1,3 +1,4 @@
+import type { ProjectQuery, SuggestionQuery } from '$lib/domain';
 import type { ListNames } from '$lib/export/list-table';
 import { t } from '$lib/i18n/i18n.svelte';
 import { placesOf } from '$lib/sync/city-list.svelte';
@@ -21,6 +22,24 @@ export function listNames(
 		kind,
 		status: (value) => t(`${statuses}.${value}` as Parameters<typeof t>[0])
 	};
+}
+
+/**
+ * What a list is filtered by, in words, for an export's title: "“路灯” · 杨舍镇 · 2019 · 已提交 ·
+ * 预算从高到低"; "All" when nothing narrows it.
+ */
+export function filterText(query: ProjectQuery | SuggestionQuery, names: ListNames): string {
+	const parts = [
+		query.q.trim() ? `“${query.q.trim()}”` : '',
+		query.town ? names.town(query.town) : '',
+		query.community ? names.community(query.community) : '',
+		query.year === undefined ? '' : String(query.year),
+		query.status ? names.status(query.status) : '',
+		'type' in query && query.type ? names.kind(query.type) : '',
+		'category' in query && query.category ? names.kind(query.category) : '',
+		'overdue' in query && query.overdue ? t('list.onlyOverdue') : ''
+	].filter(Boolean);
+	return [parts.join(' · ') || t('list.all'), t(`list.sort.${query.sort}`)].join(' · ');
 }
 
 /**

@@ -137,6 +137,11 @@ export class ProjectPage {
 			? reviewClock(project.submittedAt, this.workspace.now().toISOString(), rules)
 			: undefined;
 	});
+	/** The community whose residents may rate this project (finished work), if any. */
+	readonly rateableIn = $derived.by(() => {
+		const project = this.project;
+		return project && isRateable(project) ? project.communityId : undefined;
+	});
 	/** Changed on this device and not on the server yet (a submission the town cannot see). */
 	readonly unsent = $derived.by(() =>
 		this.found ? this.workspace.isUnsent(this.found.room, 'project', this.id()) : false
@@ -169,8 +174,9 @@ export class ProjectPage {
 			return () => (live = false);
 		});
 		$effect(() => {
-			const project = this.project;
-			const community = project && isRateable(project) ? project.communityId : undefined;
+			// A string, compared by value: a project decoded anew on every change in its rooms does
+			// not ask the server again.
+			const community = this.rateableIn;
 			const token = workspace.session?.token;
 			const projectId = id();
 			void workspace.online;
