@@ -10,6 +10,7 @@ import {
 	FIND_EXPORT_MAX,
 	FIND_PAGE_MAX,
 	findProjects,
+	projectFacts,
 	findSuggestions,
 	FindQueryError,
 	PROJECTS_PER_QUESTION,
@@ -183,9 +184,20 @@ const questions: Question[] = [
 	{
 		path: '/api/figures/project-list',
 		view({ query, org, rooms, models, now }) {
-			return findProjects(models.city(rooms, org), listQuery(query, readProjectQuery), {
-				nowIso: now.toISOString(),
-				places: places(org)
+			const records = models.city(rooms, org);
+			const nowIso = now.toISOString();
+			// The review clocks and the cap check of every project, kept while no room changes
+			// and the day is the same: a search asks a question for each pause in typing.
+			const facts = models.answer(
+				`project-facts ${rooms.join(' ')}`,
+				org,
+				shanghaiDate(nowIso),
+				() => projectFacts(records, nowIso)
+			);
+			return findProjects(records, listQuery(query, readProjectQuery), {
+				nowIso,
+				places: places(org),
+				facts
 			});
 		}
 	},

@@ -8,7 +8,7 @@
  * `readSuggestionQuery` read them back and refuse what is not well formed): the server's question
  * and the page's address are the same words.
  */
-import { findCapBreaches } from './budget';
+import { findCapBreaches, type CapBreach } from './budget';
 import { rulesOfYear, type CityRecords, type ProjectSummary, projectSummary } from './city-view';
 import { isOrgId } from './access';
 import { shanghaiDate } from './dates';
@@ -201,23 +201,45 @@ function sortedSet<T extends string | number>(
 	return [...new Set(values)].sort(compare);
 }
 
-/** The projects that match, sorted, one page of them, and how many match in all. */
-export function findProjects(
+/**
+ * What a project list says of every project, whatever the query: which reviews are past their
+ * working days (on the day of `nowIso`) and which caps are broken. The same for every question
+ * over the same records on the same day: the server keeps it between questions.
+ */
+export interface ProjectFacts {
+	late: ReadonlySet<string>;
+	breaches: readonly CapBreach[];
+	overCap: ReadonlySet<string>;
+}
+
+export function projectFacts(
 	records: Pick<CityRecords, 'projects' | 'rules'>,
-	query: ProjectQuery,
-	context: { nowIso: string; places: Places }
-): ProjectList {
-	const { places } = context;
+	nowIso: string
+): ProjectFacts {
 	const live = records.projects.filter((p) => !p.archived);
 	const rulesOf = (year: number) => rulesOfYear(records.rules, year);
 	const late = new Set(
-		reviewQueue(live, context.nowIso, rulesOf)
+		reviewQueue(live, nowIso, rulesOf)
 			.filter((e) => e.clock.overdue)
 			.map((e) => e.project.id)
 	);
 	const known = live.filter((p) => rulesOf(p.year) !== undefined);
 	const breaches = findCapBreaches(known, (year) => rulesOf(year)!);
-	const overCap = new Set(breaches.flatMap((b) => b.projectIds));
+	return { late, breaches, overCap: new Set(breaches.flatMap((b) => b.projectIds)) };
+}
+
+/**
+ * The projects that match, sorted, one page of them, and how many match in all. `facts` are
+ * `projectFacts` of the same records on the same day, when kept from an earlier question.
+ */
+export function findProjects(
+	records: Pick<CityRecords, 'projects' | 'rules'>,
+	query: ProjectQuery,
+	context: { nowIso: string; places: Places; facts?: ProjectFacts }
+): ProjectList {
+	const { places } = context;
+	const live = records.projects.filter((p) => !p.archived);
+	const { late, breaches, overCap } = context.facts ?? projectFacts(records, context.nowIso);
 	const words = wordsOf(query.q);
 	const matches = live.filter(
 		(p) =>

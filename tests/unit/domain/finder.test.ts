@@ -6,6 +6,7 @@ import {
 	findSuggestions,
 	FindQueryError,
 	pageWithin,
+	projectFacts,
 	turnPage,
 	readProjectQuery,
 	readSuggestionQuery,
@@ -199,6 +200,9 @@ describe('finding projects across a town or the city', () => {
 		expect(all.breaches.some((b) => /165,000/.test(b.message.en))).toBe(true);
 		const elsewhere = findProjects(records, { ...base, town: 'jingkai' }, { nowIso: now, places });
 		expect(elsewhere.breaches).toEqual([]);
+		// The same answer from facts kept from an earlier question of the same day.
+		const facts = projectFacts(records, now);
+		expect(findProjects(records, base, { nowIso: now, places, facts })).toEqual(all);
 		expect(all.years).toEqual([2020, 2019]);
 		expect(all.types).toEqual(['engineering', 'service']);
 	});
