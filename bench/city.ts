@@ -119,7 +119,9 @@ async function loadEveryRoom(url: string, token: string, rooms: string[]): Promi
 		url: `${url.replace(/^http/, 'ws')}${muxPath}`,
 		token,
 		onRefused: (code) => console.error(`refused ${code}`),
-		onStatus: () => {},
+		onStatus: (status) => {
+			if (process.env.BENCH_VERBOSE) console.error(`mux ${JSON.stringify(status)}`);
+		},
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket
 	});
 	const docs: Y.Doc[] = [];
