@@ -119,8 +119,9 @@ async function loadEveryRoom(url: string, token: string, rooms: string[]): Promi
 		url: `${url.replace(/^http/, 'ws')}${muxPath}`,
 		token,
 		onRefused: (code) => console.error(`refused ${code}`),
-		onStatus: (status) => {
-			if (process.env.BENCH_VERBOSE) console.error(`mux ${JSON.stringify(status)}`);
+		onStatus: () => {
+			if (process.env.BENCH_VERBOSE)
+				console.error(`mux connected=${socket.connected} at ${ms(performance.now())} ms`);
 		},
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket
 	});
