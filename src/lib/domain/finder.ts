@@ -132,6 +132,21 @@ export class FindQueryError extends DomainError {
 	}
 }
 
+/** More matches than one export holds: the list is narrowed first, never cut short. */
+export class ExportTooLarge extends DomainError {
+	constructor(readonly total: number) {
+		super(
+			domainMessage(
+				'find.exportTooLarge',
+				{ total, max: FIND_EXPORT_MAX },
+				`共 ${total} 条，超过一次导出的上限 ${FIND_EXPORT_MAX} 条：请先筛选。`,
+				`${total} rows are more than one export holds (${FIND_EXPORT_MAX}): narrow the list first.`
+			)
+		);
+		this.name = 'ExportTooLarge';
+	}
+}
+
 const zh = new Intl.Collator('zh-CN');
 
 /** Code-unit order: ISO times and ids sort so, and much faster than by locale. */

@@ -307,8 +307,6 @@ export const en: Record<MessageKey, string> = {
 	'list.exportTitle.suggestions': "Residents' suggestions",
 	'list.exportFilters': 'Filters: {filters}',
 	'list.exportCount': '{count} rows',
-	'list.exportTooMany':
-		'{total} rows are more than one export holds ({max}): narrow the list first.',
 	'projects.empty': 'No projects yet.',
 	'projects.count': '{count} projects',
 	'projects.breach': 'Over a cap: {message}',

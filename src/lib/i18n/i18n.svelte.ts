@@ -67,6 +67,12 @@ export class I18n {
 
 	bytes = (n: number): string => formatBytes(this.locale, n);
 
+	/** A project's type on screen: the dictionary's word for the built-in ones, a city's own as written. */
+	projectType = (value: string): string =>
+		value === 'engineering' || value === 'service' || value === 'goods'
+			? this.t(`project.type.${value}`)
+			: value;
+
 	/** A record's field on screen: the message `<prefix>.<field>` when there is one, else its name. */
 	field = (prefix: string, field: string): string => {
 		const key = `${prefix}.${field}`;

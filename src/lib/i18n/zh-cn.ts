@@ -284,7 +284,6 @@ export const zhCN = {
 	'list.exportTitle.suggestions': '居民建议清单',
 	'list.exportFilters': '条件：{filters}',
 	'list.exportCount': '共 {count} 条',
-	'list.exportTooMany': '共 {total} 条，超过一次导出的上限 {max} 条：请先筛选。',
 	'projects.empty': '还没有项目。',
 	'projects.count': '{count} 个项目',
 	'projects.breach': '超出上限：{message}',

@@ -1,5 +1,6 @@
 import {
 	directoryPlaces,
+	ExportTooLarge,
 	FIND_EXPORT_MAX,
 	FindQueryError,
 	findParams,
@@ -148,14 +149,6 @@ export class CityList<Q extends ProjectQuery | SuggestionQuery, L extends { tota
 			nowIso: this.workspace.now().toISOString(),
 			places: placesOf(this.workspace)
 		});
-	}
-}
-
-/** More matches than one export holds: the filters should narrow the list first. */
-export class ExportTooLarge extends Error {
-	override name = 'ExportTooLarge';
-	constructor(readonly total: number) {
-		super(`${total} rows are more than one export holds (${FIND_EXPORT_MAX})`);
 	}
 }
 

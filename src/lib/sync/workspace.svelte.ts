@@ -367,6 +367,18 @@ export class Workspace {
 			.map((c) => ({ id: c.id, name: c.name, townId: c.townId }));
 	}
 
+	/**
+	 * `communityChoices` by town, in the directory's order, each town with at least one; only
+	 * `townId`'s when given (a list narrowed to a town, the dashboard's link to one).
+	 */
+	communityGroups(townId?: string) {
+		const choices = this.communityChoices;
+		return (this.session?.directory.towns ?? [])
+			.filter((town) => townId === undefined || town.id === townId)
+			.map((town) => ({ town, communities: choices.filter((c) => c.townId === town.id) }))
+			.filter((g) => g.communities.length > 0);
+	}
+
 	#connect() {
 		this.#socket?.connect();
 		this.#uploader.kick();

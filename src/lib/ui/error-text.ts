@@ -2,9 +2,7 @@ import { DomainError, TransitionRefusedError } from '$lib/domain';
 import { InvalidRecordError } from '$lib/doc/records';
 import { i18n, t } from '$lib/i18n/i18n.svelte';
 import { StorageFullError } from '$lib/store/db';
-import { ExportTooLarge } from '$lib/sync/city-list.svelte';
 import { AskError } from '$lib/sync/server-answers';
-import { FIND_EXPORT_MAX } from '$lib/domain';
 
 /**
  * What a screen says when a command or a question fails: the one place an error becomes words.
@@ -20,9 +18,6 @@ export function errorText(error: unknown): string {
 	if (error instanceof DomainError) return i18n.domain(error.toMessage());
 	if (error instanceof InvalidRecordError) return error.issues.join('; ');
 	if (error instanceof StorageFullError) return t('storage.full');
-	if (error instanceof ExportTooLarge) {
-		return t('list.exportTooMany', { total: error.total, max: FIND_EXPORT_MAX });
-	}
 	if (error instanceof AskError) {
 		return t(error.reason === 'offline' ? 'figures.offlineNone' : 'figures.failed');
 	}

@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { domainMessage, MoneyParseError, TransitionRefusedError } from '$lib/domain';
+import {
+	domainMessage,
+	ExportTooLarge,
+	MoneyParseError,
+	TransitionRefusedError
+} from '$lib/domain';
 import { InvalidRecordError } from '$lib/doc/records';
 import { i18n, t } from '$lib/i18n/i18n.svelte';
 import { StorageFullError } from '$lib/store/db';
-import { ExportTooLarge } from '$lib/sync/city-list.svelte';
 import { AskError } from '$lib/sync/server-answers';
 import { errorText } from '$lib/ui/error-text';
 
