@@ -46,6 +46,39 @@ async function addSuggestion(page: Page, title: string) {
 }
 
 describe('the session', () => {
+	it('shows a first visit the sign-in page without the data layer, which loads as the person starts to sign in', async () => {
+		// Issue 14, item 12: the sign-in page of a first visit is small; the rest comes with the
+		// first touch of the form, and a device that holds the data opens it at once after.
+		const context = await browser.newContext({ baseURL: serverURL });
+		cleanup.push(() => context.close());
+		const page = await context.newPage();
+		const scripts: string[] = [];
+		page.on('request', (request) => {
+			if (request.resourceType() === 'script') scripts.push(request.url());
+		});
+		const databases = () =>
+			page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+
+		await page.goto('/?lang=en');
+		await page.getByLabel('Username').waitFor();
+		await page.waitForLoadState('networkidle');
+		expect(await databases()).not.toContain('kuaiban');
+		const signInScripts = scripts.length;
+
+		await page.getByLabel('Username').fill('tanglian-1');
+		await expect.poll(databases).toContain('kuaiban');
+		expect(scripts.length).toBeGreaterThan(signInScripts);
+		await page.getByLabel('Password').fill('demo');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.locator('nav.main-nav').waitFor();
+		await expect.poll(() => page.locator('h1').innerText()).toBe('What to do today');
+
+		// Reloaded: the database is there, so the workspace opens signed in, its rooms with it.
+		await page.reload();
+		await page.locator('nav.main-nav').waitFor();
+		expect(await page.getByLabel('Username').count()).toBe(0);
+	});
+
 	it('keeps working when the server refuses the token, and sends what waited after a new sign-in', async () => {
 		const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-session-'));
 		cleanup.push(() => rm(dataDir, { recursive: true, force: true }));

@@ -448,6 +448,8 @@ export const en: Record<MessageKey, string> = {
 		'The data on this device was written by a newer version: update the app. Nothing was changed.',
 	'session.failed.no-storage':
 		'The device storage cannot be opened (private mode or a full disk?).',
+	'session.failed.not-loaded':
+		'The app did not load completely: connect to the network and open it again. Nothing stored here was changed.',
 	'account.menu': 'Account',
 	'sync.label.connecting': 'Connecting',
 	'sync.label.offline': 'Offline',

@@ -417,6 +417,7 @@ export const zhCN = {
 	'session.signOutDelete': '删除未发送内容并退出',
 	'session.failed.newer-version': '本机数据是新版本写的，请更新应用后再打开。数据没有被改动。',
 	'session.failed.no-storage': '无法打开本机存储（可能是隐私模式或空间已满）。',
+	'session.failed.not-loaded': '应用没有完整载入：请连上网络后重新打开。本机数据没有被改动。',
 	'account.menu': '我的',
 	'sync.label.connecting': '连接中',
 	'sync.label.offline': '离线',

@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { RoomGrant, Role } from '$lib/domain';
+import { databaseName } from './db-name';
 
 /**
  * The one IndexedDB database of the app (Dexie). Everything a person types or photographs lands
@@ -146,7 +147,7 @@ export class KuaibanDb extends Dexie {
 	answers!: EntityTable<AnswerRow, 'key'>;
 	decoded!: EntityTable<DecodedRow, 'room'>;
 
-	constructor(name = 'kuaiban', options?: ConstructorParameters<typeof Dexie>[1]) {
+	constructor(name = databaseName, options?: ConstructorParameters<typeof Dexie>[1]) {
 		super(name, options);
 		this.version(1).stores({
 			updates: '++seq, room',

@@ -1,19 +1,11 @@
 import { grantsFor, type RoomGrant } from '$lib/domain';
 import type { SessionRow, SessionUser } from '$lib/store/db';
+import { SignInError } from './sign-in-error';
 
 /**
  * Signing in against the server contract (DESIGN.md): `POST /api/login`, then `/api/me` for the
  * rooms and `/api/directory` for names, all kept on the device so the app opens offline for days.
  */
-
-export type SignInFailure = 'credentials' | 'offline' | 'throttled' | 'server' | 'other-user';
-
-export class SignInError extends Error {
-	constructor(readonly reason: SignInFailure) {
-		super(`Sign-in failed: ${reason}`);
-		this.name = 'SignInError';
-	}
-}
 
 type Fetch = typeof fetch;
 

@@ -1,4 +1,4 @@
-import { getContext, setContext, untrack } from 'svelte';
+import { untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 import {
 	isCityRole,
@@ -12,6 +12,7 @@ import {
 	type RoomGrant
 } from '$lib/domain';
 import { KuaibanDb, type SessionRow } from '$lib/store/db';
+import { databaseName } from '$lib/store/db-name';
 import type { CommandContext } from '$lib/store/commands';
 import { askPersistentStorage } from '$lib/store/photos';
 import { recordsWaiting, RoomDoc } from '$lib/store/room-doc';
@@ -25,13 +26,15 @@ import {
 	type StoredRecord
 } from '$lib/doc/records';
 import { CloseCode } from './protocol';
+import type { Network } from './network.svelte';
 import { PhotoLibrary } from './photo-library';
 import { PhotoUploader, type UploadProgress } from './photo-upload';
 import { MuxSocket } from './mux-socket';
 import { muxPath } from './protocol';
 import { RoomSync } from './room-sync';
 import { ServerAnswers } from './server-answers';
-import { communityName, homeRoom, sessionRooms, signIn, SignInError } from './session';
+import { communityName, homeRoom, sessionRooms, signIn } from './session';
+import { SignInError } from './sign-in-error';
 
 /**
  * The signed-in person's workspace: the session, one document per room (opened from IndexedDB
@@ -142,11 +145,6 @@ export class Workspace {
 	session = $state.raw<SessionRow>();
 	/** The server refused the token: work goes on, sending waits for a new sign-in. */
 	needsSignIn = $state(false);
-	/**
-	 * Whether the browser says there is a network (its online and offline events, followed from
-	 * `start`): the one place screens read it, signed in or not; the sync refines it per room.
-	 */
-	online = $state(true);
 	uploads = $state.raw<UploadProgress>({ waiting: 0, refused: [] });
 	persisted = $state(false);
 	#tick = $state(0);
@@ -164,12 +162,23 @@ export class Workspace {
 	readonly now: () => Date;
 	readonly #newId: () => string;
 	readonly #dbName: string;
+	readonly #network: Network;
 
-	constructor(options: WorkspaceOptions = {}) {
+	/** `network` is the app's one (the shell's), already followed; the workspace acts on its changes. */
+	constructor(network: Network, options: WorkspaceOptions = {}) {
+		this.#network = network;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a clock: each Date is read once
 		this.now = options.now ?? (() => new Date());
 		this.#newId = options.newId ?? (() => crypto.randomUUID());
-		this.#dbName = options.dbName ?? 'kuaiban';
+		this.#dbName = options.dbName ?? databaseName;
+	}
+
+	/**
+	 * Whether the browser says there is a network: what screens read, the sync refines it per
+	 * room.
+	 */
+	get online(): boolean {
+		return this.#network.online;
 	}
 
 	get db(): KuaibanDb {
@@ -178,7 +187,7 @@ export class Workspace {
 
 	/** Opens the device's data and, if someone signed in before, their rooms. */
 	async start(win: Window): Promise<void> {
-		this.#watchNetwork(win);
+		this.#watchNetwork();
 		// Marks for bench/client.ts: how long the documents take to open from IndexedDB.
 		performance.mark('kuaiban:store-open');
 		try {
@@ -384,28 +393,21 @@ export class Workspace {
 		this.#uploader.kick();
 	}
 
-	#watchNetwork(win: Window) {
-		this.online = win.navigator.onLine;
-		const online = () => {
-			this.online = true;
+	#watchNetwork() {
+		this.#stopWatching = this.#network.subscribe((online) => {
+			if (!online) {
+				// A socket can hang for a long time after the network went; start afresh when it is
+				// back.
+				this.#socket?.disconnect();
+				this.#uploader.pause();
+				return;
+			}
 			if (this.phase !== 'ready' || this.needsSignIn) return;
 			// The socket was closed when the network went: connecting again is at once, with no
 			// backoff left to wait out.
 			this.#socket?.connect();
 			this.#uploader.kick();
-		};
-		const offline = () => {
-			this.online = false;
-			// A socket can hang for a long time after the network went; start afresh when it is back.
-			this.#socket?.disconnect();
-			this.#uploader.pause();
-		};
-		win.addEventListener('online', online);
-		win.addEventListener('offline', offline);
-		this.#stopWatching = () => {
-			win.removeEventListener('online', online);
-			win.removeEventListener('offline', offline);
-		};
+		});
 	}
 
 	async #tokenRefused() {
@@ -621,14 +623,4 @@ export class Workspace {
 		for (const room of this.rooms.values()) room.sync.destroy();
 		this.#socket?.destroy();
 	}
-}
-
-const key = Symbol('workspace');
-
-export function setWorkspace(workspace: Workspace): Workspace {
-	return setContext(key, workspace);
-}
-
-export function getWorkspace(): Workspace {
-	return getContext<Workspace>(key);
 }
