@@ -72,7 +72,13 @@ export class Room {
 	) {
 		// These events can fire inside an effect (one that sets presence, say): the counters are
 		// bumped untracked, or that effect would depend on the counter it bumps and loop.
-		roomDoc.doc.on('update', () => untrack(() => this.version++));
+		// Every transaction that changed something, a load from the device's storage too (which
+		// has no 'update' event: room-doc.ts).
+		roomDoc.doc.on('afterTransaction', (transaction) => {
+			if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) {
+				untrack(() => this.version++);
+			}
+		});
 		sync.awareness.on('change', () => untrack(() => this.presence++));
 	}
 

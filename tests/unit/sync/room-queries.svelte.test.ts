@@ -1,6 +1,7 @@
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { editSuggestion, addSuggestion } from '$lib/store/suggestions';
+import { RoomDoc } from '$lib/store/room-doc';
 import type { RoomSync } from '$lib/sync/room-sync';
 import { Room } from '$lib/sync/workspace.svelte';
 import { context, exchange, newDevice, open } from '../store/helpers';
@@ -85,4 +86,27 @@ describe("a room's queries", () => {
 		expect(seen()).toEqual([['3 号楼路灯不亮'], 1, 1, '3 号楼路灯不亮', 2]);
 		stop();
 	});
+
+	it("rerun when the room's stored state follows its decoded copy", async () => {
+		const db = newDevice();
+		const first = await open(db);
+		await addSuggestion(context(first), { ...base, title: '路灯不亮' }, []);
+		await first.flush();
+		await new Promise((done) => setTimeout(done, 2600));
+		await first.close();
+		const second = await RoomDoc.open(db, first.room, { defer: true });
+		expect(second.loaded).toBe(false);
+		const room = new Room(second, 'write', noSync);
+		let screen!: ReturnType<typeof screenOf>;
+		const stop = $effect.root(() => {
+			screen = screenOf(room);
+		});
+		// The copy shows the records; the document itself is empty until its state is applied.
+		expect([screen.titles, screen.size]).toEqual([['路灯不亮'], 0]);
+		second.applyStored();
+		flushSync();
+		expect([screen.titles, screen.size]).toEqual([['路灯不亮'], 1]);
+		stop();
+		await second.close();
+	}, 15_000);
 });
