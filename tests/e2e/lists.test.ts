@@ -76,6 +76,27 @@ describe('the lists of the town and the city', () => {
 		expect(await seriousFindings(t.page)).toEqual([]);
 	});
 
+	it("does not load the town's search nor the workbook writer on a worker's tablet", async () => {
+		// Issue 14, item 12: a worker opens one community's lists; what only a town or the city
+		// uses (the search across communities, the XLSX writer and its ZIP library) stays behind.
+		const t = await tablets.tablet();
+		const scripts: Promise<string>[] = [];
+		t.page.on('response', (response) => {
+			if (response.request().resourceType() === 'script') scripts.push(response.text());
+		});
+		await signIn(t.page, 'tanglian-1');
+		for (const section of ['Suggestions', 'Projects']) {
+			await openSection(t.page, section);
+			await t.page.locator('main h1').waitFor();
+		}
+		await t.page.waitForLoadState('networkidle');
+		const code = await Promise.all(scripts);
+		expect(code.length).toBeGreaterThan(3);
+		// The writer's MIME type and the lists' row count are in those modules only.
+		expect(code.filter((c) => c.includes('spreadsheetml.sheet'))).toEqual([]);
+		expect(code.filter((c) => c.includes('list-count'))).toEqual([]);
+	});
+
 	it("lists the city's projects from the server: filters kept in the address, pages, the export of every match", async () => {
 		const t = await tablets.tablet();
 		await signIn(t.page, 'city-supervisor');
