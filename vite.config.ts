@@ -64,6 +64,11 @@ export default defineConfig({
 		dedupe: ['yjs']
 	},
 	build: {
-		target: 'es2022'
+		target: 'es2022',
+		rolldownOptions: {
+			// The domain is pure (tests/unit/domain/purity.test.ts): a module of it that a page does
+			// not use is left out of that page's files, though the domain's index names it.
+			treeshake: { moduleSideEffects: (id: string) => !id.includes('/src/lib/domain/') }
+		}
 	}
 });

@@ -16,4 +16,21 @@ describe('the domain core is pure', () => {
 			/Date\.now|Math\.random|new Date\(\)|crypto\.|window\.|document\.|localStorage|indexedDB/
 		);
 	});
+
+	// The build leaves out of a page the domain modules it does not use, though the domain's index
+	// names them (vite.config.ts, moduleSideEffects): that holds only while loading a module does
+	// nothing but declare. A top-level call or assignment (a registry filled on load) breaks it.
+	it.each(files)('%s only declares at its top level', (file) => {
+		const source = readFileSync(dir + file, 'utf8');
+		const statements = source
+			.split('\n')
+			.filter((line) => /^[A-Za-z_$]/.test(line))
+			.filter(
+				(line) =>
+					!/^(export\s+)?(default\s+)?(declare\s+)?(abstract\s+)?(async\s+)?(import|const|let|function\*?|type|interface|class|enum)\b/.test(
+						line
+					) && !/^export\s*(\{|\*|type\s*\{)/.test(line)
+			);
+		expect(statements, file).toEqual([]);
+	});
 });
