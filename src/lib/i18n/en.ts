@@ -99,6 +99,8 @@ export const en: Record<MessageKey, string> = {
 	'meeting.outcome.failed': 'Failed',
 	'meeting.outcome.no-quorum': 'No quorum',
 	'meeting.makeProject': 'Make a project',
+	'meeting.noRules':
+		'The city has not set the rules of {year} (quorum and majority): votes cannot be counted yet.',
 	'meeting.finalise': 'Finalise minutes',
 	'meeting.finalised': 'Finalised by {name} on {at}',
 	'meeting.hashMismatch':

@@ -88,6 +88,7 @@ export const zhCN = {
 	'meeting.outcome.failed': '未通过',
 	'meeting.outcome.no-quorum': '不足法定人数',
 	'meeting.makeProject': '据此建立项目',
+	'meeting.noRules': '市里还没有设置 {year} 年的规则（法定人数和通过比例），暂时不能计票。',
 	'meeting.finalise': '定稿纪要',
 	'meeting.finalised': '{name} 于 {at} 定稿',
 	'meeting.hashMismatch': '注意：定稿后纪要又被修改过（可能是另一台设备离线时改的）。',
