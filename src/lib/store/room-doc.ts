@@ -78,7 +78,12 @@ function applyRows(doc: Y.Doc, updates: Uint8Array[]) {
 	try {
 		Y.applyUpdate(doc, merged, loadOrigin);
 	} finally {
-		if (listeners) doc._observers.set('update', listeners);
+		// A listener added meanwhile (by an observer of the load) is kept with the others.
+		const added = doc._observers.get('update');
+		if (listeners) {
+			for (const listener of added ?? []) listeners.add(listener);
+			doc._observers.set('update', listeners);
+		}
 	}
 }
 

@@ -73,6 +73,13 @@ describe("a room's decoded copy", () => {
 		second.doc.on('update', listener);
 		let transactions = 0;
 		second.doc.on('afterTransaction', () => transactions++);
+		// One that an observer of the load adds is kept too.
+		const later: unknown[] = [];
+		second.doc.getMap('suggestion').observeDeep(() => {
+			if (later.length === 0)
+				second.doc.on('update', (_u: Uint8Array, o: unknown) => later.push(o));
+			later.push('load seen');
+		});
 		second.applyStored();
 		expect(second.doc.getMap('suggestion').size).toBe(2);
 		expect(updates).toEqual([]);
@@ -80,6 +87,7 @@ describe("a room's decoded copy", () => {
 		expect(transactions).toBe(1);
 		updateRecord(second.doc, 'suggestion', 's1', { title: '打开后改' }, origin, who, at);
 		expect(updates).toEqual([origin]);
+		expect(later.at(-1)).toBe(origin);
 		await second.close();
 	}, 15_000);
 
