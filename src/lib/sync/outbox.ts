@@ -1,5 +1,4 @@
 import { isRecordKind, parseRoom, type RecordKind, type Room as RoomName } from '$lib/domain';
-import { readRecord } from '$lib/doc/records';
 import { communityName } from './session';
 import type { Room, Workspace } from './workspace.svelte';
 
@@ -25,7 +24,7 @@ export interface OutboxRoom {
 }
 
 function titleOf(room: Room, kind: RecordKind, id: string): string | undefined {
-	const raw = readRecord(room.doc, kind, id)?.raw;
+	const raw = room.record(kind, id)?.raw;
 	for (const field of ['title', 'topic', 'note']) {
 		const value = raw?.[field];
 		if (typeof value === 'string' && value.trim()) return value;
@@ -40,7 +39,6 @@ export function outboxRooms(workspace: Workspace): OutboxRoom[] {
 	for (const room of workspace.rooms.values()) {
 		const keys = [...room.sync.unsent];
 		if (keys.length === 0) continue;
-		void room.version;
 		const records = keys.map((key) => {
 			const slash = key.indexOf('/');
 			const [kindName, id] = [key.slice(0, slash), key.slice(slash + 1)];

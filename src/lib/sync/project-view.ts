@@ -15,7 +15,7 @@ import {
 	type Suggestion
 } from '$lib/domain';
 import { capBreaches, cityRules, effectiveProjects } from '$lib/store/projects';
-import { readRecords, validRecords, type StoredRecord } from '$lib/doc/records';
+import { readRecords, type StoredRecord } from '$lib/doc/records';
 import { roomRecords } from '$lib/doc/room-records';
 import type { Room, Workspace } from './workspace.svelte';
 
@@ -44,14 +44,13 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 	const town = workspace.townRoomOf(room);
 	const city = workspace.cityRoom;
 	const finance = workspace.financeRoom;
-	void room.version;
-	void town?.version;
-	void city?.version;
-	void finance?.version;
-	const stored = effectiveProjects(room.doc, workspace.placeOf(room), {
-		town: town?.doc,
-		city: city?.doc,
-		finance: finance?.doc
+	// Each room's document read through its query (`read`), so that a `$derived` calling this
+	// runs again on a change in any of the four.
+	const docOf = (r: Room | undefined) => r?.read((doc) => doc);
+	const stored = effectiveProjects(docOf(room)!, workspace.placeOf(room), {
+		town: docOf(town),
+		city: docOf(city),
+		finance: docOf(finance)
 	});
 	const valid = stored.flatMap((r) => (r.record && !r.record.archived ? [r.record] : []));
 	const rules = cityRules(city?.doc);
@@ -85,11 +84,10 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 export function townOrderedOn(workspace: Workspace, room: Room): Rectification[] {
 	const town = workspace.townRoomOf(room);
 	if (!town) return [];
-	void town.version;
 	return rectificationsOrderedOn(
 		room.name,
-		validRecords(town.doc, 'siteInspection'),
-		validRecords(town.doc, 'rectification')
+		town.valid('siteInspection'),
+		town.valid('rectification')
 	);
 }
 
@@ -97,14 +95,16 @@ export function townOrderedOn(workspace: Workspace, room: Room): Rectification[]
  * Everything the city's screens (dashboard, supervision, money) read from every room this person
  * keeps (`assembleCity`, as the server's read models do): suggestions with their community,
  * projects with their room and the other rooms' records applied, rectifications, finance's
- * payments, and the city's rules. Reading each room's `version` makes a `$derived` that calls
- * this run again on any change.
+ * payments, and the city's rules. Each room is read through its query, so that a `$derived`
+ * that calls this runs again on any change.
  */
 export function cityRecords(workspace: Workspace): CityRecords {
 	const rooms = new Map<string, RoomRecords>();
 	for (const room of workspace.rooms.values()) {
-		void room.version;
-		rooms.set(room.name, roomRecords(room.doc, room.name));
+		rooms.set(
+			room.name,
+			room.read((doc) => roomRecords(doc, room.name))
+		);
 	}
 	const towns = new Map(workspace.session?.directory.communities.map((c) => [c.id, c.townId]));
 	return assembleCity(rooms, (id) => towns.get(id));
