@@ -68,7 +68,10 @@ export default defineConfig({
 		rolldownOptions: {
 			// The domain is pure (tests/unit/domain/purity.test.ts): a module of it that a page does
 			// not use is left out of that page's files, though the domain's index names it.
-			treeshake: { moduleSideEffects: (id: string) => !id.includes('/src/lib/domain/') }
+			// Anything else is as its package says (undefined: the default).
+			treeshake: {
+				moduleSideEffects: (id: string) => (id.includes('/src/lib/domain/') ? false : undefined)
+			}
 		}
 	}
 });

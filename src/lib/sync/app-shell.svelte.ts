@@ -1,5 +1,6 @@
 import { databaseName } from '$lib/store/db-name';
 import { Network } from './network.svelte';
+import { SignInError } from './sign-in-error';
 import type { Workspace, WorkspaceFailure, WorkspacePhase } from './workspace.svelte';
 
 /**
@@ -35,6 +36,7 @@ export class AppShell {
 	#opening: Promise<Workspace> | undefined;
 	#win: Window | undefined;
 	#stopNetwork: (() => void) | undefined;
+	#stopped = false;
 	readonly #load: () => Promise<typeof import('./workspace.svelte')>;
 
 	/** `load` brings the data layer's code (a test gives its own). */
@@ -61,7 +63,8 @@ export class AppShell {
 			this.#phase = 'signed-out';
 			return;
 		}
-		await this.open().catch(() => {
+		await this.open().catch((error: unknown) => {
+			console.error(error);
 			this.#failure = 'not-loaded';
 			this.#phase = 'failed';
 		});
@@ -78,7 +81,9 @@ export class AppShell {
 			const { Workspace } = await this.#load();
 			const workspace = new Workspace(this.network);
 			await workspace.start(win);
-			this.workspace = workspace;
+			// The app was closed meanwhile: this workspace is not shown, and its sync stops.
+			if (this.#stopped) workspace.stop();
+			else this.workspace = workspace;
 			return workspace;
 		})().catch((error: unknown) => {
 			// The code did not arrive (offline on a first visit): the next attempt loads it again.
@@ -90,16 +95,26 @@ export class AppShell {
 
 	/** The person started to sign in: the data layer loads while they type. */
 	prepare(): void {
-		void this.open().catch(() => undefined);
+		void this.open().catch((error: unknown) => console.error(error));
 	}
 
-	/** First sign-in on this device. */
+	/**
+	 * First sign-in on this device. Where the opened data shows someone signed in already (in
+	 * another tab, meanwhile), that session stays: signing in over it would send its unsent work
+	 * under another name.
+	 */
 	async signIn(username: string, password: string): Promise<void> {
-		const workspace = await this.open();
+		const workspace = await this.open().catch((error: unknown) => {
+			console.error(error);
+			// The data layer's code did not come: the network went.
+			throw new SignInError('offline');
+		});
+		if (workspace.phase !== 'signed-out') return;
 		await workspace.signIn(username, password);
 	}
 
 	stop(): void {
+		this.#stopped = true;
 		this.#stopNetwork?.();
 		this.workspace?.stop();
 	}

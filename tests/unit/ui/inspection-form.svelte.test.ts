@@ -79,7 +79,7 @@ describe('the site inspection form', () => {
 		flushSync();
 		const [inspection] = validRecords(home.doc, 'siteInspection');
 		expect(inspection?.problemFound).toBe(true);
-		expect(inspection?.checklist.map((c) => c.result).slice(0, 2)).toEqual(['fail', 'pass']);
+		expect(inspection?.checklist?.map((c) => c.result).slice(0, 2)).toEqual(['fail', 'pass']);
 		expect(validRecords(home.doc, 'rectification').map((r) => [r.description, r.dueDate])).toEqual([
 			['标识牌掉了', form.defaultDue]
 		]);
