@@ -70,7 +70,8 @@ describe("a city role's device", () => {
 		await t.page.getByRole('link', { name: '经开区' }).click();
 		await t.page.waitForURL(/\/projects\?town=jingkai$/);
 		const picker = t.page.getByLabel('Community', { exact: true });
-		// The town's communities only.
+		// The town's communities only (the search comes with its own file: waited for).
+		await picker.waitFor();
 		const offered = await picker.locator('option:not([disabled])').allInnerTexts();
 		expect(offered).toContain('汤联社区');
 		expect(offered).not.toContain('大新社区');
