@@ -13,6 +13,7 @@ import type { ProcessedPhoto } from '$lib/store/photo-types';
 import { rulesOfYear } from '$lib/store/projects';
 import { LocalChange } from '$lib/store/room-doc';
 import { communityProjects } from '$lib/sync/project-view';
+import { followViewing } from '$lib/sync/viewing.svelte';
 import type { Workspace } from '$lib/sync/workspace.svelte';
 import { Confirmation } from '$lib/ui/confirm/confirmation.svelte';
 import { errorText } from '$lib/ui/error-text';
@@ -77,15 +78,7 @@ export class MeetingPage {
 		readonly workspace: Workspace,
 		readonly id: () => string
 	) {
-		// Said once per room and meeting, not again at each change of the record (`found` is
-		// made anew then): each saying goes to every device in the room.
-		const room = $derived(this.found?.room);
-		$effect(() => {
-			if (!room) return;
-			const id = this.id();
-			workspace.viewing(room, id);
-			return () => workspace.viewing(room, undefined);
-		});
+		followViewing(workspace, () => this.found?.room, this.id);
 	}
 
 	/** A linked suggestion's title where its room is kept here, else its id. */

@@ -2,6 +2,7 @@ import { maySeeResidentContact } from '$lib/domain';
 import { isSha256Hex } from '$lib/domain/validation';
 import type { ProcessedPhoto } from '$lib/store/photo-types';
 import { editSuggestion, readContact, type SuggestionInput } from '$lib/store/suggestions';
+import { followViewing } from '$lib/sync/viewing.svelte';
 import type { Workspace } from '$lib/sync/workspace.svelte';
 
 function text(value: unknown): string {
@@ -94,14 +95,7 @@ export class SuggestionPage {
 			if (this.found || !workspace.readsCityFromServer || !this.community || this.#joined) return;
 			void workspace.joinCommunity(this.community.id);
 		});
-		// Said once per room and record, not at each change of the record (`found` is made anew).
-		const room = $derived(this.found?.room);
-		$effect(() => {
-			if (!room) return;
-			const id = this.id();
-			workspace.viewing(room, id);
-			return () => workspace.viewing(room, undefined);
-		});
+		followViewing(workspace, () => this.found?.room, this.id);
 	}
 
 	/** Saves the edit: the suggestion in its room, the contact in the contacts room. */
