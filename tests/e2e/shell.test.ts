@@ -51,6 +51,30 @@ describe('the app shell', () => {
 		}
 	});
 
+	it('loads the English words only when English is chosen', async () => {
+		// Issue 14, item 12: a Chinese first visit does not carry the English dictionary.
+		const context = await browser.newContext({ baseURL, viewport: { width: 1024, height: 768 } });
+		try {
+			const page = await context.newPage();
+			const scripts: Promise<string>[] = [];
+			page.on('response', (response) => {
+				if (response.request().resourceType() === 'script') scripts.push(response.text());
+			});
+			await page.goto('/');
+			await page.getByLabel('用户名').waitFor();
+			await page.waitForLoadState('networkidle');
+			const english = async () =>
+				(await Promise.all(scripts)).filter((code) => code.includes('Skip to content')).length;
+			expect(scripts.length).toBeGreaterThan(2);
+			expect(await english()).toBe(0);
+			await page.getByRole('button', { name: '切换到英文界面' }).click();
+			await page.getByLabel('Username').waitFor();
+			expect(await english()).toBe(1);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it('switches to English with ?lang=en and remembers it, and back with the switch', async () => {
 		const { context, page } = await freshTablet();
 		try {

@@ -3,6 +3,7 @@ import {
 	formatBytes,
 	formatDateTime,
 	isMessageKey,
+	loadDictionary,
 	localeStorageKey,
 	parseLocale,
 	pickLocale,
@@ -40,21 +41,28 @@ export class I18n {
 		this.#storage = storage;
 	}
 
-	/** Chooses the language at start: `?lang=` (and remembers it), else the remembered one. */
-	init(url: URL, storage: KeyValueStore | undefined) {
+	/**
+	 * Chooses the language at start: `?lang=` (and remembers it), else the remembered one; done
+	 * once its words are loaded, so that nothing shows in another language first.
+	 */
+	async init(url: URL, storage: KeyValueStore | undefined): Promise<void> {
 		this.#storage = storage;
 		const query = url.searchParams.get('lang');
-		this.locale = pickLocale(query, safeGet(storage));
-		if (parseLocale(query)) safeSet(storage, this.locale);
+		const locale = pickLocale(query, safeGet(storage));
+		await loadDictionary(locale);
+		this.locale = locale;
+		if (parseLocale(query)) safeSet(storage, locale);
 	}
 
-	set(locale: Locale) {
+	/** Switches to a language once its words are loaded, and remembers it. */
+	async set(locale: Locale): Promise<void> {
+		await loadDictionary(locale);
 		this.locale = locale;
 		safeSet(this.#storage, locale);
 	}
 
-	toggle() {
-		this.set(this.locale === 'en' ? 'zh-CN' : 'en');
+	toggle(): Promise<void> {
+		return this.set(this.locale === 'en' ? 'zh-CN' : 'en');
 	}
 
 	t = (key: MessageKey, params?: MessageParams): string => translate(this.locale, key, params);

@@ -1,4 +1,3 @@
-import { en } from './en';
 import { zhCN, type MessageKey } from './zh-cn';
 
 export const locales = ['zh-CN', 'en'] as const;
@@ -10,7 +9,23 @@ export const defaultLocale: Locale = 'zh-CN';
 /** Where the chosen language is remembered on the device. */
 export const localeStorageKey = 'kuaiban.locale';
 
-export const dictionaries: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+type Dictionary = Record<MessageKey, string>;
+
+/**
+ * The dictionaries loaded so far. Chinese comes with the app; English is loaded when chosen
+ * (`loadDictionary`), so that the Chinese first load does not carry it.
+ */
+export const dictionaries: Partial<Record<Locale, Dictionary>> = { 'zh-CN': zhCN };
+
+const loaders: Record<Locale, () => Promise<Dictionary>> = {
+	'zh-CN': async () => zhCN,
+	en: async () => (await import('./en')).en
+};
+
+/** Makes a language's words available to `translate`; once per language. */
+export async function loadDictionary(locale: Locale): Promise<void> {
+	dictionaries[locale] ??= await loaders[locale]();
+}
 
 /** Reads a language tag as typed by a person or a link (`?lang=en`, `zh`, `zh-Hans`, `EN-gb`). */
 export function parseLocale(value: string | null | undefined): Locale | undefined {
@@ -47,11 +62,12 @@ export function fillPlaceholders(text: string, params: MessageParams): string {
 
 /** Whether `key` names a message (for keys made from data, such as a record's field names). */
 export function isMessageKey(key: string): key is MessageKey {
-	return Object.hasOwn(dictionaries[defaultLocale], key);
+	return Object.hasOwn(zhCN, key);
 }
 
+/** A message in a language; in Chinese while that language's words are not loaded. */
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
-	const text = dictionaries[locale][key];
+	const text = (dictionaries[locale] ?? zhCN)[key];
 	return params ? fillPlaceholders(text, params) : text;
 }
 

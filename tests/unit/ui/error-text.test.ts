@@ -15,13 +15,13 @@ import { errorText } from '$lib/ui/error-text';
 describe('what a screen says of a failure', () => {
 	afterEach(() => i18n.set('zh-CN'));
 
-	it("gives the rules' reasons, the domain's message in the language shown, the fields at fault", () => {
+	it("gives the rules' reasons, the domain's message in the language shown, the fields at fault", async () => {
 		const refused = new TransitionRefusedError('approve', [
 			domainMessage('a', {}, '超过上限', 'over the cap'),
 			domainMessage('b', {}, '缺少照片', 'no photo')
 		]);
 		expect(errorText(refused)).toBe('超过上限; 缺少照片');
-		i18n.set('en');
+		await i18n.set('en');
 		expect(errorText(refused)).toBe('over the cap; no photo');
 		const money = new MoneyParseError('12.345', 'too-many-decimals');
 		expect(errorText(money)).toBe(money.message);
@@ -30,8 +30,8 @@ describe('what a screen says of a failure', () => {
 		);
 	});
 
-	it('says what to do when the device is full or the server cannot be asked', () => {
-		i18n.set('en');
+	it('says what to do when the device is full or the server cannot be asked', async () => {
+		await i18n.set('en');
 		expect(errorText(new StorageFullError(new Error('quota')))).toBe(t('storage.full'));
 		expect(errorText(new AskError('offline'))).toBe(t('figures.offlineNone'));
 		expect(errorText(new AskError('failed'))).toBe(t('figures.failed'));
