@@ -32,6 +32,16 @@ function safeSet(storage: KeyValueStore | undefined, locale: Locale) {
 	}
 }
 
+async function loaded(locale: Locale): Promise<boolean> {
+	try {
+		await loadDictionary(locale);
+		return true;
+	} catch (error) {
+		console.error(error);
+		return false;
+	}
+}
+
 /** The UI language: one reactive value that every visible string goes through. */
 export class I18n {
 	locale = $state<Locale>(defaultLocale);
@@ -49,14 +59,17 @@ export class I18n {
 		this.#storage = storage;
 		const query = url.searchParams.get('lang');
 		const locale = pickLocale(query, safeGet(storage));
-		await loadDictionary(locale);
-		this.locale = locale;
 		if (parseLocale(query)) safeSet(storage, locale);
+		// Words that cannot be fetched (offline before the app was ever kept whole): Chinese.
+		this.locale = (await loaded(locale)) ? locale : defaultLocale;
 	}
 
-	/** Switches to a language once its words are loaded, and remembers it. */
+	/**
+	 * Switches to a language once its words are loaded, and remembers it; stays in the current
+	 * one if they cannot be fetched.
+	 */
 	async set(locale: Locale): Promise<void> {
-		await loadDictionary(locale);
+		if (!(await loaded(locale))) return;
 		this.locale = locale;
 		safeSet(this.#storage, locale);
 	}

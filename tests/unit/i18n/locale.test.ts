@@ -94,6 +94,28 @@ describe('dictionaries', () => {
 		expect(fresh.translate('en', 'nav.projects')).toBe('Projects');
 	});
 
+	it('stay in Chinese, or in the language shown, when the English words cannot be fetched', async () => {
+		vi.resetModules();
+		vi.doMock('$lib/i18n/en', () => {
+			throw new TypeError('Failed to fetch dynamically imported module');
+		});
+		try {
+			const { I18n: Fresh } = await import('$lib/i18n/i18n.svelte');
+			const storage = memoryStorage();
+			const shown = new Fresh();
+			await shown.init(new URL('http://x/?lang=en'), storage);
+			expect(shown.locale).toBe('zh-CN');
+			expect(shown.t('nav.projects')).toBe('项目');
+			// Remembered all the same: the next start with the words at hand is in English.
+			expect(storage.values.get(localeStorageKey)).toBe('en');
+			await shown.toggle();
+			expect(shown.locale).toBe('zh-CN');
+		} finally {
+			vi.doUnmock('$lib/i18n/en');
+			vi.resetModules();
+		}
+	});
+
 	it('use the English words of DESIGN.md exactly', async () => {
 		await loadDictionary('en');
 		expect(translate('en', 'nav.suggestions')).toBe('Suggestions');
