@@ -29,7 +29,7 @@ describe('bench:client, tiny', () => {
 			/\| open from IndexedDB until the list shows \(ms\) \| \d+ \(min \d+\) \|/
 		);
 		expect(stdout).toMatch(
-			/\| initial JS \+ CSS of a first visit's sign-in page, gzip -9 \(KB\) \| [\d.]+ /
+			/\| initial JS \+ CSS of a first visit's sign-in page \(Chinese\), gzip -9 \(KB\) \| [\d.]+ /
 		);
 		expect(stdout).toMatch(
 			/\| initial JS \+ CSS of \/suggestions signed in, gzip -9 \(KB\) \| [\d.]+ /
