@@ -16,8 +16,10 @@ describe('bench:lighthouse, one run', () => {
 			maxBuffer: 16 * 1024 * 1024
 		});
 		expect(stdout).toMatch(
-			/^\| sign-in page \(`\/`\), first visit \| \d+ \(runs: \d+\) \| \d+ \|/m
+			/^\| sign-in page \(`\/\?lang=zh`\), first visit \| \d+ \(runs: \d+\) \| \d+ \|/m
 		);
-		expect(stdout).toMatch(/^\| \/suggestions signed in \(tanglian-1\), files not cached \| \d+ /m);
+		expect(stdout).toMatch(
+			/^\| \/suggestions\?lang=zh signed in \(tanglian-1\), files not cached \| \d+ /m
+		);
 	}, 180_000);
 });
