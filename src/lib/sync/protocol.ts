@@ -66,17 +66,27 @@ export const muxClosed = 102;
 /** The most rooms one multiplexed connection may hold joined at once. */
 export const muxMaxRooms = 4096;
 
-/**
- * How fast a client joins its rooms when its socket opens (a join is three messages: the join,
- * sync step 1, presence). The server allows a connection a burst of `connectionMessageBurst`
- * messages refilled at `connectionMessagesPerSecond`; a device that rejoined a thousand rooms at
- * once would be closed as a flood on every reconnect, for ever. So: this many rooms at once, then
- * `muxJoinsPerSecond`, which leaves room in the budget for the syncing that follows.
- */
-export const muxJoinBurst = 400;
-export const muxJoinsPerSecond = 100;
 export const connectionMessageBurst = 2000;
 export const connectionMessagesPerSecond = 500;
+
+/**
+ * The frames a client sends for one join: the join, sync step 1, presence, and a sync step 2 in
+ * answer to each of the server's two step 1s (the one it sends on the join, and the state vector
+ * it sends after its own step 2, sync.ts). Not three: paced as three, a thousand rooms took the
+ * server's whole budget, and a server reading the connection a little late saw a flood.
+ */
+export const muxFramesPerJoin = 5;
+
+/**
+ * How fast a client joins its rooms when its socket opens. The server allows a connection a burst
+ * of `connectionMessageBurst` messages refilled at `connectionMessagesPerSecond`; a device that
+ * rejoined a thousand rooms at once would be closed as a flood on every reconnect, for ever. So:
+ * this many rooms at once, then `muxJoinsPerSecond`, together half the budget, which leaves the
+ * other half for what else the device sends meanwhile (each room's presence, renewed every 15 s;
+ * edits) and for a server that reads a busy connection late.
+ */
+export const muxJoinBurst = connectionMessageBurst / 2 / muxFramesPerJoin;
+export const muxJoinsPerSecond = connectionMessagesPerSecond / 2 / muxFramesPerJoin;
 
 /** The room name as it starts every frame of that room. */
 export function muxPrefix(room: string): Uint8Array {
