@@ -163,6 +163,53 @@ class ServerLikeSocket extends FakeSocket {
 const serverDoc = new Y.Doc();
 serverDoc.getMap('suggestions').set('notes', 'a room with something in it');
 
+describe('reconnecting', () => {
+	it('slows down when the server closes each connection soon after it opens', async () => {
+		const socket = fakeSocket();
+		socket.channel('community:c1', new Y.Doc());
+		let opened = 0;
+		let flooding = true;
+		let seen: FakeSocket | undefined;
+		/** Opens each new socket; while flooding, the server closes it 50 ms later (4429). */
+		const serve = () => {
+			const ws = FakeSocket.last!;
+			if (ws === seen) return;
+			seen = ws;
+			ws.open();
+			opened++;
+			if (!flooding) return;
+			setTimeout(() => {
+				ws.readyState = 3;
+				ws.onclose?.({ code: 4429 });
+			}, 50);
+		};
+		const run = async (ms: number) => {
+			for (let t = 0; t < ms; t += 10) {
+				await vi.advanceTimersByTimeAsync(10);
+				serve();
+			}
+		};
+		socket.connect();
+		serve();
+		await run(10_000);
+		// 100, 200, 400 ms… up to a few seconds: a handful of tries in ten seconds, not a hundred.
+		expect(opened).toBeGreaterThan(3);
+		expect(opened).toBeLessThan(10);
+
+		// A connection that stays up forgets the backoff: its drop is retried at once.
+		flooding = false;
+		await run(6000);
+		const steady = FakeSocket.last!;
+		expect(steady.readyState).toBe(FakeSocket.OPEN);
+		await run(11_000);
+		steady.readyState = 3;
+		steady.onclose?.({ code: 1006 });
+		await vi.advanceTimersByTimeAsync(150);
+		expect(FakeSocket.last).not.toBe(steady);
+		socket.destroy();
+	});
+});
+
 describe('joining many rooms on one socket, answered as the server answers', () => {
 	it('stays within the budget with every frame a join brings, loading rooms as bench:city does and rejoining them after a drop', async () => {
 		vi.useFakeTimers({ now: Date.parse('2026-12-01T00:00:00Z') });

@@ -39,6 +39,11 @@ export interface MuxSocketOptions {
 
 /** Reconnect backoff: doubles from this, up to a jittered most, as tablets come back together. */
 const firstBackoffMs = 100;
+/**
+ * A connection forgets the backoff once it has stayed open this long: one that the server closes
+ * soon after each opening (a flood, a restart loop) is retried ever more slowly, not every 100 ms.
+ */
+const stableAfterMs = 10_000;
 
 export class MuxSocket {
 	#ws: WebSocket | undefined;
@@ -46,6 +51,7 @@ export class MuxSocket {
 	#shouldConnect = false;
 	#refused = false;
 	#attempts = 0;
+	#stableTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Whether a connection attempt has ended (opened or failed) since this socket was made. */
 	#settled = false;
 	#timer: ReturnType<typeof setTimeout> | undefined;
@@ -113,6 +119,7 @@ export class MuxSocket {
 	disconnect(): void {
 		this.#shouldConnect = false;
 		clearTimeout(this.#timer);
+		clearTimeout(this.#stableTimer);
 		this.#toJoin.clear();
 		clearTimeout(this.#joinTimer);
 		const ws = this.#ws;
@@ -174,7 +181,8 @@ export class MuxSocket {
 		this.#ws = ws;
 		ws.onopen = () => {
 			this.#settled = true;
-			this.#attempts = 0;
+			clearTimeout(this.#stableTimer);
+			this.#stableTimer = setTimeout(() => (this.#attempts = 0), stableAfterMs);
 			this.#joinCredit = muxJoinBurst;
 			this.#creditAt = Date.now();
 			this.#join([...this.#channels.values()]);
@@ -192,6 +200,7 @@ export class MuxSocket {
 		};
 		ws.onclose = (event: CloseEvent) => {
 			if (this.#ws !== ws) return;
+			clearTimeout(this.#stableTimer);
 			this.#settled = true;
 			this.#ws = undefined;
 			this.#toJoin.clear();
