@@ -85,24 +85,33 @@ export interface Server {
 
 /**
  * The port a server says it listens on (its `listening` log line). The output is read on after
- * that line, so that the server never blocks on a full pipe; only whole lines are parsed (a chunk
- * may end inside one).
+ * that line, so that the server never blocks on a full pipe, and its warnings and errors are
+ * printed (a few of each); only whole lines are parsed (a chunk may end inside one).
  */
 export function waitForPort(child: ChildProcess): Promise<number> {
 	return new Promise((done, fail) => {
 		let text = '';
 		let listening = false;
+		/** How often each warning came: the first few are printed, then every hundredth. */
+		const warned = new Map<string, number>();
 		child.stdout?.on('data', (chunk: Buffer) => {
-			if (listening) return;
 			text += chunk.toString();
 			const lines = text.split('\n');
 			text = lines.pop() ?? '';
 			for (const line of lines) {
 				if (!line.startsWith('{')) continue;
-				const entry = JSON.parse(line) as { msg?: string; port?: number };
-				if (entry.msg === 'listening' && entry.port) {
+				const entry = JSON.parse(line) as { msg?: string; port?: number; level?: string };
+				if (!listening && entry.msg === 'listening' && entry.port) {
 					listening = true;
 					done(entry.port);
+				}
+				// A refusal the client does not report (a flood closed, a slow reader dropped)
+				// shows in the bench's output.
+				if (entry.level === 'warn' || entry.level === 'error') {
+					const key = `${entry.level} ${entry.msg}`;
+					const n = (warned.get(key) ?? 0) + 1;
+					warned.set(key, n);
+					if (n <= 3 || n % 100 === 0) console.error(`[server] ${key}${n > 3 ? ` (${n}×)` : ''}`);
 				}
 			}
 		});
