@@ -32,6 +32,7 @@ import { requireUser, type AuthContext } from './auth-routes.ts';
 import { directoryFor, type Org } from './directory.ts';
 import { ratingsBetween } from './ratings-api.ts';
 import { figureRooms, type ReadModels } from './read-models.ts';
+import { RequestLimit, type RequestLimitOptions } from './request-limit.ts';
 
 /**
  * The city's questions, answered from the read models (issue "city scale"): `GET
@@ -244,12 +245,23 @@ function roomsOf(user: Principal, org: Org): string[] {
 	return figureRooms(org).filter((room) => roomAccess(user, room, org) !== 'none');
 }
 
+/**
+ * Exports per user: a few at once, then one every ten seconds. An export of the city's list is
+ * the costliest question (~120 ms of the server at 10,000 projects, all of it on the one thread
+ * that also relays everyone's edits); a person exports now and then, a script in a loop would stop
+ * the city's sync.
+ */
+export const exportLimit: RequestLimitOptions = { burst: 6, perSecond: 0.1 };
+
 export function figureRoutes(options: {
 	auth: AuthContext;
 	models: ReadModels;
 	now: () => Date;
+	/** Exports per user (`exportLimit` by default). */
+	exports?: RequestLimitOptions;
 }): ApiRoute[] {
 	const { auth, models, now } = options;
+	const exports = new RequestLimit(options.exports ?? exportLimit);
 	const ratings = (rooms: readonly string[], month: string): RatingEntry[] =>
 		ratingsBetween(
 			auth.storage,
@@ -263,6 +275,18 @@ export function figureRoutes(options: {
 			const user = requireUser(auth, req, res);
 			if (!user) return;
 			const query = new URL(req.url ?? '/', 'http://x').searchParams;
+			if (query.has('export')) {
+				const limited = exports.take(user.id, now().getTime());
+				if (!limited.allowed) {
+					const seconds = limited.retryAfterSeconds;
+					res.setHeader('Retry-After', String(seconds));
+					return sendJson(res, 429, {
+						error: 'too_many_requests',
+						retryAfterSeconds: seconds,
+						message: `导出太频繁，请 ${seconds} 秒后再试 / Too many exports: try again in ${seconds} s`
+					});
+				}
+			}
 			await models.warmed();
 			const org = auth.org();
 			const at = now();

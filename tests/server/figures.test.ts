@@ -518,4 +518,33 @@ describe('the money, the monthly report and the spot-check from the server', () 
 		});
 		expect(res.status).toBe(400);
 	});
+
+	it('lets a user export a few times in a row, then asks them to wait; pages and other users go on', async () => {
+		// The costliest question (the whole city's list) cannot be asked in a loop by one account.
+		const finance = await login(env.url, 'city-finance');
+		const exportOnce = () =>
+			fetch(`${env.url}/api/figures/project-list?export=1&limit=20000`, {
+				headers: { authorization: `Bearer ${finance}` }
+			});
+		const statuses: number[] = [];
+		let refused: Response | undefined;
+		for (let i = 0; i < 8; i++) {
+			const res = await exportOnce();
+			statuses.push(res.status);
+			if (res.status === 429) refused ??= res;
+			else await res.arrayBuffer();
+		}
+		expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
+		expect(statuses.slice(6)).toEqual([429, 429]);
+		expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+		const body = (await refused!.json()) as { error: string; message: string };
+		expect(body.error).toBe('too_many_requests');
+		expect(body.message).toMatch(/导出太频繁.*Too many exports/);
+		// A page of the same list, and another user's export, are answered.
+		expect((await ask<ProjectList>('project-list', finance, '?limit=5')).rows).toHaveLength(5);
+		const reviewer = await login(env.url, 'jingkai-reviewer');
+		expect(
+			(await ask<ProjectList>('project-list', reviewer, '?export=1&limit=20000')).total
+		).toBeGreaterThan(0);
+	});
 });

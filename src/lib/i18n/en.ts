@@ -211,6 +211,7 @@ export const en: Record<MessageKey, string> = {
 	'figures.asOf.unreached': 'Server not reached: figures as of {time}',
 	'figures.offlineNone':
 		'Offline: this device has none of these figures yet; they show once connected.',
+	'figures.busy': 'Too many exports in a row: try again in {seconds} s.',
 	'figures.failed': 'The server did not give these figures; try again later.',
 	'dashboard.noProject': 'Communities with no project',
 	'dashboard.none': 'None',

@@ -190,6 +190,7 @@ export const zhCN = {
 	'figures.asOf.refreshing': '截至 {time} 的数据，正在向服务器更新…',
 	'figures.asOf.unreached': '未连上服务器：显示截至 {time} 的数据',
 	'figures.offlineNone': '离线：本设备还没有这项数据，连网后显示。',
+	'figures.busy': '导出太频繁了：请 {seconds} 秒后再试。',
 	'figures.failed': '服务器暂时没有给出数据，请稍后再试。',
 	'dashboard.noProject': '还没有项目的社区',
 	'dashboard.none': '无',

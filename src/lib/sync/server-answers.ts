@@ -16,11 +16,16 @@ export interface Answer<T> {
 	source: AnswerSource;
 }
 
-export type AskFailure = 'offline' | 'unauthorized' | 'failed';
+/** `busy`: the server asks this device to wait (too many exports in a row). */
+export type AskFailure = 'offline' | 'unauthorized' | 'failed' | 'busy';
 
 export class AskError extends Error {
 	override name = 'AskError';
-	constructor(readonly reason: AskFailure) {
+	constructor(
+		readonly reason: AskFailure,
+		/** For `busy`: the seconds the server asks to wait. */
+		readonly retryAfterSeconds?: number
+	) {
 		super(`the server did not answer: ${reason}`);
 	}
 }
@@ -56,6 +61,7 @@ export class ServerAnswers {
 		keep = true
 	): Promise<Answer<T>> {
 		let failure: AskFailure = 'offline';
+		let retryAfter: number | undefined;
 		const token = this.#options.token();
 		if (token) {
 			try {
@@ -76,6 +82,10 @@ export class ServerAnswers {
 				if (res.status === 401) {
 					failure = 'unauthorized';
 					this.#options.onUnauthorized?.();
+				} else if (res.status === 429) {
+					failure = 'busy';
+					const seconds = Number(res.headers.get('retry-after'));
+					retryAfter = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
 				} else failure = 'failed';
 			} catch {
 				failure = 'offline';
@@ -83,6 +93,6 @@ export class ServerAnswers {
 		}
 		const kept = keep ? await this.kept<T>(path) : undefined;
 		if (kept) return kept;
-		throw new AskError(failure);
+		throw new AskError(failure, retryAfter);
 	}
 }

@@ -19,6 +19,8 @@ export function errorText(error: unknown): string {
 	if (error instanceof InvalidRecordError) return error.issues.join('; ');
 	if (error instanceof StorageFullError) return t('storage.full');
 	if (error instanceof AskError) {
+		if (error.reason === 'busy')
+			return t('figures.busy', { seconds: error.retryAfterSeconds ?? 10 });
 		return t(error.reason === 'offline' ? 'figures.offlineNone' : 'figures.failed');
 	}
 	console.error(error);

@@ -42,6 +42,20 @@ describe('ServerAnswers', () => {
 			],
 			[new ServerAnswers({ db, token: () => 't', fetch: respond(500, {}) }), 'failed']
 		];
+		// Too many exports in a row: the server's wait, in seconds, for the screen to say.
+		const busy = new ServerAnswers({
+			db,
+			token: () => 't',
+			fetch: async () =>
+				new Response('{"error":"too_many_requests"}', {
+					status: 429,
+					headers: { 'retry-after': '8' }
+				})
+		});
+		await expect(busy.ask(path, false)).rejects.toMatchObject({
+			reason: 'busy',
+			retryAfterSeconds: 8
+		});
 		for (const [answers, reason] of cases) {
 			await expect(answers.ask(path)).rejects.toMatchObject({ reason });
 		}

@@ -35,6 +35,7 @@ describe('what a screen says of a failure', () => {
 		expect(errorText(new StorageFullError(new Error('quota')))).toBe(t('storage.full'));
 		expect(errorText(new AskError('offline'))).toBe(t('figures.offlineNone'));
 		expect(errorText(new AskError('failed'))).toBe(t('figures.failed'));
+		expect(errorText(new AskError('busy', 8))).toBe('Too many exports in a row: try again in 8 s.');
 		// An export larger than one file holds is refused with the count, not cut short.
 		expect(errorText(new ExportTooLarge(25_000))).toMatch(
 			/^25000 rows are more than one export holds \(20000\)/
