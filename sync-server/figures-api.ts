@@ -257,11 +257,9 @@ export function figureRoutes(options: {
 	auth: AuthContext;
 	models: ReadModels;
 	now: () => Date;
-	/** Exports per user (`exportLimit` by default). */
-	exports?: RequestLimitOptions;
 }): ApiRoute[] {
 	const { auth, models, now } = options;
-	const exports = new RequestLimit(options.exports ?? exportLimit);
+	const exports = new RequestLimit(exportLimit);
 	const ratings = (rooms: readonly string[], month: string): RatingEntry[] =>
 		ratingsBetween(
 			auth.storage,

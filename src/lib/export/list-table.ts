@@ -19,9 +19,10 @@ export interface ListNames {
 }
 
 const text = (value: string | undefined): Figure => ({ value, kind: 'text' });
+/** A flag's cell: "yes", or empty. */
+const yes = (names: ListNames, flag: boolean): Figure => text(flag ? names.label('list.yes') : '');
 
 export function projectListTable(list: ProjectList, names: ListNames): FigureTable {
-	const yes = (flag: boolean) => text(flag ? names.label('list.yes') : '');
 	return {
 		header: (
 			[
@@ -46,8 +47,8 @@ export function projectListTable(list: ProjectList, names: ListNames): FigureTab
 			text(names.status(p.status)),
 			{ value: p.year, kind: 'text' },
 			{ value: p.budgetFen, kind: 'fen' },
-			yes(p.overdue),
-			yes(p.overCap)
+			yes(names, p.overdue),
+			yes(names, p.overCap)
 		]),
 		total: [
 			text(names.label('list.total')),
@@ -84,7 +85,7 @@ export function suggestionListTable(list: SuggestionList, names: ListNames): Fig
 			text(s.estate),
 			text(s.category ? names.kind(s.category) : ''),
 			text(names.status(s.status)),
-			text(s.urgent ? names.label('list.yes') : ''),
+			yes(names, s.urgent),
 			{ value: s.photos, kind: 'count' },
 			text(shanghaiDate(s.createdAt))
 		]),

@@ -7,9 +7,10 @@ import { AskError } from '$lib/sync/server-answers';
 /**
  * What a screen says when a command or a question fails: the one place an error becomes words.
  * A step the rules refuse gives its reasons; any other refusal of the domain its own message (it
- * carries both languages); a record its validator refuses the fields at fault; a full device or an
- * unreachable server what to do about it. Anything else is a fault of the app: its text is shown
- * as it is, so that it can be reported, and logged.
+ * carries both languages); a record its validator refuses the fields at fault; a full device, an
+ * unreachable server or a part of the app that could not be fetched what to do about it.
+ * Anything else is a fault of the app: its text is shown as it is, so that it can be reported,
+ * and logged.
  */
 export function errorText(error: unknown): string {
 	if (error instanceof TransitionRefusedError) {
@@ -24,5 +25,10 @@ export function errorText(error: unknown): string {
 		return t(error.reason === 'offline' ? 'figures.offlineNone' : 'figures.failed');
 	}
 	console.error(error);
+	// A part of the app fetched when first used could not be (offline before it was ever kept):
+	// Chromium's and WebKit's words for it.
+	if (/dynamically imported module|Importing a module script failed/.test(String(error))) {
+		return t('session.failed.not-loaded');
+	}
 	return String(error);
 }

@@ -58,3 +58,13 @@ export async function fakePhoto(seed: string): Promise<ProcessedPhoto> {
 export async function open(db: KuaibanDb, name = room): Promise<RoomDoc> {
 	return RoomDoc.open(db, name, { onPersistError: () => undefined });
 }
+
+/** A suggestion's fields besides its title (and contact), as the council's own channel takes them. */
+export const suggestionFields = {
+	description: '',
+	channel: 'council' as const,
+	estate: '',
+	building: '',
+	category: '',
+	urgent: false
+};

@@ -12,22 +12,13 @@ import {
 import { readRecord } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { addSuggestion } from '$lib/store/suggestions';
-import { context, exchange, newDevice, open, room } from './helpers';
-
-const base = {
-	description: '',
-	channel: 'council' as const,
-	estate: '',
-	building: '',
-	category: '',
-	urgent: false
-};
+import { context, exchange, newDevice, open, room, suggestionFields } from './helpers';
 
 async function setup() {
 	const a = await open(newDevice());
 	const ctx = context(a);
-	const s1 = await addSuggestion(ctx, { ...base, title: '货车夜间乱停' }, []);
-	const s2 = await addSuggestion(ctx, { ...base, title: '广场舞太吵' }, []);
+	const s1 = await addSuggestion(ctx, { ...suggestionFields, title: '货车夜间乱停' }, []);
+	const s2 = await addSuggestion(ctx, { ...suggestionFields, title: '广场舞太吵' }, []);
 	const meeting = await createMeeting(ctx, {
 		date: '2026-11-28',
 		place: '社区活动室',

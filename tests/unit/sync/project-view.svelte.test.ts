@@ -5,9 +5,9 @@ import { createRecord } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { addSuggestion } from '$lib/store/suggestions';
 import { cityRecords, communityProjects } from '$lib/sync/project-view';
-import type { RoomSync } from '$lib/sync/room-sync';
-import { Room, type Workspace } from '$lib/sync/workspace.svelte';
-import { context, newDevice, open } from '../store/helpers';
+import type { Workspace } from '$lib/sync/workspace.svelte';
+import { context, newDevice, open, suggestionFields } from '../store/helpers';
+import { testRoom } from '../helpers/rooms';
 
 /**
  * What the screens read across rooms (a community's projects with the town's, the city's and
@@ -15,21 +15,11 @@ import { context, newDevice, open } from '../store/helpers';
  * queries: a screen deriving it sees a change in any of them.
  */
 
-const noSync = { awareness: { on: () => undefined } } as unknown as RoomSync;
 const admin = { id: 'admin', name: 'admin' };
-const base = {
-	description: '',
-	channel: 'council' as const,
-	estate: '',
-	building: '',
-	category: '',
-	urgent: false
-};
-
 describe('reads across rooms', () => {
 	it('rerun on a change in the city room as in the community room', async () => {
-		const community = new Room(await open(newDevice()), 'write', noSync);
-		const city = new Room(await open(newDevice(), 'city'), 'read', noSync);
+		const community = testRoom(await open(newDevice()));
+		const city = testRoom(await open(newDevice(), 'city'), 'read');
 		const workspace = {
 			townRoomOf: () => undefined,
 			cityRoom: city,
@@ -61,7 +51,7 @@ describe('reads across rooms', () => {
 		flushSync();
 		expect(seen()).toEqual([1, 1, 0]);
 
-		await addSuggestion(context(community.roomDoc), { ...base, title: '路灯不亮' }, []);
+		await addSuggestion(context(community.roomDoc), { ...suggestionFields, title: '路灯不亮' }, []);
 		flushSync();
 		expect(seen()).toEqual([1, 1, 1]);
 		stop();

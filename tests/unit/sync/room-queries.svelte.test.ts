@@ -2,24 +2,14 @@ import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { editSuggestion, addSuggestion } from '$lib/store/suggestions';
 import { RoomDoc } from '$lib/store/room-doc';
-import type { RoomSync } from '$lib/sync/room-sync';
-import { Room } from '$lib/sync/workspace.svelte';
-import { context, exchange, newDevice, open } from '../store/helpers';
+import type { Room } from '$lib/sync/workspace.svelte';
+import { context, exchange, newDevice, open, suggestionFields } from '../store/helpers';
+import { testRoom } from '../helpers/rooms';
 
 /**
  * A screen reads a room through its queries, and they rerun on every change of the document,
  * a local command or another tablet's update alike: no screen reads a change counter by hand.
  */
-
-const noSync = { awareness: { on: () => undefined } } as unknown as RoomSync;
-const base = {
-	description: '',
-	channel: 'council' as const,
-	estate: '',
-	building: '',
-	category: '',
-	urgent: false
-};
 
 /** What a list and a record page derive from the room, as screens do. */
 function screenOf(room: Room) {
@@ -53,7 +43,7 @@ describe("a room's queries", () => {
 	it('rerun on a local change and on an update from another tablet', async () => {
 		const a = await open(newDevice());
 		const b = await open(newDevice());
-		const room = new Room(a, 'write', noSync);
+		const room = testRoom(a);
 		let screen!: ReturnType<typeof screenOf>;
 		const stop = $effect.root(() => {
 			screen = screenOf(room);
@@ -70,7 +60,7 @@ describe("a room's queries", () => {
 		expect(seen()).toEqual([[], 0, 0, undefined, 0]);
 		const s = await addSuggestion(
 			{ ...context(a), newId: () => id },
-			{ ...base, title: '路灯不亮' },
+			{ ...suggestionFields, title: '路灯不亮' },
 			[]
 		);
 		flushSync();
@@ -78,7 +68,7 @@ describe("a room's queries", () => {
 
 		exchange(a.doc, b.doc);
 		await editSuggestion(context(b, { id: 'w2', name: 'W2' }), s.id, {
-			...base,
+			...suggestionFields,
 			title: '3 号楼路灯不亮'
 		});
 		exchange(a.doc, b.doc);
@@ -90,13 +80,13 @@ describe("a room's queries", () => {
 	it("rerun when the room's stored state follows its decoded copy", async () => {
 		const db = newDevice();
 		const first = await open(db);
-		await addSuggestion(context(first), { ...base, title: '路灯不亮' }, []);
+		await addSuggestion(context(first), { ...suggestionFields, title: '路灯不亮' }, []);
 		await first.flush();
 		await new Promise((done) => setTimeout(done, 2600));
 		await first.close();
 		const second = await RoomDoc.open(db, first.room, { defer: true });
 		expect(second.loaded).toBe(false);
-		const room = new Room(second, 'write', noSync);
+		const room = testRoom(second);
 		let screen!: ReturnType<typeof screenOf>;
 		const stop = $effect.root(() => {
 			screen = screenOf(room);

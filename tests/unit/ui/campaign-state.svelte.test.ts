@@ -2,10 +2,10 @@ import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import type { PopulationEntry, SpotCheckCampaign } from '$lib/domain';
 import { drawCampaign } from '$lib/store/spot-checks';
-import type { RoomSync } from '$lib/sync/room-sync';
-import { Room, type Workspace } from '$lib/sync/workspace.svelte';
+import type { Workspace } from '$lib/sync/workspace.svelte';
 import { CampaignState } from '../../../src/routes/supervision/campaign-state.svelte';
 import { context, newDevice, open } from '../store/helpers';
+import { testRoom } from '../helpers/rooms';
 
 /**
  * The spot-check campaign's screen state (issue 14, the code of the screens): what a supervisor
@@ -14,7 +14,6 @@ import { context, newDevice, open } from '../store/helpers';
  */
 
 const supervisor = { id: 'u-city-supervisor', name: '市民政局督查员' };
-const noSync = { awareness: { on: () => undefined } } as unknown as RoomSync;
 const population: PopulationEntry[] = Array.from({ length: 6 }, (_, i) => ({
 	id: `p-${i + 1}`,
 	stratum: i % 2 ? 'service|yangshe' : 'engineering|jingkai',
@@ -26,7 +25,7 @@ describe("a spot-check campaign's screen", () => {
 		const city = await open(newDevice(), 'city');
 		const ctx = context(city, supervisor);
 		const drawn = await drawCampaign(ctx, { years: [2019], size: 3, seed: 'seed', population });
-		const room = new Room(city, 'write', noSync);
+		const room = testRoom(city);
 		let added = 0;
 		const workspace = {
 			cityRoom: room,

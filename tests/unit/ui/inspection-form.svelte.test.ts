@@ -4,10 +4,10 @@ import { ZHANGJIAGANG_2020 } from '$lib/domain';
 import { createRecord, validRecords } from '$lib/doc/records';
 import { StorageFullError } from '$lib/store/db';
 import { LocalChange } from '$lib/store/room-doc';
-import type { RoomSync } from '$lib/sync/room-sync';
-import { Room, type Workspace } from '$lib/sync/workspace.svelte';
+import type { Workspace } from '$lib/sync/workspace.svelte';
 import { InspectionForm } from '../../../src/routes/inspections/new/inspection-form.svelte';
 import { context, newDevice, open } from '../store/helpers';
+import { testRoom } from '../helpers/rooms';
 
 /**
  * The site inspection form's state (issue 14, the code of the screens): the checklist of the
@@ -15,11 +15,9 @@ import { context, newDevice, open } from '../store/helpers';
  * what failed when saved, and nothing typed lost when saving is refused.
  */
 
-const noSync = { awareness: { on: () => undefined } } as unknown as RoomSync;
-
 async function tablet(options: { full?: boolean } = {}) {
-	const home = new Room(await open(newDevice()), 'write', noSync);
-	const city = new Room(await open(newDevice(), 'city'), 'read', noSync);
+	const home = testRoom(await open(newDevice()));
+	const city = testRoom(await open(newDevice(), 'city'), 'read');
 	createRecord(
 		city.doc,
 		'cityRules',

@@ -5,11 +5,11 @@ import { createRecord } from '$lib/doc/records';
 import { createMeeting } from '$lib/store/meetings';
 import { LocalChange } from '$lib/store/room-doc';
 import { addSuggestion } from '$lib/store/suggestions';
-import type { RoomSync } from '$lib/sync/room-sync';
-import { Room, type Workspace } from '$lib/sync/workspace.svelte';
+import type { Room, Workspace } from '$lib/sync/workspace.svelte';
 import { MeetingPage } from '../../../src/routes/meetings/[id]/meeting-page.svelte';
 import { Confirmation } from '$lib/ui/confirm/confirmation.svelte';
-import { context, newDevice, open } from '../store/helpers';
+import { context, newDevice, open, suggestionFields } from '../store/helpers';
+import { testRoom } from '../helpers/rooms';
 
 /**
  * A council meeting's page state (issue 14, the code of the screens): found in the community
@@ -17,22 +17,10 @@ import { context, newDevice, open } from '../store/helpers';
  * explained, the minutes typed as one edit of this visit, and nothing finalised unconfirmed.
  */
 
-const noSync = {
-	awareness: { on: () => undefined, getStates: () => new Map(), clientID: 1 }
-} as unknown as RoomSync;
-const base = {
-	description: '',
-	channel: 'council' as const,
-	estate: '',
-	building: '',
-	category: '',
-	urgent: false
-};
-
 async function meetingRoom() {
 	const roomDoc = await open(newDevice());
 	const ctx = context(roomDoc);
-	const s1 = await addSuggestion(ctx, { ...base, title: '货车夜间乱停' }, []);
+	const s1 = await addSuggestion(ctx, { ...suggestionFields, title: '货车夜间乱停' }, []);
 	const meeting = await createMeeting(ctx, {
 		date: '2020-11-28',
 		place: '社区活动室',
@@ -42,7 +30,7 @@ async function meetingRoom() {
 		councilMembers: 15,
 		agenda: [{ room: roomDoc.room, id: s1.id }]
 	});
-	const room = new Room(roomDoc, 'write', noSync);
+	const room = testRoom(roomDoc);
 	// The city's rules of the year come with the city room, which a test may open later.
 	const cityDoc = await open(newDevice(), 'city');
 	createRecord(
@@ -53,7 +41,7 @@ async function meetingRoom() {
 		{ id: 'admin', name: 'admin' },
 		new Date('2020-01-01T00:00:00.000Z')
 	);
-	const kept = $state<{ city?: Room }>({ city: new Room(cityDoc, 'read', noSync) });
+	const kept = $state<{ city?: Room }>({ city: testRoom(cityDoc, 'read') });
 	const viewing: (string | undefined)[] = [];
 	const workspace = {
 		communityRooms: [{ room, name: '塘莲' }],

@@ -2,10 +2,10 @@ import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { validRecords } from '$lib/doc/records';
 import { addSuggestion, readContact } from '$lib/store/suggestions';
-import type { RoomSync } from '$lib/sync/room-sync';
-import { Room, type Workspace } from '$lib/sync/workspace.svelte';
+import type { Room, Workspace } from '$lib/sync/workspace.svelte';
 import { SuggestionPage } from '../../../src/routes/suggestions/[id]/suggestion-page.svelte';
 import { context, newDevice, open } from '../store/helpers';
+import { testRoom } from '../helpers/rooms';
 
 /**
  * A suggestion's page state (issue 14, the code of the screens): the resident's contact only for
@@ -13,10 +13,6 @@ import { context, newDevice, open } from '../store/helpers';
  * role's device joining the community named in the address, once.
  */
 
-const noSync = {
-	awareness: { on: () => undefined, getStates: () => new Map(), clientID: 1 },
-	refused: undefined
-} as unknown as RoomSync;
 const base = {
 	description: '路口的灯坏了三天',
 	channel: 'council' as const,
@@ -27,8 +23,8 @@ const base = {
 };
 
 async function rooms() {
-	const community = new Room(await open(newDevice()), 'write', noSync);
-	const contacts = new Room(await open(newDevice(), 'contacts:tanglian'), 'write', noSync);
+	const community = testRoom(await open(newDevice()));
+	const contacts = testRoom(await open(newDevice(), 'contacts:tanglian'));
 	const s = await addSuggestion(
 		context(community.roomDoc),
 		{ ...base, title: '路灯不亮', residentName: '李阿姨', residentPhone: '13800001234' },
