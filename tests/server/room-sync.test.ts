@@ -38,9 +38,15 @@ const suggestion = (id: string) => ({
 });
 const author = { id: 'u', name: 'U' };
 
-/** A tablet: its database and its one socket; `room()` adds a room's sync on that socket. */
-function tablet(token: string, refused: number[] = []) {
-	const db = new KuaibanDb(`dev-${Math.random()}`, { indexedDB, IDBKeyRange });
+/**
+ * A tablet: its database (a new one, or the one it had) and its one socket; `room()` adds a
+ * room's sync on that socket.
+ */
+function tablet(
+	token: string,
+	refused: number[] = [],
+	db = new KuaibanDb(`dev-${Math.random()}`, { indexedDB, IDBKeyRange })
+) {
 	const sockets: WebSocket[] = [];
 	const Counting = class extends WebSocket {
 		constructor(address: string) {
@@ -60,8 +66,8 @@ function tablet(token: string, refused: number[] = []) {
 		db,
 		socket,
 		sockets,
-		async room(room: string, roomRefused: number[] = []) {
-			const roomDoc = await RoomDoc.open(db, room, { onPersistError: () => undefined });
+		async room(room: string, roomRefused: number[] = [], options: { defer?: boolean } = {}) {
+			const roomDoc = await RoomDoc.open(db, room, { onPersistError: () => undefined, ...options });
 			const sync = new RoomSync(roomDoc, 'write', socket, {
 				onRefused: (code) => roomRefused.push(code),
 				onStatus: () => undefined
@@ -187,5 +193,54 @@ describe('RoomSync against the server', () => {
 		for (const id of ['on-one-socket', 'while-cut']) {
 			await waitFor(() => (readRecord(fresh.doc, 'suggestion', id) ? true : undefined));
 		}
+	});
+
+	it('reopens a tablet without decoding a room the server has nothing new for, and applies news', async () => {
+		// The finance room: every payment of the city, on every tablet (issue 14, item 12).
+		const token = await login(server.url, 'tanglian-1');
+		const t = tablet(token);
+		const first = await t.room('finance');
+		t.socket.connect();
+		await waitFor(() => (first.sync.status === 'synced' ? true : undefined));
+		const payments = first.roomDoc.doc.getMap('disbursement').size;
+		expect(payments).toBeGreaterThan(100);
+		// The records' copy (and the sync's state with it) is kept once writes settle.
+		await waitFor(async () => ((await t.db.decoded.get('finance')) ? true : undefined));
+		t.socket.disconnect();
+
+		// The next morning: the same device, a new socket.
+		const again = tablet(token, [], t.db);
+		const reopened = await again.room('finance', [], { defer: true });
+		expect(reopened.roomDoc.loaded).toBe(false);
+		again.socket.connect();
+		await waitFor(() => (reopened.sync.status === 'synced' ? true : undefined));
+		expect(reopened.roomDoc.loaded).toBe(false);
+		expect(reopened.roomDoc.doc.getMap('disbursement').size).toBe(0);
+
+		// Finance pays a project meanwhile: the room is applied, and the payment is here.
+		const finance = connect(server.url, 'finance', await login(server.url, 'city-finance'));
+		cleanup.push(() => finance.destroy());
+		await synced(finance);
+		createRecord(
+			finance.doc,
+			'disbursement',
+			{
+				id: 'paid-while-open',
+				createdAt: '2026-12-05T02:00:00.000Z',
+				createdBy: 'city-finance',
+				project: { room: 'community:tanglian', id: 'p1' },
+				amountFen: 100_000,
+				paidAt: '2026-12-05T02:00:00.000Z',
+				by: 'city-finance'
+			},
+			new LocalChange('t', 'city-finance'),
+			{ id: 'city-finance', name: '财务' },
+			new Date()
+		);
+		await waitFor(() =>
+			readRecord(reopened.roomDoc.doc, 'disbursement', 'paid-while-open') ? true : undefined
+		);
+		expect(reopened.roomDoc.loaded).toBe(true);
+		expect(reopened.roomDoc.doc.getMap('disbursement').size).toBe(payments + 1);
 	});
 });

@@ -134,6 +134,12 @@ export interface DecodedRow {
 	 * a second of structured clone).
 	 */
 	json: string;
+	/**
+	 * The document's state vector and its deletions (an update of no items) at that moment: what
+	 * the sync asks of a room whose stored state is not applied yet. Absent in copies kept before.
+	 */
+	stateVector?: Uint8Array;
+	deletions?: Uint8Array;
 }
 
 export class KuaibanDb extends Dexie {

@@ -1,4 +1,5 @@
 import { changedRecords } from '$lib/doc/changed-records';
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { RECORD_ROOMS, roomHolds, type RecordKind } from '$lib/domain';
 import { applyQuietly, keepDecoded, preloadDecoded } from '$lib/doc/record-cache';
@@ -87,6 +88,31 @@ function applyRows(doc: Y.Doc, updates: Uint8Array[]) {
 	}
 }
 
+/**
+ * What a copy kept of the document for the sync (DecodedRow): its state vector, as sent and as
+ * clocks, and its deletions as an update of no items.
+ */
+interface KeptSyncState {
+	stateVector: Uint8Array;
+	clocks: Map<number, number>;
+	deletions: Uint8Array;
+}
+
+/** The other side holds every item of ours: its clock of each of our clients is as far. */
+function covers(theirs: Map<number, number>, ours: Map<number, number>): boolean {
+	for (const [client, clock] of ours) if ((theirs.get(client) ?? 0) < clock) return false;
+	return true;
+}
+
+/** An update of no items whose deletions are all among `deletions` (an update of no items too). */
+function deletesNothingNew(update: Uint8Array, deletions: Uint8Array): boolean {
+	// An update starts with how many clients it has items of: any item may be new.
+	if (decoding.readVarUint(decoding.createDecoder(update)) !== 0) return false;
+	const ours = Y.decodeUpdate(deletions).ds;
+	const both = Y.mergeDeleteSets([ours, Y.decodeUpdate(update).ds]);
+	return Y.equalDeleteSets(both, Y.mergeDeleteSets([ours]));
+}
+
 export interface RoomDocOptions {
 	now?: () => Date;
 	onPersistError?: (error: unknown) => void;
@@ -102,6 +128,8 @@ export class RoomDoc {
 	#lastSeq: number | undefined;
 	/** The stored rows' updates while a decoded copy stands in for them (see `open`). */
 	#stored: Uint8Array[] | undefined;
+	/** Kept with that copy: what the sync needs meanwhile (absent in an older copy). */
+	#keptSync: KeptSyncState | undefined;
 	#copyUsed = false;
 	#copyTimer: ReturnType<typeof setTimeout> | undefined;
 	/** This device had stored something of the room when it was opened. */
@@ -155,6 +183,13 @@ export class RoomDoc {
 				}
 				roomDoc.#stored = updates;
 				roomDoc.#copyUsed = true;
+				if (copy?.stateVector && copy.deletions) {
+					roomDoc.#keptSync = {
+						stateVector: copy.stateVector,
+						clocks: Y.decodeStateVector(copy.stateVector),
+						deletions: copy.deletions
+					};
+				}
 				// For bench/client.ts: which rooms opened from their decoded copy.
 				globalThis.performance?.mark?.(`kuaiban:copy-used:${room}`);
 			} else {
@@ -173,13 +208,48 @@ export class RoomDoc {
 
 	/**
 	 * Applies the stored state whose decoded copy was shown (see `open`); nothing is decoded
-	 * again, the copy being of that very state.
+	 * again, the copy being of that very state. Done when something needs the document itself:
+	 * a command, a reader beyond the records, an update from the server that brings anything.
 	 */
 	applyStored(): void {
 		const stored = this.#stored;
 		if (stored === undefined) return;
 		this.#stored = undefined;
+		const kept = this.#keptSync;
+		this.#keptSync = undefined;
 		applyQuietly(this.doc, () => applyRows(this.doc, stored));
+		// For bench/client.ts and bench/lighthouse.ts: which rooms were applied, and when.
+		globalThis.performance?.mark?.(`kuaiban:applied:${this.room}`);
+		// A copy kept before copies held the sync's state: keep one that does.
+		if (!kept) this.#scheduleCopy();
+	}
+
+	// The sync (mux-socket.ts's SyncSource). While the stored state waits, the copy's state vector
+	// and deletions answer for it: a tablet that reopens and finds nothing new on the server never
+	// decodes its rooms (every payment of the city, for one); one that finds anything applies first.
+
+	/** This device's state vector, for a sync step 1. */
+	stateVector(): Uint8Array {
+		if (this.#stored !== undefined && this.#keptSync) return this.#keptSync.stateVector;
+		this.applyStored();
+		return Y.encodeStateVector(this.doc);
+	}
+
+	/** What the server lacks, given its state vector (the answer to its sync step 1). */
+	missingFor(stateVector: Uint8Array): Uint8Array {
+		const kept = this.#stored !== undefined ? this.#keptSync : undefined;
+		// It holds every item of ours: it is sent our deletions, as Yjs would.
+		if (kept && covers(Y.decodeStateVector(stateVector), kept.clocks)) return kept.deletions;
+		this.applyStored();
+		return Y.encodeStateAsUpdate(this.doc, stateVector);
+	}
+
+	/** An update from the server: applied, unless the stored state that waits holds it all. */
+	receive(update: Uint8Array, origin: unknown): void {
+		const kept = this.#stored !== undefined ? this.#keptSync : undefined;
+		if (kept && deletesNothingNew(update, kept.deletions)) return;
+		this.applyStored();
+		Y.applyUpdate(this.doc, update, origin);
 	}
 
 	/** After changes settle: keeps the room's records as decoded now, for the next open. */
@@ -207,7 +277,16 @@ export class RoomDoc {
 			const stored = () => this.db.updates.where('room').equals(this.room);
 			const [count, last] = await Promise.all([stored().count(), stored().last()]);
 			if (count !== rows || last?.seq !== seq) return;
-			await this.db.decoded.put({ room: this.room, seq, rows, json: JSON.stringify(kinds) });
+			const stateVector = Y.encodeStateVector(this.doc);
+			await this.db.decoded.put({
+				room: this.room,
+				seq,
+				rows,
+				json: JSON.stringify(kinds),
+				stateVector,
+				// An update of everything beyond the state vector: no items, every deletion.
+				deletions: Y.encodeStateAsUpdate(this.doc, stateVector)
+			});
 		});
 	}
 

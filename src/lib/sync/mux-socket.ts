@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import {
 	CloseCode,
 	fatalCloseCodes,
@@ -19,6 +19,30 @@ import {
 	muxPrefix,
 	readMuxFrame
 } from './protocol';
+
+/**
+ * What a room's channel asks of the room's document in the sync protocol. A plain document
+ * answers from itself (`docSource`); a room whose stored state a decoded copy still stands in
+ * for answers from what it kept with the copy, and applies that state only when it must
+ * (RoomDoc).
+ */
+export interface SyncSource {
+	/** This side's state vector (a sync step 1). */
+	stateVector(): Uint8Array;
+	/** What the other side lacks, given its state vector (the answer to its step 1). */
+	missingFor(stateVector: Uint8Array): Uint8Array;
+	/** An update from the other side (its step 2, or a change). */
+	receive(update: Uint8Array, origin: unknown): void;
+}
+
+/** A document as its own sync source. */
+export function docSource(doc: Y.Doc): SyncSource {
+	return {
+		stateVector: () => Y.encodeStateVector(doc),
+		missingFor: (stateVector) => Y.encodeStateAsUpdate(doc, stateVector),
+		receive: (update, origin) => Y.applyUpdate(doc, update, origin)
+	};
+}
 
 /**
  * The device's one websocket to the server (`/mux`, protocol.ts), and on it one channel per room:
@@ -92,10 +116,10 @@ export class MuxSocket {
 	}
 
 	/** The room's channel on this socket, joined whenever the socket is open. */
-	channel(room: string, doc: Y.Doc): RoomChannel {
+	channel(room: string, doc: Y.Doc, source: SyncSource = docSource(doc)): RoomChannel {
 		const existing = this.#channels.get(room);
 		if (existing) return existing;
-		const channel = new RoomChannel(this, room, doc, this.options.onStatus);
+		const channel = new RoomChannel(this, room, doc, source, this.options.onStatus);
 		this.#channels.set(room, channel);
 		if (this.connected) this.#join([channel]);
 		return channel;
@@ -245,6 +269,7 @@ export class RoomChannel {
 		private readonly socket: MuxSocket,
 		readonly room: string,
 		readonly doc: Y.Doc,
+		private readonly source: SyncSource,
 		private readonly onStatus: () => void
 	) {
 		this.#prefix = muxPrefix(room);
@@ -269,10 +294,7 @@ export class RoomChannel {
 
 	/** Our state vector: the server answers with what we lack, then with its own (a probe). */
 	sendStepOne(): void {
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, messageSync);
-		syncProtocol.writeSyncStep1(encoder, this.doc);
-		this.send(encoding.toUint8Array(encoder));
+		this.#sendSync(syncProtocol.messageYjsSyncStep1, this.source.stateVector());
 	}
 
 	/** @internal the socket is open: join, then sync and say who is here. */
@@ -308,14 +330,26 @@ export class RoomChannel {
 		const type = decoding.readVarUint(decoder);
 		switch (type) {
 			case messageSync: {
-				const peek = decoding.clone(decoder);
-				if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
-					this.onServerStateVector?.(decoding.readVarUint8Array(peek));
+				// y-protocols' sync, its three messages answered through the room's source.
+				const syncType = decoding.readVarUint(decoder);
+				const payload = decoding.readVarUint8Array(decoder);
+				if (syncType === syncProtocol.messageYjsSyncStep1) {
+					this.onServerStateVector?.(payload);
+					this.#sendSync(syncProtocol.messageYjsSyncStep2, this.source.missingFor(payload));
+					return;
 				}
-				const encoder = encoding.createEncoder();
-				encoding.writeVarUint(encoder, messageSync);
-				const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, this);
-				if (encoding.length(encoder) > 1) this.send(encoding.toUint8Array(encoder));
+				if (
+					syncType !== syncProtocol.messageYjsSyncStep2 &&
+					syncType !== syncProtocol.messageYjsUpdate
+				) {
+					return;
+				}
+				try {
+					this.source.receive(payload, this);
+				} catch (error) {
+					// As y-protocols does: a bad update from the server is not the socket's end.
+					console.error('Caught error while handling a Yjs update', error);
+				}
 				if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
 					this.synced = true;
 					this.onSynced?.();
@@ -371,11 +405,16 @@ export class RoomChannel {
 
 	#onUpdate = (update: Uint8Array, origin: unknown) => {
 		if (origin === this) return;
+		this.#sendSync(syncProtocol.messageYjsUpdate, update);
+	};
+
+	#sendSync(syncType: number, payload: Uint8Array) {
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, messageSync);
-		syncProtocol.writeUpdate(encoder, update);
+		encoding.writeVarUint(encoder, syncType);
+		encoding.writeVarUint8Array(encoder, payload);
 		this.send(encoding.toUint8Array(encoder));
-	};
+	}
 
 	#onAwareness = (
 		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },

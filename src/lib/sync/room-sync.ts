@@ -41,7 +41,8 @@ export class RoomSync {
 		private readonly socket: MuxSocket,
 		private readonly options: RoomSyncOptions
 	) {
-		this.channel = socket.channel(roomDoc.room, roomDoc.doc);
+		// The room answers the sync itself: from what its decoded copy kept, while its stored state waits.
+		this.channel = socket.channel(roomDoc.room, roomDoc.doc, roomDoc);
 		this.channel.onServerStateVector = (stateVector) => void this.#serverHas(stateVector);
 		this.channel.onSynced = () => {
 			this.#scheduleProbe(0);

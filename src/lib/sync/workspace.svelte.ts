@@ -86,38 +86,45 @@ export class Room {
 		return this.roomDoc.room;
 	}
 
+	/**
+	 * The whole document: its stored state applied first if a decoded copy still stood in for it
+	 * (RoomDoc.open's `defer`). The record queries below are answered by the copy meanwhile.
+	 */
 	get doc() {
+		this.roomDoc.applyStored();
 		return this.roomDoc.doc;
 	}
 
 	/** The records of a kind as stored, valid or not (a list shows what it cannot read too). */
 	records<K extends RecordKind>(kind: K): StoredRecord<K>[] {
 		void this.version;
-		return readRecords(this.doc, kind);
+		return readRecords(this.roomDoc.doc, kind);
 	}
 
 	/** The valid records of a kind. */
 	valid<K extends RecordKind>(kind: K): RecordKinds[K][] {
 		void this.version;
-		return validRecords(this.doc, kind);
+		return validRecords(this.roomDoc.doc, kind);
 	}
 
 	/** One record as stored, if the room holds it. */
 	record<K extends RecordKind>(kind: K, id: string): StoredRecord<K> | undefined {
 		void this.version;
-		return readRecord(this.doc, kind, id);
+		return readRecord(this.roomDoc.doc, kind, id);
 	}
 
-	/** A record's own list of changes, as the devices wrote it. */
+	/** A record's own list of changes, as the devices wrote it (not in the copy: the document). */
 	history(kind: RecordKind, id: string): HistoryEntry[] {
+		const doc = this.doc;
 		void this.version;
-		return readHistory(this.doc, kind, id);
+		return readHistory(doc, kind, id);
 	}
 
 	/** Anything else read from the document (a store's reader), rerun on every change. */
 	read<T>(reader: (doc: Room['doc']) => T): T {
+		const doc = this.doc;
 		void this.version;
-		return reader(this.doc);
+		return reader(doc);
 	}
 
 	/** Who else has this room open on the given record now (names), for "also here". */
@@ -143,6 +150,15 @@ export interface WorkspaceOptions {
 export interface PendingSummary {
 	records: number;
 	photos: number;
+}
+
+/** Resolves after the next frame is painted (at once where there are no frames). */
+function afterFirstPaint(win: Window): Promise<void> {
+	return new Promise<void>((done) =>
+		typeof win.requestAnimationFrame === 'function'
+			? win.requestAnimationFrame(() => setTimeout(done, 0))
+			: setTimeout(done, 0)
+	);
 }
 
 export class Workspace {
@@ -207,10 +223,11 @@ export class Workspace {
 			performance.mark('kuaiban:rooms-ready');
 			this.needsSignIn = session.tokenRefusedAt !== undefined;
 			this.phase = 'ready';
-			// The screens show the rooms' decoded copies first; the documents follow, then the sync
-			// (unless the person signed out meanwhile: then the socket is another one, or none).
+			// The screens show the rooms' decoded copies; a room's document is applied when something
+			// needs it (RoomDoc.applyStored). The sync starts after the first paint (unless the person
+			// signed out meanwhile: then the socket is another one, or none).
 			const socket = this.#socket;
-			void this.#applyStored(win).then(() => {
+			void afterFirstPaint(win).then(() => {
 				if (this.online && !this.needsSignIn && this.#socket === socket) this.#connect();
 			});
 			void askPersistentStorage().then((p) => (this.persisted = p));
@@ -240,24 +257,6 @@ export class Workspace {
 			onUnauthorized: () => void this.#tokenRefused()
 		});
 		await this.#uploader.report();
-	}
-
-	/**
-	 * After the first paint, applies each room's stored state that a decoded copy stood in for
-	 * (RoomDoc.open's `defer`), one room a task.
-	 */
-	async #applyStored(win: Window) {
-		await new Promise<void>((done) =>
-			typeof win.requestAnimationFrame === 'function'
-				? win.requestAnimationFrame(() => setTimeout(done, 0))
-				: setTimeout(done, 0)
-		);
-		for (const room of [...this.rooms.values()]) {
-			if (room.roomDoc.loaded) continue;
-			room.roomDoc.applyStored();
-			await new Promise((done) => setTimeout(done, 0));
-		}
-		performance.mark('kuaiban:documents-applied');
 	}
 
 	async #openRooms(session: SessionRow, options: { defer?: boolean } = {}) {

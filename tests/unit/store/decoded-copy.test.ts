@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { createRecord, readRecords, updateRecord } from '$lib/doc/records';
 import { LocalChange, RoomDoc } from '$lib/store/room-doc';
 import { makeSuggestion } from '../domain/factories';
@@ -132,4 +133,111 @@ describe("a room's decoded copy", () => {
 		expect(await db.decoded.get(room)).toBeUndefined();
 		await first.close();
 	}, 15_000);
+});
+
+/**
+ * The sync of a room whose stored state waits behind its copy (issue 14, item 12: applying every
+ * payment of the city was the longest task of a worker's tablet opening its list). The copy's
+ * state vector and deletions answer the server; anything the server brings is applied on the
+ * whole document, and nothing of ours is held back.
+ */
+describe('a room whose stored state waits, in the sync', () => {
+	/**
+	 * A device whose room holds `ids` and a text, copied to the server; then `offline` changes the
+	 * device's room alone; closed with its copy kept, and opened again as the app does.
+	 */
+	async function reopened(ids: string[], offline?: (doc: Y.Doc) => void) {
+		const db = newDevice();
+		const first = await roomWithSuggestions(db, ids);
+		first.doc.transact(() => first.doc.getText('note').insert(0, '路灯不亮'), origin);
+		const server = new Y.Doc();
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(first.doc));
+		offline?.(first.doc);
+		await first.flush();
+		await settle();
+		const whole = Y.encodeStateAsUpdate(first.doc);
+		await first.close();
+		const tablet = await RoomDoc.open(db, room, { defer: true });
+		expect(tablet.loaded).toBe(false);
+		return { db, tablet, server, whole };
+	}
+
+	/** One join as the server runs it: its step 2 for our step 1, then our step 2 for its step 1. */
+	function join(tablet: RoomDoc, server: Y.Doc) {
+		tablet.receive(Y.encodeStateAsUpdate(server, tablet.stateVector()), 'server');
+		Y.applyUpdate(server, tablet.missingFor(Y.encodeStateVector(server)), 'tablet');
+	}
+
+	it('answers from the copy and stays unapplied when the server has nothing new', async () => {
+		const { tablet, server, whole } = await reopened(['s1', 's2']);
+		const reference = new Y.Doc();
+		Y.applyUpdate(reference, whole);
+		expect(tablet.stateVector()).toEqual(Y.encodeStateVector(reference));
+		const serverBefore = Y.encodeStateAsUpdate(server);
+		join(tablet, server);
+		expect(tablet.loaded).toBe(false);
+		expect(tablet.doc.getMap('suggestion').size).toBe(0);
+		expect(Y.encodeStateAsUpdate(server)).toEqual(serverBefore);
+		await tablet.close();
+	}, 15_000);
+
+	it("applies its stored state, then the server's news, when the server has anything new", async () => {
+		const { tablet, server } = await reopened(['s1']);
+		// Another tablet's suggestion reached the server meanwhile.
+		const other = new LocalChange('test', 'u9');
+		createRecord(server, 'suggestion', makeSuggestion({ id: 's9' }), other, who, at);
+		join(tablet, server);
+		expect(tablet.loaded).toBe(true);
+		expect(
+			readRecords(tablet.doc, 'suggestion')
+				.map((r) => r.id)
+				.sort()
+		).toEqual(['s1', 's9']);
+		await tablet.close();
+	}, 15_000);
+
+	it('applies a deletion it lacks, though the server sends no item with it', async () => {
+		const { tablet, server } = await reopened(['s1']);
+		// On the server a word of the text is deleted: no new item of any client.
+		const clocks = Y.encodeStateVector(server);
+		server.getText('note').delete(0, 2);
+		expect(Y.encodeStateVector(server)).toEqual(clocks);
+		join(tablet, server);
+		expect(tablet.loaded).toBe(true);
+		expect(tablet.doc.getText('note').toString()).toBe('不亮');
+		await tablet.close();
+	}, 15_000);
+
+	it('sends what it made offline: items, and a deletion that made none', async () => {
+		const { tablet, server } = await reopened(['s1'], (doc) => {
+			doc.transact(() => doc.getText('note').delete(0, 2), origin);
+		});
+		join(tablet, server);
+		// The deletion alone: the server holds every item of ours, it is sent our deletions.
+		expect(server.getText('note').toString()).toBe('不亮');
+		expect(tablet.loaded).toBe(false);
+		await tablet.close();
+
+		const items = await reopened(['s1'], (doc) => {
+			createRecord(doc, 'suggestion', makeSuggestion({ id: 's2' }), origin, who, at);
+		});
+		join(items.tablet, items.server);
+		expect(readRecords(items.server, 'suggestion').map((r) => r.id)).toContain('s2');
+		await items.tablet.close();
+	}, 20_000);
+
+	it('applies first when its copy was kept without the sync state, and keeps one with it', async () => {
+		const { db, tablet, server } = await reopened(['s1']);
+		await tablet.close();
+		// A copy as kept before copies held the sync's state.
+		const copy = (await db.decoded.get(room))!;
+		await db.decoded.put({ room, seq: copy.seq, rows: copy.rows, json: copy.json });
+		const old = await RoomDoc.open(db, room, { defer: true });
+		expect(old.loaded).toBe(false);
+		join(old, server);
+		expect(old.loaded).toBe(true);
+		await settle();
+		expect((await db.decoded.get(room))?.stateVector).toEqual(Y.encodeStateVector(old.doc));
+		await old.close();
+	}, 20_000);
 });
