@@ -79,6 +79,64 @@ describe('the session', () => {
 		expect(await page.getByLabel('Username').count()).toBe(0);
 	});
 
+	it("reopens without decoding a room nothing needs: the worker's own rooms when idle, never the city's payments", async () => {
+		// Issue 14, item 12: the finance room (every payment of the city) was applied on every
+		// open of every tablet, the longest task of a worker opening its list.
+		const { page } = await tablet();
+		await signIn(page, 'tanglian-1');
+		await waitSynced(page);
+		await openSection(page, 'Suggestions');
+		const copies = () =>
+			page.evaluate(
+				() =>
+					new Promise<string[]>((resolve) => {
+						const open = indexedDB.open('kuaiban');
+						open.onsuccess = () => {
+							const request = open.result
+								.transaction('decoded')
+								.objectStore('decoded')
+								.getAllKeys();
+							request.onsuccess = () => {
+								open.result.close();
+								resolve((request.result as string[]).sort());
+							};
+						};
+					})
+			);
+		// Each room's copy is kept once its writes settle (2 s); a room with nothing stored (this
+		// community's contacts) has none, and nothing to apply.
+		await expect
+			.poll(copies, { timeout: 15_000 })
+			.toEqual(['city', 'community:tanglian', 'finance', 'town:jingkai']);
+
+		await page.reload();
+		await page.locator('.list li').first().waitFor();
+		await waitSynced(page);
+		const marks = (prefix: string) =>
+			page.evaluate(
+				(prefix) =>
+					performance
+						.getEntriesByType('mark')
+						.filter((m) => m.name.startsWith(prefix))
+						.map((m) => m.name.slice(prefix.length))
+						.sort(),
+				prefix
+			);
+		expect(await marks('kuaiban:copy-used:')).toEqual(await copies());
+		// The room this worker writes, when the tablet is idle after opening: the first save does
+		// not wait for it. The rooms it only reads, never while nothing needs them.
+		await expect
+			.poll(() => marks('kuaiban:applied:'), { timeout: 20_000 })
+			.toEqual(['community:tanglian']);
+		await page.waitForTimeout(1000);
+		expect(await marks('kuaiban:applied:')).toEqual(['community:tanglian']);
+
+		// A page that reads the payments applies the finance room, and shows them.
+		await openSection(page, 'Projects');
+		await page.locator('.list li a').first().click();
+		await expect.poll(() => marks('kuaiban:applied:'), { timeout: 10_000 }).toContain('finance');
+	});
+
 	it('keeps working when the server refuses the token, and sends what waited after a new sign-in', async () => {
 		const dataDir = await mkdtemp(join(tmpdir(), 'kuaiban-session-'));
 		cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
