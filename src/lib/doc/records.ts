@@ -96,7 +96,12 @@ export function readRecord<K extends RecordKind>(
 	kind: K,
 	id: string
 ): StoredRecord<K> | undefined {
-	const value = recordsOf(doc, kind).get(id);
+	const map = recordsOf(doc, kind);
+	// A kept decoding answers while it is fresh for this record: it is also what stands in for a
+	// document whose stored state is not applied yet (record-cache.ts), as in `readRecords`.
+	const cache = kindCache<StoredRecord<K>>(doc, kind, map);
+	if (cache && cache.stale !== 'all' && !cache.stale.has(id)) return cache.byId.get(id);
+	const value = map.get(id);
 	return value === undefined ? undefined : toStored(kind, id, value);
 }
 

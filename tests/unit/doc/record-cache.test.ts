@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Project, Suggestion } from '$lib/domain';
 import { applyQuietly, keepDecoded, preloadDecoded } from '$lib/doc/record-cache';
-import { createRecord, readRecords, recordsOf, updateRecord } from '$lib/doc/records';
+import { createRecord, readRecord, readRecords, recordsOf, updateRecord } from '$lib/doc/records';
 import { makeProject, validRecordOfEveryKind } from '../domain/factories';
 
 /**
@@ -89,8 +89,9 @@ describe('decoded records kept per document', () => {
 		const doc = new Y.Doc();
 		keepDecoded(doc);
 		preloadDecoded(doc, 'suggestion', recordsOf(doc, 'suggestion'), copy);
-		// Before the document: the copy.
+		// Before the document: the copy, the whole kind and one record alike.
 		expect(readRecords(doc, 'suggestion')).toEqual(copy);
+		expect(readRecord(doc, 'suggestion', 's2')).toBe(copy.find((r) => r.id === 's2'));
 		// A kind with no copy, read before the document, is empty then and whole after.
 		expect(readRecords(doc, 'project')).toEqual([]);
 		applyQuietly(doc, () => Y.applyUpdate(doc, stored));
@@ -132,7 +133,18 @@ describe('decoded records kept per document', () => {
 				Y.applyUpdate(other, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(other)));
 			}
 			if (step % 7 === 0) {
-				expect(byId(readRecords(doc, 'suggestion'))).toEqual(fresh(doc, 'suggestion'));
+				// One record at a time too, before the whole kind is read again (some kept
+				// records stale) and after (none), and one that is not there.
+				const truth = fresh(doc, 'suggestion');
+				const one = () =>
+					byId(
+						[...truth.map((r) => r.id), 'absent'].flatMap(
+							(id) => readRecord(doc, 'suggestion', id) ?? []
+						)
+					);
+				expect(one()).toEqual(truth);
+				expect(byId(readRecords(doc, 'suggestion'))).toEqual(truth);
+				expect(one()).toEqual(truth);
 			}
 		}
 	});

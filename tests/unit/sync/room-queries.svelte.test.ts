@@ -80,7 +80,11 @@ describe("a room's queries", () => {
 	it('answer from the decoded copy, and a reader of the document gets it whole', async () => {
 		const db = newDevice();
 		const first = await open(db);
-		await addSuggestion(context(first), { ...suggestionFields, title: '路灯不亮' }, []);
+		const added = await addSuggestion(
+			context(first),
+			{ ...suggestionFields, title: '路灯不亮' },
+			[]
+		);
 		await first.flush();
 		await new Promise((done) => setTimeout(done, 2600));
 		await first.close();
@@ -91,8 +95,11 @@ describe("a room's queries", () => {
 		const stop = $effect.root(() => {
 			screen = screenOf(room);
 		});
-		// The records come from the copy: the stored state is not applied for them.
+		// The records come from the copy: the stored state is not applied for them. The list's
+		// link opens the record's page, which finds it there too.
 		expect(screen.titles).toEqual(['路灯不亮']);
+		screen.shown.id = added.id;
+		expect(screen.title).toBe('路灯不亮');
 		expect(second.loaded).toBe(false);
 		// A reader of the document itself (a text, the city's rules) never sees it empty.
 		expect(screen.size).toBe(1);
