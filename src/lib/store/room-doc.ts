@@ -4,7 +4,13 @@ import * as Y from 'yjs';
 import { RECORD_ROOMS, roomHolds, type RecordKind } from '$lib/domain';
 import { applyQuietly, keepDecoded, preloadDecoded } from '$lib/doc/record-cache';
 import { readRecords, recordsOf } from '$lib/doc/records';
-import { isQuotaError, StorageFullError, type KuaibanDb, type OutboxRow } from './db';
+import {
+	isQuotaError,
+	StorageFullError,
+	type DecodedRow,
+	type KuaibanDb,
+	type OutboxRow
+} from './db';
 
 /**
  * One room's Yjs document, kept in IndexedDB.
@@ -123,9 +129,11 @@ export class RoomDoc {
 	/** Updates not yet on disk; `clock` is this client's clock after a local change. */
 	#pending: { update: Uint8Array; clock?: number; records?: string[] }[] = [];
 	#writing: Promise<void> = Promise.resolve();
-	/** The stored rows this document holds, and the last one's key: what a decoded copy names. */
-	#rows = 0;
-	#lastSeq: number | undefined;
+	/**
+	 * The keys of the stored rows this document holds, exactly: a decoded copy is kept only of
+	 * these, and only while they are all the room's rows (another tab's rows make it another state).
+	 */
+	#held = new Set<number>();
 	/** The stored rows' updates while a decoded copy stands in for them (see `open`). */
 	#stored: Uint8Array[] | undefined;
 	/** Kept with that copy: what the sync needs meanwhile (absent in an older copy). */
@@ -167,13 +175,14 @@ export class RoomDoc {
 			db.updates.where('room').equals(room).sortBy('seq'),
 			options.defer ? db.decoded.get(room).catch(() => undefined) : undefined
 		]);
-		roomDoc.#rows = rows.length;
-		roomDoc.#lastSeq = rows.at(-1)?.seq;
+		roomDoc.#held = new Set(rows.map((r) => r.seq!));
 		roomDoc.storedAtOpen = rows.length > 0;
 		if (rows.length > 0) {
 			const updates = rows.map((r) => r.update);
+			// Keys only grow and rows are only ever replaced by a later one (a merge): the last key
+			// and the count name one set of rows.
 			const kinds =
-				copy && copy.seq === roomDoc.#lastSeq && copy.rows === rows.length
+				copy && copy.seq === rows.at(-1)?.seq && copy.rows === rows.length
 					? parseCopy(copy.json)
 					: undefined;
 			if (kinds) {
@@ -259,34 +268,40 @@ export class RoomDoc {
 	}
 
 	async #keepCopy(): Promise<void> {
-		await this.#writing.catch(() => undefined);
-		// Only when the document is exactly the stored rows: nothing pending, nothing deferred.
-		if (this.#closed || !this.loaded || this.#pending.length > 0) return;
-		const seq = this.#lastSeq;
-		const rows = this.#rows;
-		if (seq === undefined) return;
+		const writing = this.#writing;
+		await writing.catch(() => undefined);
+		// Only when the document is exactly the rows it holds: nothing pending, no write begun
+		// meanwhile, nothing deferred.
+		if (this.#closed || !this.loaded || this.#pending.length > 0 || this.#writing !== writing) {
+			return;
+		}
+		const held = new Set(this.#held);
+		if (held.size === 0) return;
+		// The records, the state vector and the deletions of one moment: nothing comes between
+		// them (an update arriving during the transaction below is not in any of the three).
 		const kinds: Partial<Record<RecordKind, unknown[]>> = {};
 		for (const kind of Object.keys(RECORD_ROOMS) as RecordKind[]) {
 			if (roomHolds(this.room, kind) && this.doc.share.has(kind)) {
 				kinds[kind] = readRecords(this.doc, kind);
 			}
 		}
+		const stateVector = Y.encodeStateVector(this.doc);
+		const copy: DecodedRow = {
+			room: this.room,
+			seq: Math.max(...held),
+			rows: held.size,
+			json: JSON.stringify(kinds),
+			stateVector,
+			// An update of everything beyond the state vector: no items, every deletion.
+			deletions: Y.encodeStateAsUpdate(this.doc, stateVector)
+		};
 		await this.db.transaction('rw', this.db.updates, this.db.decoded, async () => {
 			// Another tab may have added or merged rows this document does not hold.
-			// Two collections: a Dexie collection is changed by what is asked of it (last() reverses).
-			const stored = () => this.db.updates.where('room').equals(this.room);
-			const [count, last] = await Promise.all([stored().count(), stored().last()]);
-			if (count !== rows || last?.seq !== seq) return;
-			const stateVector = Y.encodeStateVector(this.doc);
-			await this.db.decoded.put({
-				room: this.room,
-				seq,
-				rows,
-				json: JSON.stringify(kinds),
-				stateVector,
-				// An update of everything beyond the state vector: no items, every deletion.
-				deletions: Y.encodeStateAsUpdate(this.doc, stateVector)
-			});
+			const keys = await this.db.updates.where('room').equals(this.room).primaryKeys();
+			if (keys.length !== held.size || keys.some((key) => key === undefined || !held.has(key))) {
+				return;
+			}
+			await this.db.decoded.put(copy);
 		});
 	}
 
@@ -323,35 +338,48 @@ export class RoomDoc {
 		for (const { clock, records } of batch) {
 			if (clock !== undefined) outbox.push({ room: this.room, client, clock, at, records });
 		}
+		let keys: (number | undefined)[] = [];
 		try {
 			await this.db.transaction('rw', this.db.updates, this.db.outbox, async () => {
-				const keys = await this.db.updates.bulkAdd(
+				keys = await this.db.updates.bulkAdd(
 					batch.map(({ update }) => ({ room: this.room, update })),
 					{ allKeys: true }
 				);
-				this.#lastSeq = keys.at(-1) ?? this.#lastSeq;
 				if (outbox.length > 0) await this.db.outbox.bulkAdd(outbox);
 			});
 		} catch (error) {
 			this.#pending = batch.concat(this.#pending);
 			throw isQuotaError(error) ? new StorageFullError(error) : error;
 		}
+		for (const key of keys) if (key !== undefined) this.#held.add(key);
 		if (outbox.length > 0) this.#notifyOutbox();
-		this.#rows += batch.length;
-		if (this.#rows > compactAfterRows) await this.compact();
+		if (this.#held.size > compactAfterRows) await this.compact();
 		this.#scheduleCopy();
 	}
 
-	/** Replaces the room's rows by one merged update (read and replaced in one transaction). */
+	/**
+	 * Replaces the room's rows by one merged update (read and replaced in one transaction). Rows
+	 * another tab wrote since this document opened are merged too: the document takes them first
+	 * (and the sync sends them on), so that it still holds exactly the stored rows.
+	 */
 	async compact(): Promise<void> {
+		let foreign: Uint8Array[] = [];
+		let seq: number | undefined;
 		await this.db.transaction('rw', this.db.updates, async () => {
 			const rows = await this.db.updates.where('room').equals(this.room).sortBy('seq');
 			if (rows.length < 2) return;
+			foreign = rows.filter((r) => !this.#held.has(r.seq!)).map((r) => r.update);
 			const merged = Y.mergeUpdates(rows.map((r) => r.update));
 			await this.db.updates.bulkDelete(rows.map((r) => r.seq!));
-			this.#lastSeq = await this.db.updates.add({ room: this.room, update: merged });
-			this.#rows = 1;
+			seq = await this.db.updates.add({ room: this.room, update: merged });
 		});
+		if (seq === undefined) return;
+		if (foreign.length > 0) {
+			// What a copy stood in for is no longer all that is stored.
+			this.applyStored();
+			Y.applyUpdate(this.doc, Y.mergeUpdates(foreign), loadOrigin);
+		}
+		this.#held = new Set([seq]);
 	}
 
 	/**

@@ -226,6 +226,72 @@ describe('a room whose stored state waits, in the sync', () => {
 		await items.tablet.close();
 	}, 20_000);
 
+	it("holds another tab's rows that a merge took in, and sends them", async () => {
+		// Tab A takes a suggestion offline and is closed; tab B syncs its own, then merges the rows
+		// (past 400 of them) with A's among them. Its copy was kept as if it held A's too.
+		const db = newDevice();
+		const a = await RoomDoc.open(db, room);
+		const b = await RoomDoc.open(db, room);
+		createRecord(a.doc, 'suggestion', makeSuggestion({ id: 'typed-in-a' }), origin, who, at);
+		await a.flush();
+		await a.close();
+		createRecord(b.doc, 'suggestion', makeSuggestion({ id: 'typed-in-b' }), origin, who, at);
+		await b.flush();
+		const server = new Y.Doc();
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(b.doc));
+		await b.compact();
+		const ids = (doc: Y.Doc) =>
+			readRecords(doc, 'suggestion')
+				.map((r) => r.id)
+				.sort();
+		expect(ids(b.doc)).toEqual(['typed-in-a', 'typed-in-b']);
+		await settle();
+		await b.close();
+
+		const tablet = await RoomDoc.open(db, room, { defer: true });
+		expect(tablet.loaded).toBe(false);
+		expect(ids(tablet.doc)).toEqual(['typed-in-a', 'typed-in-b']);
+		join(tablet, server);
+		expect(ids(server)).toEqual(['typed-in-a', 'typed-in-b']);
+		await tablet.close();
+	}, 15_000);
+
+	it('keeps a copy of one moment: an update arriving meanwhile is in none of its parts', async () => {
+		const db = newDevice();
+		const tab = await RoomDoc.open(db, room, { onPersistError: () => undefined });
+		createRecord(tab.doc, 'suggestion', makeSuggestion({ id: 's1' }), origin, who, at);
+		await tab.flush();
+		const server = new Y.Doc();
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(tab.doc));
+		const other = new LocalChange('test', 'u9');
+		createRecord(server, 'suggestion', makeSuggestion({ id: 'from-server' }), other, who, at);
+		const relayed = Y.encodeStateAsUpdate(server, Y.encodeStateVector(tab.doc));
+		// The server's update arrives while the copy is being kept, and the disk is full for it.
+		const where = db.updates.where.bind(db.updates);
+		let delivered = false;
+		db.updates.where = ((index: string) => {
+			if (!delivered) {
+				delivered = true;
+				tab.receive(relayed, 'server');
+			}
+			return where(index);
+		}) as typeof db.updates.where;
+		db.updates.bulkAdd = (() =>
+			Promise.reject(
+				new DOMException('full', 'QuotaExceededError')
+			)) as unknown as typeof db.updates.bulkAdd;
+		await settle();
+		expect(delivered).toBe(true);
+		const copy = await db.decoded.get(room);
+		const stored = new Y.Doc();
+		for (const row of await where('room').equals(room).toArray()) Y.applyUpdate(stored, row.update);
+		// Had it claimed the update, the next open would tell the server so, and never get it.
+		expect(copy?.stateVector).toEqual(Y.encodeStateVector(stored));
+		expect(copy?.deletions).toEqual(Y.encodeStateAsUpdate(stored, Y.encodeStateVector(stored)));
+		expect(JSON.parse(copy!.json).suggestion.map((r: { id: string }) => r.id)).toEqual(['s1']);
+		await tab.close();
+	}, 15_000);
+
 	it('applies first when its copy was kept without the sync state, and keeps one with it', async () => {
 		const { db, tablet, server } = await reopened(['s1']);
 		await tablet.close();
