@@ -59,7 +59,11 @@ async function initialAssets(
 ): Promise<Asset[]> {
 	const { context, page } = await tablet(browser, url, { serviceWorkers: 'block' });
 	try {
-		if (signedIn) await signIn(page, user);
+		if (signedIn) {
+			await signIn(page, user);
+			// The home page's own parts are still coming: not the list's.
+			await page.waitForLoadState('networkidle');
+		}
 		const paths = new Set<string>();
 		page.on('response', (response) => {
 			const path = new URL(response.url()).pathname;

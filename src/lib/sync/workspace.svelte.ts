@@ -152,9 +152,8 @@ export interface PendingSummary {
 	photos: number;
 }
 
-/** How long after opening the rooms a person writes are applied, when idle (and at the latest). */
-const idleApplyAfterMs = 3000;
-const idleApplyTimeoutMs = 10_000;
+/** The longest the rooms a person writes wait for an idle moment after opening. */
+const idleApplyTimeoutMs = 2000;
 
 /** Resolves after the next frame is painted (at once where there are no frames). */
 function afterFirstPaint(win: Window): Promise<void> {
@@ -265,10 +264,10 @@ export class Workspace {
 	}
 
 	/**
-	 * The rooms this person writes, applied one at a time when the device is idle a while after
-	 * opening: the first save then does not wait for a room's stored state (a five-year community
-	 * room: ~190 ms on this machine). Rooms only read (every payment of the city, on a worker's
-	 * tablet) wait until something needs them.
+	 * The rooms this person writes, applied one at a time at the first idle moments after opening
+	 * (within two seconds): a form's first save then does not wait for a room's stored state (a
+	 * five-year community room: ~200 ms on this machine, a pause at "Save" on a tablet). Rooms only
+	 * read (every payment of the city, on a worker's tablet) wait until something needs them.
 	 */
 	#applyWritableWhenIdle(win: Window, socket: MuxSocket | undefined) {
 		const waiting = [...this.rooms.values()].filter(
@@ -286,7 +285,7 @@ export class Workspace {
 			typeof win.requestIdleCallback === 'function'
 				? win.requestIdleCallback(next, { timeout: idleApplyTimeoutMs })
 				: setTimeout(next, 0);
-		if (waiting.length > 0) setTimeout(whenIdle, idleApplyAfterMs);
+		if (waiting.length > 0) whenIdle();
 	}
 
 	async #openRooms(session: SessionRow, options: { defer?: boolean } = {}) {
