@@ -3,10 +3,14 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const lib = fileURLToPath(new URL('./src/lib', import.meta.url));
+// SvelteKit's build facts, outside a SvelteKit build (the app's version names its decoded copies).
+const appEnvironment = fileURLToPath(
+	new URL('./tests/unit/helpers/app-environment.ts', import.meta.url)
+);
 
 export default defineConfig({
 	// Shared by the projects below (`extends: true`).
-	resolve: { alias: { $lib: lib } },
+	resolve: { alias: { $lib: lib, '$app/environment': appEnvironment } },
 	test: {
 		environment: 'node',
 		projects: [

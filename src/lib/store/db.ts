@@ -140,6 +140,11 @@ export interface DecodedRow {
 	 */
 	stateVector?: Uint8Array;
 	deletions?: Uint8Array;
+	/**
+	 * The app version that decoded it: another version's validators and field codecs may read the
+	 * same rows otherwise, so its copy is not used (absent in copies kept before: not used either).
+	 */
+	version?: string;
 }
 
 export class KuaibanDb extends Dexie {

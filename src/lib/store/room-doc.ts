@@ -122,6 +122,11 @@ function deletesNothingNew(update: Uint8Array, deletions: Uint8Array): boolean {
 export interface RoomDocOptions {
 	now?: () => Date;
 	onPersistError?: (error: unknown) => void;
+	/**
+	 * The app's version (SvelteKit's): a decoded copy is of what this version's codec reads from
+	 * the rows, so one kept by another version is not used. Unset: '' (tests, tools).
+	 */
+	copyVersion?: string;
 }
 
 export class RoomDoc {
@@ -146,6 +151,7 @@ export class RoomDoc {
 	#outboxListeners = new Set<() => void>();
 	readonly #now: () => Date;
 	readonly #onPersistError: (error: unknown) => void;
+	readonly #copyVersion: string;
 
 	private constructor(
 		readonly db: KuaibanDb,
@@ -156,6 +162,7 @@ export class RoomDoc {
 		keepDecoded(this.doc);
 		this.#now = options.now ?? (() => new Date());
 		this.#onPersistError = options.onPersistError ?? ((e) => console.error(e));
+		this.#copyVersion = options.copyVersion ?? '';
 		this.doc.on('update', this.#onUpdate);
 	}
 
@@ -180,9 +187,12 @@ export class RoomDoc {
 		if (rows.length > 0) {
 			const updates = rows.map((r) => r.update);
 			// Keys only grow and rows are only ever replaced by a later one (a merge): the last key
-			// and the count name one set of rows.
+			// and the count name one set of rows. And the copy is this version's reading of them.
 			const kinds =
-				copy && copy.seq === rows.at(-1)?.seq && copy.rows === rows.length
+				copy &&
+				copy.seq === rows.at(-1)?.seq &&
+				copy.rows === rows.length &&
+				(copy.version ?? '') === roomDoc.#copyVersion
 					? parseCopy(copy.json)
 					: undefined;
 			if (kinds) {
@@ -293,7 +303,8 @@ export class RoomDoc {
 			json: JSON.stringify(kinds),
 			stateVector,
 			// An update of everything beyond the state vector: no items, every deletion.
-			deletions: Y.encodeStateAsUpdate(this.doc, stateVector)
+			deletions: Y.encodeStateAsUpdate(this.doc, stateVector),
+			version: this.#copyVersion
 		};
 		await this.db.transaction('rw', this.db.updates, this.db.decoded, async () => {
 			// Another tab may have added or merged rows this document does not hold.

@@ -1,4 +1,5 @@
 import { untrack } from 'svelte';
+import { version } from '$app/environment';
 import { SvelteMap } from 'svelte/reactivity';
 import {
 	isCityRole,
@@ -305,7 +306,9 @@ export class Workspace {
 		this.#socket = socket;
 		// All rooms at once: IndexedDB reads overlap, and the screens wait for the last anyway.
 		const grants = roomsKeptAtStart(session.user.role, sessionRooms(session), session.opened);
-		const docs = await Promise.all(grants.map((g) => RoomDoc.open(this.#db, g.room, options)));
+		const docs = await Promise.all(
+			grants.map((g) => RoomDoc.open(this.#db, g.room, { ...options, copyVersion: version }))
+		);
 		grants.forEach((grant, i) => this.#addRoom(grant, docs[i]!, session, socket));
 	}
 
@@ -342,7 +345,7 @@ export class Workspace {
 		let joining = this.#joining.get(name);
 		if (!joining) {
 			joining = (async () => {
-				const roomDoc = await RoomDoc.open(this.#db, name);
+				const roomDoc = await RoomDoc.open(this.#db, name, { copyVersion: version });
 				if (this.session?.user.id !== session.user.id || this.#socket !== socket) {
 					await roomDoc.close();
 					return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createRecord, readRecords, updateRecord } from '$lib/doc/records';
+import { createRecord, readRecord, readRecords, updateRecord } from '$lib/doc/records';
 import { LocalChange, RoomDoc } from '$lib/store/room-doc';
 import { makeSuggestion } from '../domain/factories';
 import { newDevice, room } from './helpers';
@@ -115,6 +115,35 @@ describe("a room's decoded copy", () => {
 		const plain = await RoomDoc.open(db, room);
 		expect(plain.loaded).toBe(true);
 		await plain.close();
+	}, 15_000);
+
+	it('is not used by another version of the app, whose codec may read the rows otherwise', async () => {
+		const db = newDevice();
+		const first = await RoomDoc.open(db, room, { copyVersion: 'build-1' });
+		createRecord(first.doc, 'suggestion', makeSuggestion({ id: 's1' }), origin, who, at);
+		await first.flush();
+		await settle();
+		await first.close();
+		// What build 1's stricter validator made of the record (simulated in its copy).
+		const copy = (await db.decoded.get(room))!;
+		expect(copy.version).toBe('build-1');
+		const kinds = JSON.parse(copy.json) as { suggestion: Record<string, unknown>[] };
+		kinds.suggestion[0] = { ...kinds.suggestion[0], record: undefined, issues: ['older rule'] };
+		await db.decoded.put({ ...copy, json: JSON.stringify(kinds) });
+
+		const same = await RoomDoc.open(db, room, { copyVersion: 'build-1', defer: true });
+		expect(same.loaded).toBe(false);
+		await same.close();
+		const updated = await RoomDoc.open(db, room, { copyVersion: 'build-2', defer: true });
+		expect(updated.loaded).toBe(true);
+		expect(readRecord(updated.doc, 'suggestion', 's1')?.issues).toEqual([]);
+		expect(readRecords(updated.doc, 'suggestion')[0]?.issues).toEqual([]);
+		// And its own reading is kept for the next open.
+		await settle();
+		const kept = (await db.decoded.get(room))!;
+		expect(kept.version).toBe('build-2');
+		expect(JSON.parse(kept.json).suggestion[0].issues).toEqual([]);
+		await updated.close();
 	}, 15_000);
 
 	it("is not written by a tab whose document lacks another tab's rows", async () => {
