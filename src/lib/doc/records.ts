@@ -99,15 +99,24 @@ export function readRecord<K extends RecordKind>(
 	const map = recordsOf(doc, kind);
 	// A kept decoding answers while it is fresh for this record: it is also what stands in for a
 	// document whose stored state is not applied yet (record-cache.ts), as in `readRecords`.
-	const cache = kindCache<StoredRecord<K>>(doc, kind, map);
+	const cache = keptDecoding<StoredRecord<K>>(doc, kind, map);
 	if (cache && cache.stale !== 'all' && !cache.stale.has(id)) return cache.byId.get(id);
 	const value = map.get(id);
 	return value === undefined ? undefined : toStored(kind, id, value);
 }
 
+/**
+ * The kind's kept decoding, if the document keeps one, and not during a transaction: what a
+ * transaction changed is noted only when it ends, so a command that reads what it has just
+ * written decodes it from the document.
+ */
+function keptDecoding<T>(doc: Y.Doc, kind: RecordKind, map: Y.Map<Y.Map<unknown>>) {
+	return doc._transaction === null ? kindCache<T>(doc, kind, map) : undefined;
+}
+
 export function readRecords<K extends RecordKind>(doc: Y.Doc, kind: K): StoredRecord<K>[] {
 	const map = recordsOf(doc, kind);
-	const cache = kindCache<StoredRecord<K>>(doc, kind, map);
+	const cache = keptDecoding<StoredRecord<K>>(doc, kind, map);
 	if (!cache) {
 		const out: StoredRecord<K>[] = [];
 		for (const [id, value] of map.entries()) out.push(toStored(kind, id, value));

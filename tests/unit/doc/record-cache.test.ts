@@ -104,6 +104,30 @@ describe('decoded records kept per document', () => {
 		expect(byId(readRecords(doc, 'suggestion'))).toEqual(fresh(doc, 'suggestion'));
 	});
 
+	it('reads, inside a transaction, what the transaction has written so far', () => {
+		// A command that writes a record and then reads it (or reads another it just changed): the
+		// kept decoding learns of a change only when its transaction ends.
+		const doc = new Y.Doc();
+		keepDecoded(doc);
+		createRecord(doc, 'suggestion', suggestion('s1'), origin, who, at);
+		expect(readRecords(doc, 'suggestion')).toHaveLength(1);
+		doc.transact(() => {
+			createRecord(doc, 'suggestion', suggestion('s2'), origin, who, at);
+			updateRecord(doc, 'suggestion', 's1', { title: '同一事务里改的' }, origin, who, at);
+			expect(readRecord(doc, 'suggestion', 's2')?.record?.title).toBe('建议 s2');
+			expect(readRecord(doc, 'suggestion', 's1')?.record?.title).toBe('同一事务里改的');
+			expect(byId(readRecords(doc, 'suggestion')).map((r) => r.record?.title)).toEqual([
+				'同一事务里改的',
+				'建议 s2'
+			]);
+		}, origin);
+		// After it, the kept decoding has both.
+		expect(byId(readRecords(doc, 'suggestion'))).toEqual(fresh(doc, 'suggestion'));
+		expect(readRecord(doc, 'suggestion', 's2')).toBe(
+			readRecords(doc, 'suggestion').find((r) => r.id === 's2')
+		);
+	});
+
 	it('keeps nothing for a document that did not ask (the server)', () => {
 		const doc = new Y.Doc();
 		createRecord(doc, 'suggestion', suggestion('s1'), origin, who, at);
