@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import { roomRecords } from '../src/lib/doc/room-records.ts';
+import { docRecords } from '../src/lib/doc/records.ts';
 import { assembleCity, type CityRecords, type RoomRecords } from '../src/lib/domain/index.ts';
 import type { Org } from './directory.ts';
 import type { Logger } from './log.ts';
@@ -95,10 +96,10 @@ export class ReadModels {
 
 	#decode(room: string): RoomRecords {
 		const live = this.source.loaded(room);
-		if (live) return roomRecords(live, room);
+		if (live) return roomRecords(docRecords(live), room);
 		const doc = docOf(this.source.store.load(room));
 		try {
-			return roomRecords(doc, room);
+			return roomRecords(docRecords(doc), room);
 		} finally {
 			doc.destroy();
 		}

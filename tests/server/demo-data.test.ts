@@ -22,7 +22,7 @@ import {
 	type SiteInspection,
 	type Suggestion
 } from '$lib/domain';
-import { readRecords } from '$lib/doc/records';
+import { docRecords, readRecords } from '$lib/doc/records';
 import { roomRecords } from '$lib/doc/room-records';
 import { minutesMatchHash, minutesOf } from '$lib/store/meetings';
 import { demoCity } from '../../sync-server/demo-city';
@@ -108,7 +108,9 @@ describe('the demo data set', () => {
 	});
 
 	it('is put together the same way by assembleCity, as devices and the server read models do', () => {
-		const rooms = new Map([...docs].map(([room, doc]) => [room, roomRecords(doc, room)]));
+		const rooms = new Map(
+			[...docs].map(([room, doc]) => [room, roomRecords(docRecords(doc), room)])
+		);
 		const assembled = assembleCity(rooms, (id) => townOf.get(id));
 		const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 		expect(assembled.projects.map(({ ref: _, ...p }) => p).sort(byId)).toEqual(

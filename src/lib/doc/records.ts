@@ -143,6 +143,27 @@ export function validRecords<K extends RecordKind>(doc: Y.Doc, kind: K): RecordK
 	return readRecords(doc, kind).flatMap((r) => (r.record ? [r.record] : []));
 }
 
+/**
+ * What reads a room's records, and nothing else of its document: a document (`docRecords`), or a
+ * device's room, which answers from its decoded copy while its stored state is not applied yet
+ * (workspace.svelte.ts). The store's readers of records take one, so that reading them never
+ * needs the whole document.
+ */
+export interface RecordSource {
+	records<K extends RecordKind>(kind: K): StoredRecord<K>[];
+	valid<K extends RecordKind>(kind: K): RecordKinds[K][];
+	record<K extends RecordKind>(kind: K, id: string): StoredRecord<K> | undefined;
+}
+
+/** A document's records as a `RecordSource`. */
+export function docRecords(doc: Y.Doc): RecordSource {
+	return {
+		records: (kind) => readRecords(doc, kind),
+		valid: (kind) => validRecords(doc, kind),
+		record: (kind, id) => readRecord(doc, kind, id)
+	};
+}
+
 export function readHistory(doc: Y.Doc, kind: RecordKind, id: string): HistoryEntry[] {
 	const map = recordsOf(doc, kind).get(id);
 	const history = map instanceof Y.Map ? map.get(historyKey) : undefined;

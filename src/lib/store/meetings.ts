@@ -19,7 +19,7 @@ import {
 	InvalidRecordError,
 	readRecord,
 	updateRecord,
-	validRecords
+	type RecordSource
 } from '$lib/doc/records';
 import type { LocalChange } from './room-doc';
 
@@ -266,8 +266,8 @@ export async function addMeetingPhotos(
 
 /** The latest council vote on a suggestion, with its meeting (for the town's review). */
 export function lastVoteOn(
-	doc: Y.Doc,
+	community: RecordSource,
 	suggestionId: string
 ): { meeting: CouncilMeeting; votes: VoteCount } | undefined {
-	return latestVoteOn(suggestionId, validRecords(doc, 'councilMeeting'));
+	return latestVoteOn(suggestionId, community.valid('councilMeeting'));
 }

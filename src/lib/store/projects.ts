@@ -1,4 +1,3 @@
-import * as Y from 'yjs';
 import {
 	applyTransition,
 	checkPayment,
@@ -29,9 +28,8 @@ import {
 	appendToRecord,
 	createRecord,
 	InvalidRecordError,
-	readRecords,
 	updateRecord,
-	validRecords,
+	type RecordSource,
 	type StoredRecord
 } from '$lib/doc/records';
 
@@ -61,11 +59,11 @@ export interface ProjectPlace {
 }
 
 /** The rooms whose records decide a community's projects' steps (`projectAsSeen`). */
-export interface AuthorityDocs {
+export interface AuthorityRooms {
 	/** The room of the community's town (by the directory). */
-	readonly town?: Y.Doc;
-	readonly city?: Y.Doc;
-	readonly finance?: Y.Doc;
+	readonly town?: RecordSource;
+	readonly city?: RecordSource;
+	readonly finance?: RecordSource;
 }
 
 /**
@@ -73,35 +71,37 @@ export interface AuthorityDocs {
  * and finance's payments applied (`projectAsSeen`).
  */
 export function effectiveProjects(
-	communityDoc: Y.Doc,
+	community: RecordSource,
 	place: ProjectPlace,
-	docs: AuthorityDocs
+	rooms: AuthorityRooms
 ): StoredRecord<'project'>[] {
-	const from = { ...place, townDecisions: townDecisions(docs.town), ...cityAuthority(docs) };
-	return readRecords(communityDoc, 'project').map((stored) =>
-		stored.record ? { ...stored, record: projectAsSeen(stored.record, from) } : stored
-	);
+	const from = { ...place, townDecisions: townDecisions(rooms.town), ...cityAuthority(rooms) };
+	return community
+		.records('project')
+		.map((stored) =>
+			stored.record ? { ...stored, record: projectAsSeen(stored.record, from) } : stored
+		);
 }
 
 /** The decisions kept in a town's room. */
-export function townDecisions(townDoc: Y.Doc | undefined): ReviewDecision[] {
-	return townDoc ? validRecords(townDoc, 'reviewDecision') : [];
+export function townDecisions(town: RecordSource | undefined): ReviewDecision[] {
+	return town ? town.valid('reviewDecision') : [];
 }
 
 /** What the city-wide rooms say about projects: supervisors' closings, finance's payments. */
-export function cityAuthority(docs: Pick<AuthorityDocs, 'city' | 'finance'>): {
+export function cityAuthority(rooms: Pick<AuthorityRooms, 'city' | 'finance'>): {
 	cityDecisions: ReviewDecision[];
 	payments: Disbursement[];
 } {
 	return {
-		cityDecisions: docs.city ? validRecords(docs.city, 'reviewDecision') : [],
-		payments: docs.finance ? validRecords(docs.finance, 'disbursement') : []
+		cityDecisions: rooms.city ? rooms.city.valid('reviewDecision') : [],
+		payments: rooms.finance ? rooms.finance.valid('disbursement') : []
 	};
 }
 
 /** The city's rules as kept in the city room (invalid records are left out of the choice). */
-export function cityRules(cityDoc: Y.Doc | undefined): CityRulesRecord[] {
-	return cityDoc ? validRecords(cityDoc, 'cityRules') : [];
+export function cityRules(city: RecordSource | undefined): CityRulesRecord[] {
+	return city ? city.valid('cityRules') : [];
 }
 
 /** The rules of a year, or undefined when the city has not entered them (the screen says so). */

@@ -1,4 +1,3 @@
-import type * as Y from 'yjs';
 import type { RecordRef, ResidentContact, Suggestion, SuggestionChannel } from '$lib/domain';
 import { commit, commitWithPhotos, type CommandContext } from './commands';
 import type { ProcessedPhoto } from './photo-types';
@@ -9,6 +8,7 @@ import {
 	readRecord,
 	recordsOf,
 	updateRecord,
+	type RecordSource,
 	type StoredRecord
 } from '$lib/doc/records';
 import { LEGACY_CONTACT_FIELDS, validateRecord } from '$lib/domain';
@@ -144,10 +144,10 @@ async function saveContact(
  * suggestion an older app wrote, the ones it still carries (moved on its next edit).
  */
 export function readContact(
-	contactsDoc: Y.Doc | undefined,
+	contacts: RecordSource | undefined,
 	suggestion: StoredRecord<'suggestion'>
 ): { residentName: string; residentPhone: string } {
-	const kept = contactsDoc && readRecord(contactsDoc, 'residentContact', suggestion.id)?.raw;
+	const kept = contacts?.record('residentContact', suggestion.id)?.raw;
 	const text = (v: unknown) => (typeof v === 'string' ? v : '');
 	if (kept) return { residentName: text(kept.name), residentPhone: text(kept.phone) };
 	return {

@@ -15,7 +15,7 @@ import {
 	type Suggestion
 } from '$lib/domain';
 import { capBreaches, cityRules, effectiveProjects } from '$lib/store/projects';
-import { readRecords, type StoredRecord } from '$lib/doc/records';
+import type { StoredRecord } from '$lib/doc/records';
 import { roomRecords } from '$lib/doc/room-records';
 import type { Room, Workspace } from './workspace.svelte';
 
@@ -44,24 +44,17 @@ export function communityProjects(workspace: Workspace, room: Room): CommunityPr
 	const town = workspace.townRoomOf(room);
 	const city = workspace.cityRoom;
 	const finance = workspace.financeRoom;
-	// Each room's document read through its query (`read`), so that a `$derived` calling this
-	// runs again on a change in any of the four.
-	const docOf = (r: Room | undefined) => r?.read((doc) => doc);
-	const stored = effectiveProjects(docOf(room)!, workspace.placeOf(room), {
-		town: docOf(town),
-		city: docOf(city),
-		finance: docOf(finance)
-	});
+	// Each room read through its record queries: a `$derived` calling this runs again on a change
+	// in any of the four, and a room's decoded copy answers while its document waits.
+	const stored = effectiveProjects(room, workspace.placeOf(room), { town, city, finance });
 	const valid = stored.flatMap((r) => (r.record && !r.record.archived ? [r.record] : []));
-	const rules = cityRules(city?.doc);
+	const rules = cityRules(city);
 	// Read only when a screen asks: the review queue and the lists call this for every community.
 	let evidence: DeliberationEvidence | undefined;
 	const evidenceOf = () =>
 		(evidence ??= {
-			suggestions: readRecords(room.doc, 'suggestion').flatMap((r) => (r.record ? [r.record] : [])),
-			meetings: readRecords(room.doc, 'councilMeeting').flatMap((r) =>
-				r.record ? [r.record] : []
-			),
+			suggestions: room.valid('suggestion'),
+			meetings: room.valid('councilMeeting'),
 			projects: valid,
 			rulesOf: (year) => rulesOfYear(rules, year)
 		});
@@ -101,10 +94,7 @@ export function townOrderedOn(workspace: Workspace, room: Room): Rectification[]
 export function cityRecords(workspace: Workspace): CityRecords {
 	const rooms = new Map<string, RoomRecords>();
 	for (const room of workspace.rooms.values()) {
-		rooms.set(
-			room.name,
-			room.read((doc) => roomRecords(doc, room.name))
-		);
+		rooms.set(room.name, roomRecords(room, room.name));
 	}
 	const towns = new Map(workspace.session?.directory.communities.map((c) => [c.id, c.townId]));
 	return assembleCity(rooms, (id) => towns.get(id));

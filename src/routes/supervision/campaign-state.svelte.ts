@@ -83,7 +83,7 @@ export class CampaignState {
 	readonly #rules = $derived.by(() => {
 		const city = this.city;
 		if (!city) return undefined;
-		return rulesOfYear(city.read(cityRules), this.workspace.now().getFullYear());
+		return rulesOfYear(cityRules(city), this.workspace.now().getFullYear());
 	});
 	/** The day a rectification opened today is due. */
 	readonly dueDate = $derived.by(() =>

@@ -19,7 +19,7 @@ import {
 	withdrawPayment,
 	type ProjectInput
 } from '$lib/store/projects';
-import { createRecord, readRecords } from '$lib/doc/records';
+import { createRecord, docRecords, readRecords } from '$lib/doc/records';
 import { LocalChange } from '$lib/store/room-doc';
 import { budget, finance, makeProject, reviewer, supervisor, worker } from '../domain/factories';
 import { context, exchange, fakePhoto, fixedClock, newDevice, open } from './helpers';
@@ -40,7 +40,9 @@ const input = (yuan: number, title = `项目 ${yuan}`): ProjectInput => ({
 });
 
 function workflow(doc: Y.Doc) {
-	const projects = effectiveProjects(doc, place, {}).flatMap((r) => (r.record ? [r.record] : []));
+	const projects = effectiveProjects(docRecords(doc), place, {}).flatMap((r) =>
+		r.record ? [r.record] : []
+	);
 	return { rules: rules[0]!, communityProjects: projects };
 }
 
@@ -54,11 +56,13 @@ describe('projects on the offline layer', () => {
 		);
 		expect(error).toBeInstanceOf(TransitionRefusedError);
 		expect((error as TransitionRefusedError).reasons.map((r) => r.en).join(' ')).toMatch(/100,000/);
-		expect(effectiveProjects(tablet.doc, place, {})[0]?.record?.status).toBe('draft');
+		expect(effectiveProjects(docRecords(tablet.doc), place, {})[0]?.record?.status).toBe('draft');
 
 		const small = await createProject(ctx, input(9_000), where);
 		await takeAction(ctx, small, 'submit', worker, workflow(tablet.doc));
-		const stored = effectiveProjects(tablet.doc, place, {}).find((r) => r.id === small.id)!;
+		const stored = effectiveProjects(docRecords(tablet.doc), place, {}).find(
+			(r) => r.id === small.id
+		)!;
 		expect(stored.record).toMatchObject({ status: 'submitted', fastTrack: true });
 		expect(stored.issues).toEqual([]);
 	});
@@ -90,9 +94,9 @@ describe('projects on the offline layer', () => {
 		const ctx = context(tablet);
 		const p = await createProject(ctx, input(30_000), where);
 		expect(await editProject(ctx, p, { title: '改过的标题' })).toEqual(['title']);
-		const [draft] = effectiveProjects(tablet.doc, place, {});
+		const [draft] = effectiveProjects(docRecords(tablet.doc), place, {});
 		await takeAction(ctx, draft!.record!, 'submit', worker, workflow(tablet.doc));
-		const submitted = effectiveProjects(tablet.doc, place, {})[0]!.record!;
+		const submitted = effectiveProjects(docRecords(tablet.doc), place, {})[0]!.record!;
 		await expect(editProject(ctx, submitted, { title: 'x' })).rejects.toThrow(/submitted/);
 
 		const town = new Y.Doc();
@@ -113,10 +117,14 @@ describe('projects on the offline layer', () => {
 			{ id: 'r', name: 'R' },
 			new Date()
 		);
-		const approved = effectiveProjects(tablet.doc, place, { town })[0]!.record!;
+		const approved = effectiveProjects(docRecords(tablet.doc), place, {
+			town: docRecords(town)
+		})[0]!.record!;
 		expect(approved.status).toBe('approved');
 		await takeAction(ctx, approved, 'start', worker, workflow(tablet.doc));
-		const started = effectiveProjects(tablet.doc, place, { town })[0]!;
+		const started = effectiveProjects(docRecords(tablet.doc), place, {
+			town: docRecords(town)
+		})[0]!;
 		expect(started.issues).toEqual([]);
 		expect(started.record).toMatchObject({
 			status: 'in_progress',
@@ -124,16 +132,21 @@ describe('projects on the offline layer', () => {
 		});
 
 		await addProgress(ctx, started.record!, '完成一半', [await fakePhoto('progress')]);
-		expect(effectiveProjects(tablet.doc, place, { town })[0]!.record!.progress).toHaveLength(1);
+		expect(
+			effectiveProjects(docRecords(tablet.doc), place, { town: docRecords(town) })[0]!.record!
+				.progress
+		).toHaveLength(1);
 
 		// No evidence, no completion; with a photo it completes.
-		const inProgress = effectiveProjects(tablet.doc, place, { town })[0]!.record!;
+		const inProgress = effectiveProjects(docRecords(tablet.doc), place, {
+			town: docRecords(town)
+		})[0]!.record!;
 		await expect(
 			completeProject(ctx, inProgress, '完工', [], worker, workflow(tablet.doc))
 		).rejects.toBeInstanceOf(TransitionRefusedError);
 		const evidence = await fakePhoto('evidence');
 		await completeProject(ctx, inProgress, '完工', [evidence], worker, workflow(tablet.doc));
-		const done = effectiveProjects(tablet.doc, place, { town })[0]!;
+		const done = effectiveProjects(docRecords(tablet.doc), place, { town: docRecords(town) })[0]!;
 		expect(done.issues).toEqual([]);
 		expect(done.record).toMatchObject({
 			status: 'completed',
@@ -149,7 +162,9 @@ describe("the town's review", () => {
 		const town = await open(newDevice(), 'town:jingkai');
 		const p = await createProject(context(community), input(20_000), where);
 		await takeAction(context(community), p, 'submit', worker, workflow(community.doc));
-		const submitted = effectiveProjects(community.doc, place, { town: town.doc })[0]!.record!;
+		const submitted = effectiveProjects(docRecords(community.doc), place, {
+			town: docRecords(town.doc)
+		})[0]!.record!;
 		const townCtx = context(town, { id: 'jingkai-reviewer', name: '经开区审核' });
 
 		await expect(
@@ -186,9 +201,10 @@ describe("the town's review", () => {
 			reviewer,
 			workflow(community.doc)
 		);
-		expect(effectiveProjects(community.doc, place, { town: town.doc })[0]!.record!.status).toBe(
-			'approved'
-		);
+		expect(
+			effectiveProjects(docRecords(community.doc), place, { town: docRecords(town.doc) })[0]!
+				.record!.status
+		).toBe('approved');
 		expect(readRecords(town.doc, 'reviewDecision')[0]!.record).toMatchObject({
 			project: { room: 'community:tanglian', id: p.id },
 			decision: 'approve',
@@ -204,10 +220,10 @@ describe('acceptance, payment and closing', () => {
 		const city = await open(newDevice(), 'city');
 		const money = await open(newDevice(), 'finance');
 		const seen = () =>
-			effectiveProjects(community.doc, place, {
-				town: town.doc,
-				city: city.doc,
-				finance: money.doc
+			effectiveProjects(docRecords(community.doc), place, {
+				town: docRecords(town.doc),
+				city: docRecords(city.doc),
+				finance: docRecords(money.doc)
 			})[0]!.record!;
 		// One clock for the three devices, so that each step comes after the one before.
 		const now = fixedClock();
@@ -316,9 +332,9 @@ describe('the monthly report of forged projects', () => {
 			at
 		);
 		const town = await open(newDevice(), 'town:jingkai');
-		const projects = effectiveProjects(community.doc, place, { town: town.doc }).flatMap((r) =>
-			r.record ? [r.record] : []
-		);
+		const projects = effectiveProjects(docRecords(community.doc), place, {
+			town: docRecords(town.doc)
+		}).flatMap((r) => (r.record ? [r.record] : []));
 		const report = monthlyReport({
 			month: '2020-06',
 			towns: [{ id: 'jingkai' }, { id: 'yangshe' }],

@@ -5,6 +5,7 @@ import { StorageFullError } from '$lib/store/db';
 import {
 	appendToRecord,
 	createRecord,
+	docRecords,
 	InvalidRecordError,
 	readHistory,
 	readRecord,
@@ -314,7 +315,7 @@ describe('suggestion commands', () => {
 			suggestion: { room, id: created.id },
 			phone: '13800000000'
 		});
-		expect(readContact(contacts.doc, stored)).toEqual({
+		expect(readContact(docRecords(contacts.doc), stored)).toEqual({
 			residentName: '',
 			residentPhone: '13800000000'
 		});
@@ -354,7 +355,7 @@ describe('suggestion commands', () => {
 		createRecord(roomDoc.doc, 'suggestion', old as never, local(), author, at);
 		// The worker sees it before the edit; reviewers never open the contacts room.
 		const before = readRecord(roomDoc.doc, 'suggestion', 'old-1')!;
-		expect(readContact(contacts.doc, before).residentPhone).toBe('13900001111');
+		expect(readContact(docRecords(contacts.doc), before).residentPhone).toBe('13900001111');
 
 		const changed = await editSuggestion(
 			context(roomDoc),
@@ -378,7 +379,7 @@ describe('suggestion commands', () => {
 		});
 		// An emptied field is removed from the contact.
 		await editSuggestion(context(roomDoc), 'old-1', { residentName: ' ' }, [], context(contacts));
-		expect(readContact(contacts.doc, after)).toEqual({
+		expect(readContact(docRecords(contacts.doc), after)).toEqual({
 			residentName: '',
 			residentPhone: '13900001111'
 		});

@@ -62,11 +62,8 @@ export class ProjectPage {
 	});
 	/** Finance's payments of this project (the finance room alone holds payments). */
 	readonly payments = $derived.by(() => {
-		const finance = this.workspace.financeRoom;
-		const all = finance
-			? finance.read((doc) => cityAuthority({ finance: doc }).payments)
-			: cityAuthority({}).payments;
-		return all.filter((d) => d.project.id === this.id());
+		const { payments } = cityAuthority({ finance: this.workspace.financeRoom });
+		return payments.filter((d) => d.project.id === this.id());
 	});
 	readonly paid = $derived.by(() => paidFen(this.id(), this.payments));
 	/** What the workflow's rules need to say what may happen next. */

@@ -59,9 +59,7 @@ export class SuggestionPage {
 		const contacts = this.#contacts;
 		if (!found || !showContact) return { residentName: '', residentPhone: '' };
 		const stored = found.stored;
-		return contacts
-			? contacts.read((doc) => readContact(doc, stored))
-			: readContact(undefined, stored);
+		return readContact(contacts, stored);
 	});
 	/** Who else has this suggestion open now. */
 	readonly others = $derived.by(() => (this.found ? this.found.room.viewersOf(this.id()) : []));
