@@ -15,6 +15,11 @@ const origin = new LocalChange('test', 'u1');
 const who = { id: 'u1', name: '一号' };
 const at = new Date('2026-12-04T02:00:00.000Z');
 const settle = () => new Promise((done) => setTimeout(done, 2600));
+/** The ids of the suggestions a document reads, sorted. */
+const ids = (doc: Y.Doc) =>
+	readRecords(doc, 'suggestion')
+		.map((r) => r.id)
+		.sort();
 
 async function roomWithSuggestions(db: ReturnType<typeof newDevice>, ids: string[]) {
 	const roomDoc = await RoomDoc.open(db, room);
@@ -106,11 +111,7 @@ describe("a room's decoded copy", () => {
 
 		const again = await RoomDoc.open(db, room, { defer: true });
 		expect(again.loaded).toBe(true);
-		expect(
-			readRecords(again.doc, 'suggestion')
-				.map((r) => r.id)
-				.sort()
-		).toEqual(['s1', 's2']);
+		expect(ids(again.doc)).toEqual(['s1', 's2']);
 		await again.close();
 		const plain = await RoomDoc.open(db, room);
 		expect(plain.loaded).toBe(true);
@@ -217,11 +218,7 @@ describe('a room whose stored state waits, in the sync', () => {
 		createRecord(server, 'suggestion', makeSuggestion({ id: 's9' }), other, who, at);
 		join(tablet, server);
 		expect(tablet.loaded).toBe(true);
-		expect(
-			readRecords(tablet.doc, 'suggestion')
-				.map((r) => r.id)
-				.sort()
-		).toEqual(['s1', 's9']);
+		expect(ids(tablet.doc)).toEqual(['s1', 's9']);
 		await tablet.close();
 	}, 15_000);
 
@@ -269,10 +266,6 @@ describe('a room whose stored state waits, in the sync', () => {
 		const server = new Y.Doc();
 		Y.applyUpdate(server, Y.encodeStateAsUpdate(b.doc));
 		await b.compact();
-		const ids = (doc: Y.Doc) =>
-			readRecords(doc, 'suggestion')
-				.map((r) => r.id)
-				.sort();
 		expect(ids(b.doc)).toEqual(['typed-in-a', 'typed-in-b']);
 		await settle();
 		await b.close();
